@@ -1,0 +1,294 @@
+package dev.nssimg.buildx;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.NssimgException;
+import dev.nssimg.lifecycle.Cleanup;
+import dev.nssimg.plan.BuildPlan;
+import dev.nssimg.plan.Command;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a {@link BuildPlan}: each BUILD command through the docker CLI
+ * (concurrently up to {@code jobs}, output prefixed by platform when there are
+ * several), then the MANIFEST command with the digests the builds reported.
+ * Any failed build stops the others, and the manifest (the only step that
+ * publishes a tag in a split build) is then never run.
+ */
+public final class BuildRunner {
+    /** Messages of the docker CLI, buildx and BuildKit that mean "the environment, not the build". */
+    private static final Pattern ENVIRONMENT = Pattern.compile(
+            "(?i)cannot connect to the docker daemon|connection refused|no such host|i/o timeout|dial (tcp|unix)"
+                    + "|is the docker daemon running|no builder .* found|connection reset by peer|error reading from server"
+                    + "|unexpected eof|closed network connection|server misbehaving");
+
+    public record StepResult(String label, int exit, String digest, int steps, int cached, String failedStep,
+            String error, Duration duration) {
+        public boolean ok() {
+            return exit == 0;
+        }
+    }
+
+    public record Result(List<StepResult> builds, String digest, Duration duration) {}
+
+    private final ProcessLauncher launcher;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Path cwd;
+    private final boolean json;
+    private final Map<String, String> baseEnv;
+    private final List<Process> running = new ArrayList<>();
+
+    public BuildRunner(ProcessLauncher launcher, PrintWriter out, PrintWriter err, Path cwd, boolean json,
+            Map<String, String> baseEnv) {
+        this.launcher = launcher;
+        this.out = out;
+        this.err = err;
+        this.cwd = cwd;
+        this.json = json;
+        this.baseEnv = baseEnv;
+    }
+
+    /** True when `docker buildx` is installed. */
+    public boolean buildxAvailable() {
+        DockerCli.Output o = new DockerCli(launcher, baseEnv, cwd).capture(List.of("docker", "buildx", "version"), 30);
+        if (o.exit() == 127) {
+            throw NssimgException.environment("cannot run docker: " + o.stderr() + " (is the docker CLI installed and on PATH?)");
+        }
+        return o.ok();
+    }
+
+    public Result run(BuildPlan plan, int jobs) {
+        long t0 = System.nanoTime();
+        List<Command> builds = plan.builds();
+        boolean prefix = builds.size() > 1;
+        List<StepResult> results = new ArrayList<>();
+        try (AutoCloseable ignored = Cleanup.register(this::destroyAll)) {
+            if (builds.size() == 1 || jobs <= 1) {
+                for (Command c : builds) {
+                    StepResult r = runOne(c, prefix);
+                    results.add(r);
+                    if (!r.ok()) {
+                        break;
+                    }
+                }
+            } else {
+                ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, builds.size()));
+                try {
+                    List<Future<StepResult>> futures = new ArrayList<>();
+                    for (Command c : builds) {
+                        futures.add(pool.submit(() -> runOne(c, true)));
+                    }
+                    for (Future<StepResult> f : futures) {
+                        StepResult r = f.get();
+                        results.add(r);
+                        if (!r.ok()) {
+                            destroyAll(); // one platform failed: stop the others now
+                        }
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+            StepResult failed = results.stream().filter(r -> !r.ok()).findFirst().orElse(null);
+            if (failed != null) {
+                throw failure(failed, builds.size() > 1);
+            }
+            String digest = results.size() == 1 ? results.get(0).digest() : null;
+            for (Command c : plan.commands()) {
+                if (c.kind() == Command.Kind.MANIFEST) {
+                    digest = runManifest(c, results);
+                }
+            }
+            return new Result(results, digest, Duration.ofNanos(System.nanoTime() - t0));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NssimgException(ExitCode.INTERRUPTED, "interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (NssimgException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private NssimgException failure(StepResult r, boolean named) {
+        String where = named ? r.label() + ": " : "";
+        String step = r.failedStep() == null ? "" : " at step " + r.failedStep();
+        String why = r.error() == null ? "docker buildx exited with " + r.exit() : r.error();
+        String msg = "build failed: " + where + (step.isEmpty() ? "" : step.substring(1) + ": ") + why;
+        if (ENVIRONMENT.matcher(why).find()) {
+            return new NssimgException(ExitCode.ENVIRONMENT, msg);
+        }
+        return NssimgException.failed(msg);
+    }
+
+    StepResult runOne(Command c, boolean prefix) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        if (c.metadataFile() != null) {
+            Files.createDirectories(c.metadataFile().toAbsolutePath().getParent());
+            Files.deleteIfExists(c.metadataFile());
+        }
+        Map<String, String> env = new LinkedHashMap<>(baseEnv);
+        env.putAll(c.env());
+        Process p;
+        try {
+            p = start(c.argv(), env);
+        } catch (IOException e) {
+            throw NssimgException.environment("cannot run " + c.argv().get(0) + ": " + e.getMessage());
+        }
+        Progress progress = new Progress();
+        String tag = prefix ? "[" + c.label() + "] " : "";
+        Thread outPump = pump(p.getInputStream(), tag, null);
+        Thread errPump = pump(p.getErrorStream(), tag, progress);
+        int exit = p.waitFor();
+        outPump.join();
+        errPump.join();
+        forget(p);
+        String digest = exit == 0 ? readDigest(c.metadataFile()) : null;
+        return new StepResult(c.label(), exit, digest, progress.steps(), progress.cachedSteps(), progress.failedStep(),
+                progress.error(), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private String runManifest(Command c, List<StepResult> results) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>();
+        for (String a : c.argv()) {
+            for (StepResult r : results) {
+                a = a.replace(Command.digestOf(r.label()), r.digest() == null ? "" : r.digest());
+            }
+            argv.add(a);
+        }
+        Process p = start(argv, baseEnv);
+        StringBuilder text = new StringBuilder();
+        Thread outPump = collect(p.getInputStream(), text);
+        Thread errPump = collect(p.getErrorStream(), text);
+        int exit = p.waitFor();
+        outPump.join();
+        errPump.join();
+        forget(p);
+        if (exit != 0) {
+            String why = lastLine(text.toString());
+            String msg = "publishing the multi-platform tag failed: " + why;
+            throw ENVIRONMENT.matcher(why).find() ? NssimgException.environment(msg) : NssimgException.failed(msg);
+        }
+        // imagetools create prints nothing useful on success; the index digest is read back by the caller.
+        return null;
+    }
+
+    private synchronized Process start(List<String> argv, Map<String, String> env) throws IOException {
+        Process p = launcher.start(argv, env, cwd);
+        running.add(p);
+        return p;
+    }
+
+    private synchronized void forget(Process p) {
+        running.remove(p);
+    }
+
+    /** Stops every running child (and its children): SIGTERM, then SIGKILL after 5 s. */
+    public synchronized void destroyAll() {
+        for (Process p : List.copyOf(running)) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        }
+        for (Process p : List.copyOf(running)) {
+            try {
+                if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private Thread pump(java.io.InputStream in, String tag, Progress progress) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    Map<String, Object> event = progress == null ? null : progress.accept(line);
+                    if (json) {
+                        if (event != null) {
+                            if (!tag.isEmpty()) {
+                                event.put("platform", tag.substring(1, tag.length() - 2));
+                            }
+                            synchronized (out) {
+                                out.println(new ObjectMapper().writeValueAsString(event));
+                                out.flush();
+                            }
+                        }
+                    } else {
+                        synchronized (err) {
+                            err.println(tag + line);
+                            err.flush();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the process went away; its exit code tells the rest
+            }
+        }, "nssimg-pump");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static Thread collect(java.io.InputStream in, StringBuilder sink) {
+        Thread t = new Thread(() -> {
+            try {
+                String s = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                synchronized (sink) {
+                    sink.append(s);
+                }
+            } catch (IOException e) {
+                // ignored: exit code decides
+            }
+        }, "nssimg-collect");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static String lastLine(String s) {
+        String[] lines = s.strip().split("\\R");
+        return lines.length == 0 ? "" : lines[lines.length - 1].trim();
+    }
+
+    static String readDigest(Path metadata) {
+        if (metadata == null || !Files.isRegularFile(metadata)) {
+            return null;
+        }
+        try {
+            String text = Files.readString(metadata).trim();
+            if (text.startsWith("sha256:")) { // an --iidfile of the classic builder
+                return text;
+            }
+            return new ObjectMapper().readTree(text).path("containerimage.digest").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

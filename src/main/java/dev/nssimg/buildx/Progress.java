@@ -1,0 +1,102 @@
+package dev.nssimg.buildx;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Follows buildx progress, plain text or rawjson, line by line: which steps
+ * ran, which came from cache, and which failed with what message.
+ */
+public final class Progress {
+    private static final Pattern HEADER = Pattern.compile("^#(\\d+) (\\[[^\\]]+\\] .*)$");
+    private static final Pattern CACHED = Pattern.compile("^#(\\d+) CACHED$");
+    private static final Pattern ERROR = Pattern.compile("^#(\\d+) ERROR: (.*)$");
+    /** A Dockerfile step other than FROM (resolving a base is never "cached"). */
+    private static final Pattern STEP = Pattern.compile("^\\[\\S+ \\d+/\\d+\\] (?!FROM ).*");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Vertex name by id (plain) or digest (rawjson), in first-seen order. */
+    private final Map<String, String> names = new LinkedHashMap<>();
+    private final Map<String, Boolean> cached = new LinkedHashMap<>();
+    private final Map<String, Boolean> completed = new LinkedHashMap<>();
+    private String failedStep;
+    private String error;
+    private String lastErrorLine;
+
+    /** Parses one line; returns a JSON event for --json output when a vertex completed or failed, else null. */
+    public Map<String, Object> accept(String line) {
+        if (line.startsWith("{")) {
+            return acceptJson(line);
+        }
+        Matcher m;
+        if ((m = HEADER.matcher(line)).matches()) {
+            names.putIfAbsent(m.group(1), m.group(2));
+        } else if ((m = CACHED.matcher(line)).matches()) {
+            cached.put(m.group(1), true);
+        } else if ((m = ERROR.matcher(line)).matches()) {
+            if (failedStep == null) {
+                failedStep = names.getOrDefault(m.group(1), "#" + m.group(1));
+                error = m.group(2);
+            }
+        } else if (line.startsWith("ERROR: ") || line.startsWith("error: ")) {
+            lastErrorLine = line.substring(7);
+        }
+        return null;
+    }
+
+    private Map<String, Object> acceptJson(String line) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(line);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        Map<String, Object> event = null;
+        for (JsonNode v : n.path("vertexes")) {
+            String d = v.path("digest").asText();
+            names.putIfAbsent(d, v.path("name").asText());
+            if (v.path("cached").asBoolean(false)) {
+                cached.put(d, true);
+            }
+            String err = v.path("error").asText("");
+            boolean done = v.hasNonNull("completed");
+            if (!err.isEmpty() && failedStep == null) {
+                failedStep = v.path("name").asText();
+                error = err;
+            }
+            if ((done || !err.isEmpty()) && !completed.containsKey(d)) {
+                completed.put(d, true);
+                event = new LinkedHashMap<>();
+                event.put("event", err.isEmpty() ? "step" : "step-error");
+                event.put("name", v.path("name").asText());
+                event.put("cached", v.path("cached").asBoolean(false));
+                if (!err.isEmpty()) {
+                    event.put("error", err);
+                }
+            }
+        }
+        return event;
+    }
+
+    /** Steps of the Dockerfile ("[stage n/m] ..."), not BuildKit's internal vertices. */
+    public int steps() {
+        return (int) names.values().stream().filter(n -> STEP.matcher(n).matches()).count();
+    }
+
+    public int cachedSteps() {
+        return (int) names.entrySet().stream()
+                .filter(e -> STEP.matcher(e.getValue()).matches() && cached.getOrDefault(e.getKey(), false)).count();
+    }
+
+    public String failedStep() {
+        return failedStep;
+    }
+
+    public String error() {
+        return error != null ? error : lastErrorLine;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.nssimg.cli;
+
+import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.NssimgException;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/** Builds the configured CommandLine; {@link Main} and the tests both go through here. */
+public final class Cli {
+    private Cli() {}
+
+    public static int execute(Context ctx, String... args) {
+        CommandLine cl = create(ctx);
+        return cl.execute(args);
+    }
+
+    public static CommandLine create(Context ctx) {
+        CommandLine cl = new CommandLine(new RootCommand(), new Factory(ctx));
+        cl.setOut(ctx.out());
+        cl.setErr(ctx.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            ctx.err().println("nssimg: " + oneLine(ex.getMessage()) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            ctx.err().flush();
+            return ExitCode.USAGE.code();
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            boolean trace = Arrays.stream(parsed.originalArgs().toArray(new String[0]))
+                    .anyMatch(a -> a.equals("--stacktrace") || a.equals("--verbose") || a.equals("-v"));
+            int code;
+            if (ex instanceof NssimgException n) {
+                code = n.exitCode().code();
+                ctx.err().println("nssimg: " + (n.exitCode() == ExitCode.USAGE || n.exitCode() == ExitCode.ENVIRONMENT
+                        || n.exitCode() == ExitCode.FAILED ? "error: " : "") + oneLine(n.getMessage()));
+            } else if (ex instanceof picocli.CommandLine.ParameterException p) {
+                code = ExitCode.USAGE.code();
+                ctx.err().println("nssimg: " + oneLine(p.getMessage()) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            } else {
+                code = ExitCode.FAILED.code();
+                ctx.err().println("nssimg: internal error: " + ex + (trace ? "" : " (rerun with --stacktrace for details)"));
+            }
+            if (trace) {
+                ex.printStackTrace(ctx.err());
+            }
+            ctx.err().flush();
+            return code;
+        });
+        return cl;
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    /** Gives every command the Context (constructor injection). */
+    private record Factory(Context ctx) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(Context.class).newInstance(ctx);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+}

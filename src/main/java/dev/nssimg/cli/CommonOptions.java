@@ -1,0 +1,20 @@
+package dev.nssimg.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every command that reads the profiles takes. */
+public final class CommonOptions {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Profiles file (default: containers/profiles.yaml of the project).")
+    Path config;
+
+    @Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Named profile from the profiles file.")
+    String profile;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log details to stderr; print stack traces of errors.")
+    boolean verbose;
+
+    @Option(names = "--stacktrace", description = "Print the stack trace of an error.")
+    boolean stacktrace;
+}

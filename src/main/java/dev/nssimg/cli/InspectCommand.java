@@ -1,0 +1,131 @@
+package dev.nssimg.cli;
+
+import dev.nssimg.buildx.Imagetools;
+import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.Planner;
+import dev.nssimg.profile.Located;
+import dev.nssimg.profile.Validation;
+import dev.nssimg.smoke.Reports;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@picocli.CommandLine.Command(name = "inspect", sortOptions = false,
+        description = {"Show an image: labels, size, user, entrypoint, env; for a pushed index, each platform's",
+            "digest and the build arguments it was built with (com.nvidia.nss.build.* labels)."})
+public final class InspectCommand implements Callable<Integer> {
+    static final String BUILD_LABEL_PREFIX = "com.nvidia.nss.build.";
+    private final Context ctx;
+
+    @Parameters(paramLabel = "REF", description = "Image reference.")
+    String ref;
+
+    @Option(names = "--remote", description = "Read the image from its registry even if the engine has it.")
+    boolean remote;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    public InspectCommand(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        Validation.imageRef(Located.of(ref, "argument REF"), "image");
+        Optional<ImageFacts> local = remote ? Optional.empty() : ctx.engine().inspectImage(ref);
+        if (local.isPresent()) {
+            print(local.get());
+            return 0;
+        }
+        if (!Planner.hasHost(ref) && !remote) {
+            throw NssimgException.failed("image " + ref + " not found on the engine; pass a registry reference to read an index");
+        }
+        Imagetools.Index index = new Imagetools(ctx.launcher(), ctx.env(), ctx.cwd()).inspect(ref);
+        print(index);
+        return 0;
+    }
+
+    private void print(ImageFacts f) {
+        PrintWriter out = ctx.out();
+        if (json) {
+            out.println("{\"ref\":" + Reports.q(f.ref()) + ",\"id\":" + Reports.q(f.id()) + ",\"platform\":" + Reports.q(f.platform())
+                    + ",\"size\":" + f.size() + ",\"user\":" + Reports.q(f.user()) + ",\"entrypoint\":" + list(f.entrypoint())
+                    + ",\"cmd\":" + list(f.cmd()) + ",\"env\":" + list(f.env()) + ",\"labels\":" + map(f.labels()) + "}");
+        } else {
+            out.println("image       " + f.ref());
+            out.println("id          " + f.id());
+            out.println("platform    " + f.platform());
+            out.println("size        " + BuildCommand.humanSize(f.size()));
+            out.println("user        " + (f.user().isEmpty() ? "(root)" : f.user()));
+            out.println("entrypoint  " + f.entrypoint());
+            out.println("cmd         " + f.cmd());
+            out.println("env");
+            f.env().forEach(e -> out.println("  " + e));
+            out.println("labels");
+            new TreeMap<>(f.labels()).forEach((k, v) -> out.println("  " + k + "=" + v));
+        }
+        out.flush();
+    }
+
+    private void print(Imagetools.Index idx) {
+        PrintWriter out = ctx.out();
+        if (json) {
+            StringBuilder sb = new StringBuilder("{\"ref\":" + Reports.q(idx.ref()) + ",\"digest\":" + Reports.q(idx.digest())
+                    + ",\"mediaType\":" + Reports.q(idx.mediaType()) + ",\"platforms\":[");
+            for (int i = 0; i < idx.platforms().size(); i++) {
+                Imagetools.Platform p = idx.platforms().get(i);
+                sb.append(i == 0 ? "" : ",").append("{\"platform\":").append(Reports.q(p.platform())).append(",\"digest\":")
+                        .append(Reports.q(p.digest())).append(",\"buildArgs\":").append(map(buildArgs(p.facts().labels())))
+                        .append(",\"user\":").append(Reports.q(p.facts().user())).append(",\"labels\":")
+                        .append(map(p.facts().labels())).append('}');
+            }
+            out.println(sb.append("]}"));
+        } else {
+            out.println("index       " + idx.ref());
+            out.println("digest      " + idx.digest());
+            out.println("media type  " + idx.mediaType());
+            for (Imagetools.Platform p : idx.platforms()) {
+                out.println("platform " + p.platform());
+                out.println("  digest      " + p.digest());
+                out.println("  user        " + p.facts().user());
+                out.println("  entrypoint  " + p.facts().entrypoint());
+                buildArgs(p.facts().labels()).forEach((k, v) -> out.println("  build-arg   " + k + "=" + v));
+            }
+        }
+        out.flush();
+    }
+
+    /** The build arguments an image recorded in its com.nvidia.nss.build.* labels, by ARG name. */
+    static Map<String, String> buildArgs(Map<String, String> labels) {
+        Map<String, String> out = new TreeMap<>();
+        labels.forEach((k, v) -> {
+            if (k.startsWith(BUILD_LABEL_PREFIX)) {
+                out.put(k.substring(BUILD_LABEL_PREFIX.length()).toUpperCase(java.util.Locale.ROOT).replace('-', '_'), v);
+            }
+        });
+        return out;
+    }
+
+    private static String list(List<String> l) {
+        return "[" + String.join(",", l.stream().map(Reports::q).toList()) + "]";
+    }
+
+    private static String map(Map<String, String> m) {
+        StringBuilder sb = new StringBuilder("{");
+        int i = 0;
+        for (var e : new TreeMap<>(m).entrySet()) {
+            sb.append(i++ == 0 ? "" : ",").append(Reports.q(e.getKey())).append(':').append(Reports.q(e.getValue()));
+        }
+        return sb.append('}').toString();
+    }
+}

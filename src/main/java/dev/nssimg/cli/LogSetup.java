@@ -1,0 +1,36 @@
+package dev.nssimg.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+
+/**
+ * Logback configured in code (cheaper at start-up than logback.xml): one
+ * stderr appender, WARN by default, DEBUG with --verbose. Logging starts only
+ * when something logs, which on nssimg's paths means docker-java is in use.
+ */
+public final class LogSetup extends ContextAwareBase implements Configurator {
+    public static final String LEVEL_PROPERTY = "nssimg.log.level";
+
+    @Override
+    public ExecutionStatus configure(LoggerContext lc) {
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(lc);
+        console.setName("stderr");
+        console.setTarget("System.err");
+        PatternLayoutEncoder enc = new PatternLayoutEncoder();
+        enc.setContext(lc);
+        enc.setPattern("nssimg: %level %logger{20}: %msg%n");
+        enc.start();
+        console.setEncoder(enc);
+        console.start();
+        ch.qos.logback.classic.Logger root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(System.getProperty(LEVEL_PROPERTY, "WARN"), Level.WARN));
+        root.addAppender(console);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.nssimg.dockerfile;
+
+import dev.nssimg.error.NssimgException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Splitting of ARG/LABEL/ENV assignments and ENTRYPOINT/CMD forms, with Dockerfile quoting. */
+final class Words {
+    private Words() {}
+
+    /** Shell-like words: quotes group and are removed, backslash escapes the next character outside single quotes. */
+    static List<String> words(String s) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else if (c == '\\' && quote == '"' && i + 1 < s.length()) {
+                    cur.append(s.charAt(++i));
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                inWord = true;
+            } else if (c == '\\' && i + 1 < s.length()) {
+                cur.append(s.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(cur.toString());
+                    cur.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                cur.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            out.add(cur.toString());
+        }
+        return out;
+    }
+
+    /** NAME=value pairs; for ARG a bare NAME (no default) maps to null. */
+    static Map<String, String> assignments(String rest, boolean bareAllowed, int line, String file) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String w : words(rest)) {
+            int eq = w.indexOf('=');
+            if (eq < 0) {
+                if (!bareAllowed) {
+                    throw NssimgException.usage(file + ":" + line + ": expected KEY=VALUE, got '" + w + "'");
+                }
+                out.put(w, null);
+            } else {
+                out.put(w.substring(0, eq), w.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> env(String rest, int line, String file) {
+        List<String> ws = words(rest);
+        if (!ws.isEmpty() && !ws.get(0).contains("=")) { // legacy "ENV NAME value with spaces"
+            Map<String, String> out = new LinkedHashMap<>();
+            out.put(ws.get(0), String.join(" ", ws.subList(1, ws.size())));
+            return out;
+        }
+        return assignments(rest, false, line, file);
+    }
+
+    /** ["a", "b"] exec form, or a shell form wrapped as /bin/sh -c. */
+    static List<String> execForm(String rest) {
+        String s = rest.strip();
+        if (s.startsWith("[") && s.endsWith("]")) {
+            try (var p = new com.fasterxml.jackson.core.JsonFactory().createParser(s)) {
+                List<String> out = new ArrayList<>();
+                p.nextToken();
+                for (var t = p.nextToken(); t != null && t != com.fasterxml.jackson.core.JsonToken.END_ARRAY; t = p.nextToken()) {
+                    out.add(p.getText());
+                }
+                return List.copyOf(out);
+            } catch (java.io.IOException e) {
+                // not valid JSON: Docker then treats it as shell form
+            }
+        }
+        return List.of("/bin/sh", "-c", s);
+    }
+}

@@ -1,0 +1,315 @@
+package dev.nssimg.plan;
+
+import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.error.NssimgException;
+import dev.nssimg.profile.BuildArgs;
+import dev.nssimg.profile.Located;
+import dev.nssimg.profile.Resolved;
+import dev.nssimg.profile.Validation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Turns a request and a resolved profile into the docker commands to run. Pure: no I/O. */
+public final class Planner {
+    public static final String LABEL_CREATED = "org.opencontainers.image.created";
+    public static final String LABEL_REVISION = "org.opencontainers.image.revision";
+
+    private Planner() {}
+
+    public static BuildPlan plan(BuildRequest req, Resolved r, DockerfileInfo df, BuildFacts facts) {
+        List<String> warnings = new ArrayList<>();
+        if (df.stage(req.target()).isEmpty()) {
+            throw NssimgException.usage("flag --target: '" + req.target() + "' is not a stage of " + df.file()
+                    + " (stages: " + String.join(", ", df.stageNames()) + ")");
+        }
+        for (String s : req.secrets()) {
+            checkSecret(s);
+        }
+        List<String> platforms = req.multiarch() ? r.platforms().value() : List.of(r.platform().value());
+        boolean multi = platforms.size() > 1;
+        checkDeclared(r, platforms, df, req.strict(), warnings);
+
+        if (multi && req.output() == BuildRequest.Output.LOAD) {
+            throw NssimgException.usage("flag --load: a multi-platform image cannot be loaded into the engine; it is pushed (drop --load)");
+        }
+        boolean push = multi || req.output() == BuildRequest.Output.PUSH;
+        if ((req.multiarch() || push) && !r.hasRegistry() && !tagsQualified(req.tags())) {
+            throw NssimgException.usage((req.multiarch() ? "flag --multiarch" : "flag --push")
+                    + " needs a registry: pass --registry REGISTRY or set CONTAINER_GPU_REGISTRY (e.g. ghcr.io/nvidia-nemo)");
+        }
+        List<String> tags = tags(req, r);
+
+        BuildRequest.Strategy strategy = BuildRequest.Strategy.SINGLE;
+        if (multi) {
+            boolean differ = platforms.stream().map(p -> sortedArgs(r.argsFor(p))).distinct().count() > 1
+                    || platforms.stream().map(p -> String.valueOf(value(r.builderFor(p)))).distinct().count() > 1;
+            strategy = req.strategy() == BuildRequest.Strategy.AUTO
+                    ? (differ ? BuildRequest.Strategy.SPLIT : BuildRequest.Strategy.SINGLE)
+                    : req.strategy();
+            if (strategy == BuildRequest.Strategy.SINGLE && differ) {
+                warnings.add("--strategy single shares one set of build args and one builder across "
+                        + String.join(", ", platforms) + "; per-platform values (platform-args, platform-builders) are ignored");
+            }
+        } else if (req.strategy() == BuildRequest.Strategy.SPLIT) {
+            throw NssimgException.usage("flag --strategy: split needs --multiarch (several platforms)");
+        }
+
+        List<Command> commands = new ArrayList<>();
+        if (strategy == BuildRequest.Strategy.SPLIT) {
+            String repo = repository(tags.get(0));
+            List<String> sources = new ArrayList<>();
+            for (String p : platforms) {
+                List<String> argv = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
+                argv.add("--output");
+                argv.add("type=image,name=" + repo + ",push-by-digest=true,name-canonical=true,push=true");
+                Path meta = req.workDir().resolve("metadata-" + req.target() + "-" + p.replace('/', '-') + ".json");
+                commands.add(finish(argv, r, facts, meta, p));
+                sources.add(repo + "@" + Command.digestOf(p));
+            }
+            List<String> argv = new ArrayList<>(List.of("docker", "buildx", "imagetools", "create"));
+            if (r.builder() != null) {
+                argv.add("--builder");
+                argv.add(r.builder().value());
+            }
+            for (String t : tags) {
+                argv.add("--tag");
+                argv.add(t);
+            }
+            argv.addAll(sources);
+            commands.add(new Command(Command.Kind.MANIFEST, argv, Map.of(), "manifest", null));
+        } else {
+            Map<String, Located<String>> args = multi ? sharedArgs(r) : r.argsFor(platforms.get(0));
+            List<String> argv = common(req, r, df, facts, platforms.get(0), platforms, args,
+                    multi ? r.builder() : r.builderFor(platforms.get(0)));
+            for (String t : tags) {
+                argv.add("--tag");
+                argv.add(t);
+            }
+            argv.add(push ? "--push" : "--load");
+            Path meta = req.workDir().resolve("metadata-" + req.target() + "-"
+                    + String.join("+", platforms).replace('/', '-') + ".json");
+            commands.add(finish(argv, r, facts, meta, String.join(",", platforms)));
+        }
+        return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings);
+    }
+
+    private static List<String> common(BuildRequest req, Resolved r, DockerfileInfo df, BuildFacts facts, String platform,
+            List<String> platforms, Map<String, Located<String>> args, Located<String> builder) {
+        List<String> argv = new ArrayList<>(List.of("docker", "buildx", "build"));
+        if (builder != null) {
+            argv.add("--builder");
+            argv.add(builder.value());
+        }
+        argv.add("--file");
+        argv.add(rel(facts.cwd(), r.dockerfile().value()));
+        argv.add("--target");
+        argv.add(req.target());
+        argv.add("--platform");
+        argv.add(String.join(",", platforms));
+        args.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<String, Located<String>> e) -> BuildArgs.order(e.getKey()))
+                        .thenComparing(Map.Entry::getKey))
+                .forEach(e -> {
+                    argv.add("--build-arg");
+                    argv.add(e.getKey() + "=" + e.getValue().value());
+                });
+        r.contexts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            argv.add("--build-context");
+            argv.add(e.getKey() + "=" + rel(facts.cwd(), e.getValue().value()));
+        });
+        argv.add("--label");
+        argv.add(LABEL_CREATED + "=" + facts.created());
+        if (facts.gitRevision() != null) {
+            argv.add("--label");
+            argv.add(LABEL_REVISION + "=" + facts.gitRevision());
+        }
+        for (String s : req.secrets()) {
+            argv.add("--secret");
+            argv.add(s);
+        }
+        String arch = platform.substring(platform.indexOf('/') + 1);
+        String repo = r.hasRegistry() || tagsQualified(req.tags()) ? repository(tags(req, r).get(0)) : null;
+        if (r.cacheFrom() != null) {
+            argv.add("--cache-from");
+            argv.add(cacheSpec(r.cacheFrom(), repo, arch, false));
+        }
+        if (r.cacheTo() != null) {
+            argv.add("--cache-to");
+            argv.add(cacheSpec(r.cacheTo(), repo, arch, true));
+        }
+        if (req.noCache()) {
+            argv.add("--no-cache");
+        }
+        if (req.pull()) {
+            argv.add("--pull");
+        }
+        if (req.progress() != null) {
+            argv.add("--progress");
+            argv.add(req.progress());
+        }
+        return argv;
+    }
+
+    /**
+     * The same single-platform --load build for the classic `docker build`
+     * with BuildKit enabled, for engines without the buildx plugin. Returns
+     * null when the command needs buildx (named contexts, cache export, a builder).
+     */
+    public static Command classic(Command c) {
+        List<String> a = c.argv();
+        if (c.kind() != Command.Kind.BUILD || !a.contains("--load") || a.contains("--build-context")
+                || a.contains("--cache-to") || a.contains("--builder") || a.get(a.indexOf("--platform") + 1).contains(",")) {
+            return null;
+        }
+        List<String> out = new ArrayList<>(List.of("docker", "build"));
+        Path iid = c.metadataFile() == null ? null : c.metadataFile().resolveSibling(c.metadataFile().getFileName() + ".iid");
+        for (int i = 3; i < a.size(); i++) {
+            String x = a.get(i);
+            if (x.equals("--load")) {
+                continue;
+            }
+            if (x.equals("--metadata-file")) {
+                i++;
+                if (iid != null) {
+                    out.add("--iidfile");
+                    out.add(a.get(i) + ".iid");
+                }
+                continue;
+            }
+            out.add(x);
+        }
+        return new Command(Command.Kind.BUILD, out, Map.of("DOCKER_BUILDKIT", "1"), c.label(), iid);
+    }
+
+    private static Command finish(List<String> argv, Resolved r, BuildFacts facts, Path meta, String label) {
+        argv.add("--metadata-file");
+        argv.add(rel(facts.cwd(), meta));
+        argv.add(rel(facts.cwd(), r.context().value()));
+        return new Command(Command.Kind.BUILD, argv, Map.of(), label, meta);
+    }
+
+    /** Tags: --tag flags, else the profile's image for the target; prefixed by the registry when one is set. */
+    static List<String> tags(BuildRequest req, Resolved r) {
+        List<String> base = req.tags().isEmpty()
+                ? List.of(req.target().equals("dev") ? r.imageDev().value() : r.image().value())
+                : req.tags();
+        Set<String> out = new LinkedHashSet<>();
+        for (String t : base) {
+            Validation.imageRef(Located.of(t, req.tags().isEmpty() ? "image" : "flag --tag"), "tag");
+            out.add(r.hasRegistry() && !hasHost(t) ? r.registry().value() + "/" + t : t);
+        }
+        return List.copyOf(out);
+    }
+
+    /** Cache refs: "REF" means a registry cache; {image} is the repository, {arch} the platform's arch. */
+    static String cacheSpec(Located<String> spec, String repo, String arch, boolean to) {
+        String s = spec.value();
+        if (s.contains("{image}")) {
+            if (repo == null) {
+                throw NssimgException.usage(spec.origin() + ": cache ref uses {image}, which needs a registry (--registry)");
+            }
+            s = s.replace("{image}", repo);
+        }
+        s = s.replace("{arch}", arch);
+        if (!s.contains("type=") && !s.contains("=")) {
+            s = "type=registry,ref=" + s + (to ? ",mode=max" : "");
+        }
+        return s;
+    }
+
+    /** The repository of a tag: everything before the tag or digest. */
+    public static String repository(String ref) {
+        String r = ref;
+        int at = r.indexOf('@');
+        if (at >= 0) {
+            r = r.substring(0, at);
+        }
+        int slash = r.lastIndexOf('/');
+        int colon = r.lastIndexOf(':');
+        return colon > slash ? r.substring(0, colon) : r;
+    }
+
+    public static boolean hasHost(String ref) {
+        int slash = ref.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        String first = ref.substring(0, slash);
+        return first.contains(".") || first.contains(":") || first.equals("localhost");
+    }
+
+    private static boolean tagsQualified(List<String> tags) {
+        return !tags.isEmpty() && tags.stream().allMatch(Planner::hasHost);
+    }
+
+    private static Map<String, Located<String>> sharedArgs(Resolved r) {
+        Map<String, Located<String>> out = new LinkedHashMap<>(r.args());
+        out.putAll(r.overrideArgs());
+        return out;
+    }
+
+    private static String sortedArgs(Map<String, Located<String>> args) {
+        StringBuilder sb = new StringBuilder();
+        args.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> sb.append(e.getKey()).append('=').append(e.getValue().value()).append('\n'));
+        return sb.toString();
+    }
+
+    private static void checkDeclared(Resolved r, List<String> platforms, DockerfileInfo df, boolean strict, List<String> warnings) {
+        Set<String> declared = df.declaredArgs();
+        Set<String> reported = new LinkedHashSet<>();
+        for (String p : platforms) {
+            for (var e : r.argsFor(p).entrySet()) {
+                if (!declared.contains(e.getKey()) && !BuildArgs.BUILTIN.contains(e.getKey()) && reported.add(e.getKey())) {
+                    String msg = e.getValue().origin() + ": build argument " + e.getKey() + " is not declared in " + df.file();
+                    if (strict) {
+                        throw NssimgException.usage(msg + " (--strict)");
+                    }
+                    warnings.add(msg);
+                }
+            }
+        }
+    }
+
+    private static void checkSecret(String spec) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String part : spec.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw NssimgException.usage("flag --secret: expected id=NAME,env=VAR or id=NAME,src=FILE, got a part without '=': '"
+                        + part.replaceAll(".", "*") + "'");
+            }
+            kv.put(part.substring(0, eq), part.substring(eq + 1));
+        }
+        if (!kv.containsKey("id") || kv.get("id").isEmpty()) {
+            throw NssimgException.usage("flag --secret: id=NAME is required (e.g. --secret id=hf_token,env=HF_TOKEN)");
+        }
+        for (String k : kv.keySet()) {
+            if (!Set.of("id", "env", "src", "source", "type").contains(k)) {
+                throw NssimgException.usage("flag --secret: unknown key '" + k + "' (use id, env, src or type); secret values are never passed on the command line");
+            }
+        }
+    }
+
+    private static Object value(Located<?> l) {
+        return l == null ? null : l.value();
+    }
+
+    static String rel(Path cwd, Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path base = cwd.toAbsolutePath().normalize();
+        if (abs.equals(base)) {
+            return ".";
+        }
+        if (abs.startsWith(base)) {
+            return base.relativize(abs).toString();
+        }
+        return abs.toString();
+    }
+}

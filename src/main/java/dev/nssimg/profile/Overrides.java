@@ -1,0 +1,48 @@
+package dev.nssimg.profile;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Values that beat the profiles file: first the Makefile-named environment
+ * variables, then flags. Null means "not given". Paths are already absolute.
+ */
+public record Overrides(
+        Located<String> platform,
+        Located<List<String>> platforms,
+        Located<String> image,
+        Located<String> imageDev,
+        Located<String> registry,
+        Located<String> dockerfile,
+        Located<String> context,
+        Map<String, Located<String>> args,
+        Located<String> builder,
+        Located<String> cacheFrom,
+        Located<String> cacheTo) {
+
+    public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, Map.of(), null, null, null);
+
+    public Overrides {
+        args = Map.copyOf(args);
+    }
+
+    /** The environment variables of the spec's Makefile that bear on a build. Empty means unset, as in make. */
+    public static Overrides fromEnv(Map<String, String> env) {
+        Located<String> platform = null;
+        Located<List<String>> platforms = null;
+        String p = env.getOrDefault("CONTAINER_GPU_PLATFORM", "");
+        if (p.contains(",")) {
+            platforms = Located.of(Arrays.stream(p.split(",")).map(String::trim).toList(), "env CONTAINER_GPU_PLATFORM");
+        } else if (!p.isBlank()) {
+            platform = Located.of(p.trim(), "env CONTAINER_GPU_PLATFORM");
+        }
+        return new Overrides(platform, platforms, env("CONTAINER_GPU_IMAGE", env), env("CONTAINER_GPU_IMAGE_DEV", env),
+                env("CONTAINER_GPU_REGISTRY", env), null, null, Map.of(), null, null, null);
+    }
+
+    private static Located<String> env(String name, Map<String, String> env) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : Located.of(v.trim(), "env " + name);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.nssimg.profile;
+
+import dev.nssimg.error.NssimgException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The profiles file: a {@code defaults} block and named {@code profiles}.
+ * Parsing checks the shape (known keys, scalar vs list vs map); the values
+ * themselves are checked by {@link Validation} after resolution.
+ */
+public record ProfilesFile(String file, ProfileSpec defaults, Map<String, ProfileSpec> profiles) {
+
+    static final Set<String> TOP_KEYS = Set.of("defaults", "profiles");
+    static final List<String> PROFILE_KEYS = List.of(
+            "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
+            "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
+            "cache-from", "cache-to");
+
+    public ProfilesFile {
+        profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+    }
+
+    public static ProfilesFile load(Path path, String displayName) {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (NoSuchFileException e) {
+            throw NssimgException.usage(displayName + ": profiles file not found (choose another with --config)");
+        } catch (IOException e) {
+            throw NssimgException.usage(displayName + ": cannot read: " + e.getMessage());
+        }
+        return parse(new StringReader(text), displayName);
+    }
+
+    public static ProfilesFile parse(Reader reader, String file) {
+        YamlNode root = YamlNode.parse(reader, file);
+        if (!(root instanceof YamlNode.Mapping top)) {
+            throw NssimgException.usage(file + ":" + root.line() + ": expected a mapping with 'defaults' and 'profiles'");
+        }
+        checkKeys(top, TOP_KEYS, file, "top level");
+        ProfileSpec defaults = top.entries().get("defaults") == null
+                ? spec(file, "defaults", new YamlNode.Mapping(Map.of(), Map.of(), 1))
+                : spec(file, "defaults", mapping(top.entries().get("defaults"), file, "defaults"));
+        if (defaults.extendsName() != null) {
+            throw NssimgException.usage(file + ":" + lineOf(defaults.extendsName()) + ": 'extends' is not allowed in defaults");
+        }
+        Map<String, ProfileSpec> profiles = new LinkedHashMap<>();
+        YamlNode profilesNode = top.entries().get("profiles");
+        if (profilesNode != null) {
+            YamlNode.Mapping pm = mapping(profilesNode, file, "profiles");
+            for (var e : pm.entries().entrySet()) {
+                String name = e.getKey();
+                if (!name.matches("[a-z0-9][a-z0-9._-]*")) {
+                    throw NssimgException.usage(file + ":" + pm.keyLines().get(name) + ": profile name '" + name
+                            + "' must be lowercase letters, digits, '.', '_' or '-'");
+                }
+                YamlNode body = e.getValue();
+                if (body instanceof YamlNode.Scalar s && s.text() == null) {
+                    body = new YamlNode.Mapping(Map.of(), Map.of(), s.line());
+                }
+                profiles.put(name, spec(file, "profiles." + name, mapping(body, file, "profiles." + name)));
+            }
+        }
+        return new ProfilesFile(file, defaults, profiles);
+    }
+
+    private static ProfileSpec spec(String file, String path, YamlNode.Mapping m) {
+        checkKeys(m, PROFILE_KEYS, file, path);
+        String name = path.startsWith("profiles.") ? path.substring("profiles.".length()) : null;
+        Map<String, Map<String, Located<String>>> platformArgs = new LinkedHashMap<>();
+        YamlNode pa = m.entries().get("platform-args");
+        if (pa != null) {
+            YamlNode.Mapping pam = mapping(pa, file, path + ".platform-args");
+            for (var e : pam.entries().entrySet()) {
+                platformArgs.put(e.getKey(), stringMap(e.getValue(), file, path + ".platform-args." + e.getKey()));
+            }
+        }
+        return new ProfileSpec(
+                name,
+                scalarText(m, "description", file, path),
+                scalar(m, "extends", file, path),
+                scalar(m, "platform", file, path),
+                list(m, "platforms", file, path),
+                scalar(m, "dockerfile", file, path),
+                scalar(m, "context", file, path),
+                stringMap(m.entries().get("contexts"), file, path + ".contexts"),
+                scalar(m, "image", file, path),
+                scalar(m, "image-dev", file, path),
+                scalar(m, "registry", file, path),
+                stringMap(m.entries().get("args"), file, path + ".args"),
+                platformArgs,
+                scalar(m, "builder", file, path),
+                stringMap(m.entries().get("platform-builders"), file, path + ".platform-builders"),
+                scalar(m, "cache-from", file, path),
+                scalar(m, "cache-to", file, path));
+    }
+
+    private static void checkKeys(YamlNode.Mapping m, java.util.Collection<String> allowed, String file, String path) {
+        for (var key : m.entries().keySet()) {
+            if (!allowed.contains(key)) {
+                throw NssimgException.usage(file + ":" + m.keyLines().get(key) + ": unknown key '" + key + "' in "
+                        + path + " (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static YamlNode.Mapping mapping(YamlNode n, String file, String path) {
+        if (n instanceof YamlNode.Mapping m) {
+            return m;
+        }
+        throw NssimgException.usage(file + ":" + n.line() + ": " + path + " must be a mapping");
+    }
+
+    private static String where(String file, int line) {
+        return file + ":" + line;
+    }
+
+    private static Located<String> scalar(YamlNode.Mapping m, String key, String file, String path) {
+        YamlNode n = m.entries().get(key);
+        if (n == null) {
+            return null;
+        }
+        if (!(n instanceof YamlNode.Scalar s) || s.text() == null) {
+            throw NssimgException.usage(where(file, n.line()) + ": " + path + "." + key + " must be a single value");
+        }
+        return Located.of(s.text(), where(file, n.line()));
+    }
+
+    private static String scalarText(YamlNode.Mapping m, String key, String file, String path) {
+        Located<String> l = scalar(m, key, file, path);
+        return l == null ? null : l.value();
+    }
+
+    private static Located<List<String>> list(YamlNode.Mapping m, String key, String file, String path) {
+        YamlNode n = m.entries().get(key);
+        if (n == null) {
+            return null;
+        }
+        if (!(n instanceof YamlNode.Seq seq)) {
+            throw NssimgException.usage(where(file, n.line()) + ": " + path + "." + key + " must be a list");
+        }
+        List<String> out = new ArrayList<>();
+        for (YamlNode item : seq.items()) {
+            if (!(item instanceof YamlNode.Scalar s) || s.text() == null) {
+                throw NssimgException.usage(where(file, item.line()) + ": " + path + "." + key + " items must be single values");
+            }
+            out.add(s.text());
+        }
+        return Located.of(List.copyOf(out), where(file, n.line()));
+    }
+
+    private static Map<String, Located<String>> stringMap(YamlNode n, String file, String path) {
+        if (n == null) {
+            return Map.of();
+        }
+        YamlNode.Mapping m = mapping(n, file, path);
+        Map<String, Located<String>> out = new LinkedHashMap<>();
+        for (var e : m.entries().entrySet()) {
+            if (!(e.getValue() instanceof YamlNode.Scalar s) || s.text() == null) {
+                throw NssimgException.usage(where(file, e.getValue().line()) + ": " + path + "." + e.getKey()
+                        + " must be a single value");
+            }
+            out.put(e.getKey(), Located.of(s.text(), where(file, m.keyLines().get(e.getKey()))));
+        }
+        return out;
+    }
+
+    private static int lineOf(Located<?> l) {
+        String o = l.origin();
+        return Integer.parseInt(o.substring(o.lastIndexOf(':') + 1));
+    }
+}

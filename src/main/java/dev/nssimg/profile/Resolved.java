@@ -1,0 +1,55 @@
+package dev.nssimg.profile;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A profile with every layer applied; each value says where it came from. */
+public record Resolved(
+        String profile,
+        Path root,
+        Located<String> platform,
+        Located<List<String>> platforms,
+        Located<Path> dockerfile,
+        Located<Path> context,
+        Map<String, Located<Path>> contexts,
+        Located<String> image,
+        Located<String> imageDev,
+        Located<String> registry,
+        Map<String, Located<String>> args,
+        Map<String, Map<String, Located<String>>> platformArgs,
+        Map<String, Located<String>> overrideArgs,
+        Located<String> builder,
+        Map<String, Located<String>> platformBuilders,
+        Located<String> cacheFrom,
+        Located<String> cacheTo) {
+
+    public Resolved {
+        contexts = Map.copyOf(contexts);
+        args = Map.copyOf(args);
+        platformArgs = Map.copyOf(platformArgs);
+        overrideArgs = Map.copyOf(overrideArgs);
+        platformBuilders = Map.copyOf(platformBuilders);
+    }
+
+    /** Build arguments for one platform: profile args, then its platform-args, then --build-arg flags. */
+    public Map<String, Located<String>> argsFor(String platform) {
+        Map<String, Located<String>> out = new LinkedHashMap<>(args);
+        out.putAll(platformArgs.getOrDefault(platform, Map.of()));
+        out.putAll(overrideArgs);
+        return out;
+    }
+
+    /** Builder for one platform: the per-platform builder if set, else the global one (may be null). */
+    public Located<String> builderFor(String platform) {
+        if (builder != null && builder.origin().startsWith("flag")) {
+            return builder;
+        }
+        return platformBuilders.getOrDefault(platform, builder);
+    }
+
+    public boolean hasRegistry() {
+        return registry != null && !registry.value().isEmpty();
+    }
+}

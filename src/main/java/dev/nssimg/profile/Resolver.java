@@ -1,0 +1,148 @@
+package dev.nssimg.profile;
+
+import dev.nssimg.error.NssimgException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Applies built-ins, the profiles file (defaults, extends chain, profile), environment and flags. Pure. */
+public final class Resolver {
+    private static final String BUILTIN = "default";
+
+    private Resolver() {}
+
+    /**
+     * @param root      directory that relative paths in the profiles file are resolved against
+     * @param cwd       directory that relative paths in flags are resolved against
+     * @param profile   profile name, or null for the defaults alone
+     */
+    public static Resolved resolve(ProfilesFile file, String profile, Path root, Path cwd, Overrides env, Overrides flags) {
+        List<ProfileSpec> layers = new ArrayList<>();
+        layers.add(file.defaults());
+        layers.addAll(chain(file, profile));
+
+        Located<String> platform = pick(layers, ProfileSpec::platform, env.platform(), flags.platform(),
+                Located.of(BuildArgs.DEFAULT_PLATFORM, BUILTIN));
+        Located<List<String>> platforms = pick(layers, ProfileSpec::platforms, env.platforms(), flags.platforms(),
+                Located.of(BuildArgs.MULTIARCH_PLATFORMS, BUILTIN));
+        Located<String> dockerfile = pick(layers, ProfileSpec::dockerfile, env.dockerfile(), flags.dockerfile(),
+                Located.of(BuildArgs.DEFAULT_DOCKERFILE, BUILTIN));
+        Located<String> context = pick(layers, ProfileSpec::context, env.context(), flags.context(),
+                Located.of(BuildArgs.DEFAULT_CONTEXT, BUILTIN));
+        Located<String> image = pick(layers, ProfileSpec::image, env.image(), flags.image(),
+                Located.of(BuildArgs.DEFAULT_IMAGE, BUILTIN));
+        Located<String> imageDev = pick(layers, ProfileSpec::imageDev, env.imageDev(), flags.imageDev(),
+                Located.of(BuildArgs.DEFAULT_IMAGE_DEV, BUILTIN));
+        Located<String> registry = pick(layers, ProfileSpec::registry, env.registry(), flags.registry(),
+                Located.of("", BUILTIN));
+        Located<String> builder = pick(layers, ProfileSpec::builder, env.builder(), flags.builder(), null);
+        Located<String> cacheFrom = pick(layers, ProfileSpec::cacheFrom, env.cacheFrom(), flags.cacheFrom(), null);
+        Located<String> cacheTo = pick(layers, ProfileSpec::cacheTo, env.cacheTo(), flags.cacheTo(), null);
+
+        Map<String, Located<String>> args = new LinkedHashMap<>();
+        BuildArgs.DEFAULTS.forEach((k, v) -> args.put(k, Located.of(v, BUILTIN)));
+        Map<String, Map<String, Located<String>>> platformArgs = new LinkedHashMap<>();
+        Map<String, Located<Path>> contexts = new LinkedHashMap<>();
+        Map<String, Located<String>> platformBuilders = new LinkedHashMap<>();
+        for (ProfileSpec layer : layers) {
+            args.putAll(layer.args());
+            layer.platformArgs().forEach((p, m) -> platformArgs.computeIfAbsent(p, k -> new LinkedHashMap<>()).putAll(m));
+            layer.contexts().forEach((name, dir) -> contexts.put(name, path(dir, root, cwd)));
+            platformBuilders.putAll(layer.platformBuilders());
+        }
+        Map<String, Located<String>> overrideArgs = new LinkedHashMap<>(env.args());
+        overrideArgs.putAll(flags.args());
+
+        Resolved r = new Resolved(profile == null ? BUILTIN : profile, root, platform, platforms,
+                path(dockerfile, root, cwd), path(context, root, cwd), contexts, image, imageDev, registry,
+                args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo);
+        validate(r);
+        return r;
+    }
+
+    private static void validate(Resolved r) {
+        Validation.platform(r.platform());
+        if (r.platforms().value().isEmpty()) {
+            throw NssimgException.usage(r.platforms().origin() + ": platforms is empty");
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (String p : r.platforms().value()) {
+            Validation.platform(Located.of(p, r.platforms().origin()));
+            if (!seen.add(p)) {
+                throw NssimgException.usage(r.platforms().origin() + ": platform " + p + " is listed twice");
+            }
+        }
+        r.platformArgs().forEach((p, m) -> m.values().stream().findFirst()
+                .ifPresent(v -> Validation.platform(Located.of(p, v.origin()))));
+        r.platformBuilders().forEach((p, v) -> Validation.platform(Located.of(p, v.origin())));
+        Validation.imageRef(r.image(), "image");
+        Validation.imageRef(r.imageDev(), "image-dev");
+        if (r.hasRegistry()) {
+            Validation.registry(r.registry());
+        }
+        Validation.buildArgs(r.argsFor(r.platform().value()));
+        for (String p : r.platforms().value()) {
+            Validation.buildArgs(r.argsFor(p));
+        }
+    }
+
+    /** The extends chain of a profile, base first. */
+    static List<ProfileSpec> chain(ProfilesFile file, String profile) {
+        if (profile == null) {
+            return List.of();
+        }
+        Deque<ProfileSpec> out = new ArrayDeque<>();
+        Set<String> visiting = new LinkedHashSet<>();
+        String name = profile;
+        String origin = "flag --profile";
+        while (name != null) {
+            ProfileSpec spec = file.profiles().get(name);
+            if (spec == null) {
+                throw NssimgException.usage(origin + ": unknown profile '" + name + "' in " + file.file()
+                        + " (known: " + (file.profiles().isEmpty() ? "none" : String.join(", ", file.profiles().keySet())) + ")");
+            }
+            if (!visiting.add(name)) {
+                String where = spec.extendsName() == null ? file.file() : spec.extendsName().origin();
+                throw NssimgException.usage(where + ": extends cycle: " + String.join(" -> ", visiting) + " -> " + name);
+            }
+            out.addFirst(spec);
+            origin = spec.extendsName() == null ? null : spec.extendsName().origin();
+            name = spec.extendsName() == null ? null : spec.extendsName().value();
+        }
+        return List.copyOf(out);
+    }
+
+    private static <T> Located<T> pick(List<ProfileSpec> layers, Function<ProfileSpec, Located<T>> field,
+            Located<T> env, Located<T> flag, Located<T> builtin) {
+        if (flag != null) {
+            return flag;
+        }
+        if (env != null) {
+            return env;
+        }
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Located<T> v = field.apply(layers.get(i));
+            if (v != null) {
+                return withProfile(v, layers.get(i));
+            }
+        }
+        return builtin;
+    }
+
+    private static <T> Located<T> withProfile(Located<T> v, ProfileSpec layer) {
+        return Located.of(v.value(), v.origin() + (layer.name() == null ? " (defaults)" : " (profile " + layer.name() + ")"));
+    }
+
+    /** Flag paths are relative to the working directory; all others to the project root. */
+    private static Located<Path> path(Located<String> v, Path root, Path cwd) {
+        Path base = v.origin().startsWith("flag") ? cwd : root;
+        return Located.of(base.resolve(v.value()).normalize(), v.origin());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.nssimg.workspace;
+
+import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.profile.ProfilesFile;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+
+/** Where the project is on disk and the facts read from it (profiles file, git revision, build time). */
+public record Project(Path root, Path cwd) {
+    public static final String PROFILES = "containers/profiles.yaml";
+
+    /** The nearest ancestor of cwd holding containers/profiles.yaml; cwd itself when there is none. */
+    public static Project discover(Path cwd) {
+        Path abs = cwd.toAbsolutePath().normalize();
+        for (Path p = abs; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve(PROFILES))) {
+                return new Project(p, abs);
+            }
+        }
+        return new Project(abs, abs);
+    }
+
+    /** --config if given (relative to cwd), else the project's profiles file, else built-in defaults only. */
+    public ProfilesFile profiles(Path config) {
+        if (config != null) {
+            Path p = cwd.resolve(config).normalize();
+            return ProfilesFile.load(p, config.toString());
+        }
+        Path p = root.resolve(PROFILES);
+        if (Files.isRegularFile(p)) {
+            return ProfilesFile.load(p, display(p));
+        }
+        return ProfilesFile.parse(new StringReader(""), "(built-in defaults)");
+    }
+
+    public DockerfileInfo dockerfile(Path file) {
+        return DockerfileInfo.read(file, display(file));
+    }
+
+    public String display(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+    }
+
+    /** HEAD's commit of the git work tree holding dir, read from .git without running git; empty if none. */
+    public static Optional<String> gitRevision(Path dir) {
+        for (Path p = dir.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            Path git = p.resolve(".git");
+            try {
+                if (Files.isRegularFile(git)) { // worktree or submodule: "gitdir: PATH"
+                    String line = Files.readString(git).trim();
+                    if (!line.startsWith("gitdir:")) {
+                        return Optional.empty();
+                    }
+                    git = p.resolve(line.substring(7).trim()).normalize();
+                }
+                if (Files.isDirectory(git)) {
+                    return resolveHead(git);
+                }
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> resolveHead(Path git) throws IOException {
+        Path headFile = git.resolve("HEAD");
+        if (!Files.isRegularFile(headFile)) {
+            return Optional.empty();
+        }
+        String head = Files.readString(headFile).trim();
+        if (!head.startsWith("ref:")) {
+            return head.matches("[0-9a-f]{40}") ? Optional.of(head) : Optional.empty();
+        }
+        String ref = head.substring(4).trim();
+        Path common = git;
+        Path commondir = git.resolve("commondir");
+        if (Files.isRegularFile(commondir)) {
+            common = git.resolve(Files.readString(commondir).trim()).normalize();
+        }
+        for (Path base : new Path[] {git, common}) {
+            Path loose = base.resolve(ref);
+            if (Files.isRegularFile(loose)) {
+                return Optional.of(Files.readString(loose).trim());
+            }
+            Path packed = base.resolve("packed-refs");
+            if (Files.isRegularFile(packed)) {
+                for (String line : Files.readAllLines(packed)) {
+                    if (line.endsWith(" " + ref) && line.length() > 41) {
+                        return Optional.of(line.substring(0, 40));
+                    }
+                }
+            }
+        }
+        return Optional.empty(); // unborn branch
+    }
+
+    /** Build time for org.opencontainers.image.created; SOURCE_DATE_EPOCH wins for reproducible builds. */
+    public static String created(Map<String, String> env, Instant now) {
+        String epoch = env.get("SOURCE_DATE_EPOCH");
+        if (epoch != null && !epoch.isBlank()) {
+            try {
+                return Instant.ofEpochSecond(Long.parseLong(epoch.trim())).toString();
+            } catch (NumberFormatException e) {
+                throw dev.nssimg.error.NssimgException.usage("env SOURCE_DATE_EPOCH: '" + epoch + "' is not a number of seconds");
+            }
+        }
+        return now.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}
