@@ -76,47 +76,36 @@ public final class BuildRunner {
 
     public Result run(BuildPlan plan, int jobs) {
         long t0 = System.nanoTime();
-        List<Command> builds = plan.builds();
-        boolean prefix = builds.size() > 1;
-        List<StepResult> results = new ArrayList<>();
+        boolean prefix = plan.builds().stream().map(Command::label).distinct().count() > 1;
+        List<StepResult> firstPhase = new ArrayList<>();
+        Map<String, StepResult> latest = new LinkedHashMap<>();
+        String digest = null;
+        int lastPhase = plan.commands().stream().mapToInt(Command::phase).max().orElse(0);
         try (AutoCloseable ignored = Cleanup.register(this::destroyAll)) {
-            if (builds.size() == 1 || jobs <= 1) {
-                for (Command c : builds) {
-                    StepResult r = runOne(c, prefix);
-                    results.add(r);
-                    if (!r.ok()) {
-                        break;
+            for (int phase = 0; phase <= lastPhase; phase++) {
+                final int ph = phase;
+                List<Command> builds = plan.commands().stream()
+                        .filter(c -> c.phase() == ph && c.kind() == Command.Kind.BUILD).toList();
+                List<StepResult> results = runBuilds(builds, jobs, prefix);
+                results.forEach(r -> latest.put(r.label(), r));
+                if (phase == 0) {
+                    firstPhase.addAll(results);
+                }
+                StepResult failed = results.stream().filter(r -> !r.ok()).findFirst().orElse(null);
+                if (failed != null) {
+                    throw failure(failed, prefix);
+                }
+                if (results.size() == 1 && results.get(0).digest() != null) {
+                    digest = results.get(0).digest();
+                }
+                for (Command c : plan.commands()) {
+                    if (c.phase() == ph && c.kind() == Command.Kind.MANIFEST) {
+                        runManifest(c, List.copyOf(latest.values()));
+                        digest = null; // the index digest is read back from the registry by the caller
                     }
                 }
-            } else {
-                ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, builds.size()));
-                try {
-                    List<Future<StepResult>> futures = new ArrayList<>();
-                    for (Command c : builds) {
-                        futures.add(pool.submit(() -> runOne(c, true)));
-                    }
-                    for (Future<StepResult> f : futures) {
-                        StepResult r = f.get();
-                        results.add(r);
-                        if (!r.ok()) {
-                            destroyAll(); // one platform failed: stop the others now
-                        }
-                    }
-                } finally {
-                    pool.shutdownNow();
-                }
             }
-            StepResult failed = results.stream().filter(r -> !r.ok()).findFirst().orElse(null);
-            if (failed != null) {
-                throw failure(failed, builds.size() > 1);
-            }
-            String digest = results.size() == 1 ? results.get(0).digest() : null;
-            for (Command c : plan.commands()) {
-                if (c.kind() == Command.Kind.MANIFEST) {
-                    digest = runManifest(c, results);
-                }
-            }
-            return new Result(results, digest, Duration.ofNanos(System.nanoTime() - t0));
+            return new Result(firstPhase, digest, Duration.ofNanos(System.nanoTime() - t0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NssimgException(ExitCode.INTERRUPTED, "interrupted");
@@ -130,6 +119,43 @@ public final class BuildRunner {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Runs one phase's builds, up to jobs at once; the first failure stops the rest. */
+    private List<StepResult> runBuilds(List<Command> builds, int jobs, boolean prefix)
+            throws IOException, InterruptedException, ExecutionException {
+        List<StepResult> results = new ArrayList<>();
+        if (builds.size() <= 1 || jobs <= 1) {
+            for (Command c : builds) {
+                StepResult r = runOne(c, prefix);
+                results.add(r);
+                if (!r.ok()) {
+                    break;
+                }
+            }
+            return results;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, builds.size()));
+        try {
+            List<Future<StepResult>> futures = new ArrayList<>();
+            for (Command c : builds) {
+                futures.add(pool.submit(() -> {
+                    StepResult r = runOne(c, true);
+                    if (!r.ok()) {
+                        destroyAll(); // one platform failed: stop the others now
+                    }
+                    return r;
+                }));
+            }
+            for (Future<StepResult> f : futures) {
+                results.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // A platform stopped because another failed is not the cause: report the real failure first.
+        results.sort(java.util.Comparator.comparing((StepResult r) -> r.exit() == 143 || r.exit() == 137));
+        return results;
     }
 
     private NssimgException failure(StepResult r, boolean named) {
@@ -170,7 +196,7 @@ public final class BuildRunner {
                 progress.error(), Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    private String runManifest(Command c, List<StepResult> results) throws IOException, InterruptedException {
+    private void runManifest(Command c, List<StepResult> results) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>();
         for (String a : c.argv()) {
             for (StepResult r : results) {
@@ -191,8 +217,6 @@ public final class BuildRunner {
             String msg = "publishing the multi-platform tag failed: " + why;
             throw ENVIRONMENT.matcher(why).find() ? NssimgException.environment(msg) : NssimgException.failed(msg);
         }
-        // imagetools create prints nothing useful on success; the index digest is read back by the caller.
-        return null;
     }
 
     private synchronized Process start(List<String> argv, Map<String, String> env) throws IOException {

@@ -67,6 +67,11 @@ public final class BuildCommand implements Callable<Integer> {
             description = "Platforms built at once by the split strategy (default: ${DEFAULT-VALUE}).")
     int jobs;
 
+    @Option(names = "--push-by-digest", negatable = true, paramLabel = "",
+            description = "Split builds: push each platform by digest (needs a docker-container, remote or kubernetes"
+                    + " builder) instead of as TAG-ARCH. Default: on when a builder is named.")
+    Boolean pushByDigest;
+
     @Option(names = "--registry", paramLabel = "REGISTRY", description = "Registry prefix for tags. Env: CONTAINER_GPU_REGISTRY.")
     String registry;
 
@@ -152,7 +157,8 @@ public final class BuildCommand implements Callable<Integer> {
                 : output.push ? BuildRequest.Output.PUSH : BuildRequest.Output.LOAD;
         String prog = progress != null ? progress : json && !dryRun ? "rawjson" : "plain";
         Path work = in.project().root().resolve(".nssimg");
-        BuildRequest req = new BuildRequest(target, multiarch, strategy, tags, out, noCache, pull, prog, secrets, strict, work);
+        BuildRequest req = new BuildRequest(target, multiarch, strategy, tags, out, noCache, pull, prog, secrets, strict,
+                pushByDigest, work);
         BuildFacts facts = new BuildFacts(Project.gitRevision(r.context().value()).orElse(null),
                 Project.created(ctx.env(), Instant.now()), ctx.cwd());
         BuildPlan plan = Planner.plan(req, r, df, facts);

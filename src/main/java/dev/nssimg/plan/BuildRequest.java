@@ -15,9 +15,12 @@ public record BuildRequest(
         String progress,
         List<String> secrets,
         boolean strict,
+        Boolean pushByDigest,
         Path workDir) {
 
     public enum Strategy { AUTO, SINGLE, SPLIT }
+
+    /** pushByDigest: null picks by builder (a named builder pushes by digest; the docker driver cannot). */
 
     /** DEFAULT: --load for one platform, --push for --multiarch. */
     public enum Output { DEFAULT, LOAD, PUSH }

@@ -7,9 +7,11 @@ import java.util.Map;
 /**
  * One process to run: the exact argv (no shell), the environment variables
  * nssimg sets on top of its own, a short label (the platform, for prefixed
- * output) and the metadata file buildx writes, if any.
+ * output), the metadata file buildx writes, if any, and its phase: commands of
+ * one phase may run concurrently; a phase starts only when the one before it
+ * succeeded entirely.
  */
-public record Command(Kind kind, List<String> argv, Map<String, String> env, String label, Path metadataFile) {
+public record Command(Kind kind, int phase, List<String> argv, Map<String, String> env, String label, Path metadataFile) {
     public enum Kind { BUILD, MANIFEST, BUILDER }
 
     public Command {

@@ -63,13 +63,33 @@ public final class Planner {
         List<Command> commands = new ArrayList<>();
         if (strategy == BuildRequest.Strategy.SPLIT) {
             String repo = repository(tags.get(0));
+            boolean byDigest = req.pushByDigest() != null ? req.pushByDigest()
+                    : r.builder() != null || !r.platformBuilders().isEmpty();
             List<String> sources = new ArrayList<>();
             for (String p : platforms) {
-                List<String> argv = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
-                argv.add("--output");
-                argv.add("type=image,name=" + repo + ",push-by-digest=true,name-canonical=true,push=true");
+                String arch = p.substring(p.indexOf('/') + 1).replace('/', '-');
                 Path meta = req.workDir().resolve("metadata-" + req.target() + "-" + p.replace('/', '-') + ".json");
-                commands.add(finish(argv, r, facts, meta, p));
+                if (byDigest) {
+                    // Builders other than the docker driver push a platform by digest: no tag at all until the index.
+                    List<String> argv = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
+                    argv.add("--output");
+                    argv.add("type=image,name=" + repo + ",push-by-digest=true,name-canonical=true,push=true");
+                    commands.add(finish(argv, r, facts, meta, p, 0));
+                } else {
+                    // The docker driver cannot push by digest. Phase 0 builds every platform into the cache
+                    // only, so a failing platform publishes nothing; phase 1 then pushes each (all cached) as
+                    // TAG-ARCH, and phase 2 joins them into TAG.
+                    List<String> build = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
+                    build.add("--output");
+                    build.add("type=cacheonly");
+                    commands.add(finish(build, r, facts,
+                            req.workDir().resolve("metadata-" + req.target() + "-" + p.replace('/', '-') + "-cache.json"), p, 0));
+                    List<String> pushArgv = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
+                    pushArgv.add("--tag");
+                    pushArgv.add(archTag(tags.get(0), arch));
+                    pushArgv.add("--push");
+                    commands.add(finish(pushArgv, r, facts, meta, p, 1));
+                }
                 sources.add(repo + "@" + Command.digestOf(p));
             }
             List<String> argv = new ArrayList<>(List.of("docker", "buildx", "imagetools", "create"));
@@ -82,7 +102,7 @@ public final class Planner {
                 argv.add(t);
             }
             argv.addAll(sources);
-            commands.add(new Command(Command.Kind.MANIFEST, argv, Map.of(), "manifest", null));
+            commands.add(new Command(Command.Kind.MANIFEST, byDigest ? 1 : 2, argv, Map.of(), "manifest", null));
         } else {
             Map<String, Located<String>> args = multi ? sharedArgs(r) : r.argsFor(platforms.get(0));
             List<String> argv = common(req, r, df, facts, platforms.get(0), platforms, args,
@@ -94,7 +114,7 @@ public final class Planner {
             argv.add(push ? "--push" : "--load");
             Path meta = req.workDir().resolve("metadata-" + req.target() + "-"
                     + String.join("+", platforms).replace('/', '-') + ".json");
-            commands.add(finish(argv, r, facts, meta, String.join(",", platforms)));
+            commands.add(finish(argv, r, facts, meta, String.join(",", platforms), 0));
         }
         return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings);
     }
@@ -184,14 +204,22 @@ public final class Planner {
             }
             out.add(x);
         }
-        return new Command(Command.Kind.BUILD, out, Map.of("DOCKER_BUILDKIT", "1"), c.label(), iid);
+        return new Command(Command.Kind.BUILD, c.phase(), out, Map.of("DOCKER_BUILDKIT", "1"), c.label(), iid);
     }
 
-    private static Command finish(List<String> argv, Resolved r, BuildFacts facts, Path meta, String label) {
+    private static Command finish(List<String> argv, Resolved r, BuildFacts facts, Path meta, String label, int phase) {
         argv.add("--metadata-file");
         argv.add(rel(facts.cwd(), meta));
         argv.add(rel(facts.cwd(), r.context().value()));
-        return new Command(Command.Kind.BUILD, argv, Map.of(), label, meta);
+        return new Command(Command.Kind.BUILD, phase, argv, Map.of(), label, meta);
+    }
+
+    /** The per-architecture tag a staged split build pushes: nss-gpu:latest -> nss-gpu:latest-arm64. */
+    static String archTag(String tag, String arch) {
+        String repo = repository(tag);
+        String t = tag.length() > repo.length() + 1 && tag.charAt(repo.length()) == ':' ? tag.substring(repo.length() + 1) : "latest";
+        int at = t.indexOf('@');
+        return repo + ":" + (at >= 0 ? t.substring(0, at) : t) + "-" + arch;
     }
 
     /** Tags: --tag flags, else the profile's image for the target; prefixed by the registry when one is set. */
