@@ -16,6 +16,7 @@ public final class Cli {
 
     public static CommandLine create(Context ctx) {
         CommandLine cl = new CommandLine(new RootCommand(), new Factory(ctx));
+        addHelp(cl);
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -47,6 +48,14 @@ public final class Cli {
             return code;
         });
         return cl;
+    }
+
+    /** -h/--help (and -V) on every command, so `nssimg build --help` works like `nssimg --help`. */
+    private static void addHelp(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().mixinStandardHelpOptions(true);
+            addHelp(sub);
+        }
     }
 
     static String oneLine(String s) {

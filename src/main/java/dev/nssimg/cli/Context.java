@@ -22,7 +22,7 @@ public record Context(Map<String, String> env, Path cwd, PrintWriter out, PrintW
         return new Context(System.getenv(), Path.of("").toAbsolutePath(),
                 new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
                 new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
-                ProcessLauncher.system(), Engine::connect);
+                ProcessLauncher.system(), env -> Engine.connect(env)); // a lambda: docker-java loads only when used
     }
 
     public Engine engine() {

@@ -93,7 +93,7 @@ public final class ProfilesCommand implements Callable<Integer> {
         }
 
         private void row(String key, Located<String> v) {
-            ctx.out().printf("  %-28s %-32s %s%n", key, v.value().isEmpty() ? "(none)" : v.value(), v.origin());
+            ctx.out().printf("  %-36s %-28s %s%n", key, v.value().isEmpty() ? "(none)" : v.value(), v.origin());
         }
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Build, smoke-test and run the NeMo Safe Synthesizer CUDA container images.",
         subcommands = {
             BuildCommand.class, SmokeCommand.class, RunCommand.class, DoctorCommand.class, InspectCommand.class,
-            ProfilesCommand.class, CompletionCommand.class
+            ProfilesCommand.class, BuilderCommand.class, CompletionCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -80,20 +80,13 @@ public final class RunCommand implements Callable<Integer> {
         Engine.validateGpus(gpu);
         long shm = parseSize(shmSize, "flag --shm-size");
 
-        List<RunSpec.Mount> binds = new ArrayList<>();
-        binds.add(new RunSpec.Mount(ctx.cwd().toString(), "/workspace", false));
-        Path cache = hfCache != null ? ctx.cwd().resolve(hfCache) : defaultCache();
-        try {
-            Files.createDirectories(cache);
-        } catch (IOException e) {
-            throw NssimgException.usage("Hugging Face cache " + cache + " cannot be created: " + e.getMessage());
-        }
-        binds.add(new RunSpec.Mount(cache.toAbsolutePath().normalize().toString(), HF_TARGET, false));
+        // Validate every input before touching anything (the cache directory, the engine).
+        List<RunSpec.Mount> extra = new ArrayList<>();
         for (String m : extraMountsFromEnv(ctx.env().get("CONTAINER_EXTRA_MOUNTS"))) {
-            binds.add(parseMount(m, "env CONTAINER_EXTRA_MOUNTS"));
+            extra.add(parseMount(m, "env CONTAINER_EXTRA_MOUNTS"));
         }
         for (String m : mounts) {
-            binds.add(parseMount(m, "flag --mount"));
+            extra.add(parseMount(m, "flag --mount"));
         }
         List<String> env = new ArrayList<>();
         env.add("HF_HOME=" + HF_TARGET);
@@ -108,6 +101,16 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         List<String> cmd = args.isEmpty() ? List.of("--help") : args;
+        List<RunSpec.Mount> binds = new ArrayList<>();
+        binds.add(new RunSpec.Mount(ctx.cwd().toString(), "/workspace", false));
+        Path cache = hfCache != null ? ctx.cwd().resolve(hfCache) : defaultCache();
+        try {
+            Files.createDirectories(cache);
+        } catch (IOException e) {
+            throw NssimgException.usage("Hugging Face cache " + cache + " cannot be created: " + e.getMessage());
+        }
+        binds.add(new RunSpec.Mount(cache.toAbsolutePath().normalize().toString(), HF_TARGET, false));
+        binds.addAll(extra);
         boolean interactive = System.console() != null && ctx.out() != null;
         RunSpec spec = new RunSpec(ref, platform, null, cmd, env, binds, null, false, false, shm, gpu,
                 Map.of(LABEL, "true"), Duration.ofDays(7), interactive, ctx.out(), ctx.err());

@@ -104,7 +104,7 @@ public final class Planner {
             argv.addAll(sources);
             commands.add(new Command(Command.Kind.MANIFEST, byDigest ? 1 : 2, argv, Map.of(), "manifest", null));
         } else {
-            Map<String, Located<String>> args = multi ? sharedArgs(r) : r.argsFor(platforms.get(0));
+            Map<String, Located<String>> args = multi ? r.sharedArgs() : r.argsFor(platforms.get(0));
             List<String> argv = common(req, r, df, facts, platforms.get(0), platforms, args,
                     multi ? r.builder() : r.builderFor(platforms.get(0)));
             for (String t : tags) {
@@ -274,12 +274,6 @@ public final class Planner {
 
     private static boolean tagsQualified(List<String> tags) {
         return !tags.isEmpty() && tags.stream().allMatch(Planner::hasHost);
-    }
-
-    private static Map<String, Located<String>> sharedArgs(Resolved r) {
-        Map<String, Located<String>> out = new LinkedHashMap<>(r.args());
-        out.putAll(r.overrideArgs());
-        return out;
     }
 
     private static String sortedArgs(Map<String, Located<String>> args) {

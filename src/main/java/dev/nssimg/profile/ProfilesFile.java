@@ -18,9 +18,12 @@ import java.util.Set;
  * Parsing checks the shape (known keys, scalar vs list vs map); the values
  * themselves are checked by {@link Validation} after resolution.
  */
-public record ProfilesFile(String file, ProfileSpec defaults, Map<String, ProfileSpec> profiles) {
+public record ProfilesFile(String file, ProfileSpec defaults, Map<String, ProfileSpec> profiles,
+        Map<String, BuilderSpec> builders) {
 
-    static final Set<String> TOP_KEYS = Set.of("defaults", "profiles");
+    static final Set<String> TOP_KEYS = Set.of("defaults", "profiles", "builders");
+    static final List<String> BUILDER_KEYS = List.of("driver", "driver-opts", "nodes");
+    static final List<String> NODE_KEYS = List.of("name", "endpoint", "platforms", "driver-opts");
     static final List<String> PROFILE_KEYS = List.of(
             "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
             "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
@@ -28,6 +31,7 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
 
     public ProfilesFile {
         profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+        builders = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(builders));
     }
 
     public static ProfilesFile load(Path path, String displayName) {
@@ -71,7 +75,56 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
                 profiles.put(name, spec(file, "profiles." + name, mapping(body, file, "profiles." + name)));
             }
         }
-        return new ProfilesFile(file, defaults, profiles);
+        Map<String, BuilderSpec> builders = new LinkedHashMap<>();
+        YamlNode buildersNode = top.entries().get("builders");
+        if (buildersNode != null) {
+            YamlNode.Mapping bm = mapping(buildersNode, file, "builders");
+            for (var e : bm.entries().entrySet()) {
+                builders.put(e.getKey(), builder(file, e.getKey(), bm.keyLines().get(e.getKey()), e.getValue()));
+            }
+        }
+        return new ProfilesFile(file, defaults, profiles, builders);
+    }
+
+    private static BuilderSpec builder(String file, String name, int line, YamlNode node) {
+        String path = "builders." + name;
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+            throw NssimgException.usage(file + ":" + line + ": builder name '" + name + "' must be letters, digits, '.', '_' or '-'");
+        }
+        YamlNode.Mapping m = mapping(node, file, path);
+        checkKeys(m, BUILDER_KEYS, file, path);
+        Located<String> driver = scalar(m, "driver", file, path);
+        if (driver == null) {
+            throw NssimgException.usage(file + ":" + m.line() + ": " + path + ".driver is required (docker-container, kubernetes or remote)");
+        }
+        if (!BuilderSpec.DRIVERS.contains(driver.value())) {
+            throw NssimgException.usage(driver.origin() + ": " + path + ".driver '" + driver.value()
+                    + "' is not one of " + String.join(", ", BuilderSpec.DRIVERS));
+        }
+        Located<List<String>> opts = list(m, "driver-opts", file, path);
+        YamlNode nodesNode = m.entries().get("nodes");
+        if (!(nodesNode instanceof YamlNode.Seq seq) || seq.items().isEmpty()) {
+            throw NssimgException.usage(file + ":" + (nodesNode == null ? m.line() : nodesNode.line()) + ": " + path
+                    + ".nodes must be a non-empty list");
+        }
+        List<BuilderSpec.Node> nodes = new ArrayList<>();
+        for (YamlNode n : seq.items()) {
+            YamlNode.Mapping nm = mapping(n, file, path + ".nodes[]");
+            checkKeys(nm, NODE_KEYS, file, path + ".nodes[]");
+            Located<String> nodeName = scalar(nm, "name", file, path + ".nodes[]");
+            Located<List<String>> platforms = list(nm, "platforms", file, path + ".nodes[]");
+            if (nodeName == null || platforms == null || platforms.value().isEmpty()) {
+                throw NssimgException.usage(file + ":" + nm.line() + ": " + path + ".nodes[] needs a name and platforms");
+            }
+            for (String p : platforms.value()) {
+                Validation.platform(Located.of(p, platforms.origin()));
+            }
+            Located<String> endpoint = scalar(nm, "endpoint", file, path + ".nodes[]");
+            Located<List<String>> nodeOpts = list(nm, "driver-opts", file, path + ".nodes[]");
+            nodes.add(new BuilderSpec.Node(nodeName.value(), endpoint == null ? null : endpoint.value(), platforms.value(),
+                    nodeOpts == null ? List.of() : nodeOpts.value()));
+        }
+        return new BuilderSpec(name, driver.value(), opts == null ? List.of() : opts.value(), nodes, file + ":" + line);
     }
 
     private static ProfileSpec spec(String file, String path, YamlNode.Mapping m) {

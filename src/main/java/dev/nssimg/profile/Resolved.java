@@ -5,7 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A profile with every layer applied; each value says where it came from. */
+/**
+ * A profile with every layer applied; each value says where it came from.
+ * {@code args} are the arguments shared by all platforms (what a one-call
+ * multi-platform build passes); {@code platformArgs} the full set per platform.
+ */
 public record Resolved(
         String profile,
         Path root,
@@ -33,10 +37,16 @@ public record Resolved(
         platformBuilders = Map.copyOf(platformBuilders);
     }
 
-    /** Build arguments for one platform: profile args, then its platform-args, then --build-arg flags. */
+    /** Build arguments for one platform: its resolved set, then --build-arg flags. */
     public Map<String, Located<String>> argsFor(String platform) {
+        Map<String, Located<String>> out = new LinkedHashMap<>(platformArgs.getOrDefault(platform, args));
+        out.putAll(overrideArgs);
+        return out;
+    }
+
+    /** Arguments shared by every platform, then --build-arg flags. */
+    public Map<String, Located<String>> sharedArgs() {
         Map<String, Located<String>> out = new LinkedHashMap<>(args);
-        out.putAll(platformArgs.getOrDefault(platform, Map.of()));
         out.putAll(overrideArgs);
         return out;
     }

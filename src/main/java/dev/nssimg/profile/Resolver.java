@@ -46,16 +46,30 @@ public final class Resolver {
         Located<String> cacheFrom = pick(layers, ProfileSpec::cacheFrom, env.cacheFrom(), flags.cacheFrom(), null);
         Located<String> cacheTo = pick(layers, ProfileSpec::cacheTo, env.cacheTo(), flags.cacheTo(), null);
 
+        // Layer by layer, a layer's args and then its platform-args apply, so a higher layer's
+        // args beat a lower layer's platform-args for every platform.
         Map<String, Located<String>> args = new LinkedHashMap<>();
         BuildArgs.DEFAULTS.forEach((k, v) -> args.put(k, Located.of(v, BUILTIN)));
         Map<String, Map<String, Located<String>>> platformArgs = new LinkedHashMap<>();
+        for (String p : BuildArgs.MULTIARCH_PLATFORMS) {
+            platformArgs.put(p, new LinkedHashMap<>(args));
+        }
         Map<String, Located<Path>> contexts = new LinkedHashMap<>();
         Map<String, Located<String>> platformBuilders = new LinkedHashMap<>();
         for (ProfileSpec layer : layers) {
-            args.putAll(layer.args());
-            layer.platformArgs().forEach((p, m) -> platformArgs.computeIfAbsent(p, k -> new LinkedHashMap<>()).putAll(m));
-            layer.contexts().forEach((name, dir) -> contexts.put(name, path(dir, root, cwd)));
-            platformBuilders.putAll(layer.platformBuilders());
+            layer.args().forEach((k, v) -> args.put(k, withProfile(v, layer)));
+            for (var pa : layer.platformArgs().entrySet()) {
+                if (!platformArgs.containsKey(pa.getKey())) {
+                    pa.getValue().values().stream().findFirst()
+                            .ifPresent(v -> Validation.platform(Located.of(pa.getKey(), v.origin())));
+                }
+            }
+            for (var e : platformArgs.entrySet()) {
+                layer.args().forEach((k, v) -> e.getValue().put(k, withProfile(v, layer)));
+                layer.platformArgs().getOrDefault(e.getKey(), Map.of()).forEach((k, v) -> e.getValue().put(k, withProfile(v, layer)));
+            }
+            layer.contexts().forEach((name, dir) -> contexts.put(name, path(withProfile(dir, layer), root, cwd)));
+            layer.platformBuilders().forEach((p, v) -> platformBuilders.put(p, withProfile(v, layer)));
         }
         Map<String, Located<String>> overrideArgs = new LinkedHashMap<>(env.args());
         overrideArgs.putAll(flags.args());
@@ -79,8 +93,6 @@ public final class Resolver {
                 throw NssimgException.usage(r.platforms().origin() + ": platform " + p + " is listed twice");
             }
         }
-        r.platformArgs().forEach((p, m) -> m.values().stream().findFirst()
-                .ifPresent(v -> Validation.platform(Located.of(p, v.origin()))));
         r.platformBuilders().forEach((p, v) -> Validation.platform(Located.of(p, v.origin())));
         Validation.imageRef(r.image(), "image");
         Validation.imageRef(r.imageDev(), "image-dev");

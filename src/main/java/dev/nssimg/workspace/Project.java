@@ -45,7 +45,10 @@ public record Project(Path root, Path cwd) {
 
     public String display(Path p) {
         Path abs = p.toAbsolutePath().normalize();
-        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+        if (abs.equals(cwd)) {
+            return ".";
+        }
+        return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
     }
 
     /** HEAD's commit of the git work tree holding dir, read from .git without running git; empty if none. */

@@ -1,0 +1,45 @@
+package dev.nssimg.buildx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import org.junit.jupiter.api.Test;
+
+class ProgressTest {
+    @Test
+    void plainProgressCountsStepsCachedAndTheFailure() {
+        Progress p = new Progress();
+        for (String line : """
+                #1 [internal] load build definition from Dockerfile
+                #5 [deps 1/3] FROM docker.io/library/base:amd64@sha256:abc
+                #6 [deps 2/3] COPY a /a
+                #6 CACHED
+                #7 [deps 3/3] RUN make
+                #7 0.120 compiling
+                #7 ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2
+                ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2
+                """.split("\n")) {
+            p.accept(line);
+        }
+        assertEquals(2, p.steps(), "FROM and internal vertices are not steps");
+        assertEquals(1, p.cachedSteps());
+        assertEquals("[deps 3/3] RUN make", p.failedStep());
+        assertEquals("process \"/bin/sh -c make\" did not complete successfully: exit code: 2", p.error());
+    }
+
+    @Test
+    void rawJsonProgressBecomesEvents() {
+        Progress p = new Progress();
+        p.accept("{\"vertexes\":[{\"digest\":\"sha256:1\",\"name\":\"[runtime 2/3] COPY x /x\",\"started\":\"t\"}]}");
+        var ev = p.accept("{\"vertexes\":[{\"digest\":\"sha256:1\",\"name\":\"[runtime 2/3] COPY x /x\",\"started\":\"t\","
+                + "\"completed\":\"t2\",\"cached\":true}]}");
+        assertNotNull(ev);
+        assertEquals("step", ev.get("event"));
+        assertEquals(true, ev.get("cached"));
+        var err = p.accept("{\"vertexes\":[{\"digest\":\"sha256:2\",\"name\":\"[runtime 3/3] RUN false\",\"error\":\"exit code: 1\"}]}");
+        assertEquals("step-error", err.get("event"));
+        assertEquals(2, p.steps());
+        assertEquals(1, p.cachedSteps());
+        assertEquals("[runtime 3/3] RUN false", p.failedStep());
+    }
+}

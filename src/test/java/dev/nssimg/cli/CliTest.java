@@ -1,0 +1,126 @@
+package dev.nssimg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nssimg.testing.TestCli;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Black-box tests through Cli.execute, the same factory Main uses. */
+class CliTest {
+    @Test
+    void helpListsCommandsAndExitCodes() {
+        TestCli.Result r = new TestCli().run("--help");
+        assertEquals(0, r.exit());
+        for (String s : List.of("build", "smoke", "run", "doctor", "inspect", "profiles", "builder", "completion",
+                "130", "environment error", "usage or configuration error")) {
+            assertTrue(r.out().contains(s), s + " in help: " + r.out());
+        }
+        assertTrue(new TestCli().run("build", "--help").out().contains("--dry-run"));
+    }
+
+    @Test
+    void dryRunPlansTheDocumentedCommandAndTouchesNothing() {
+        TestCli.Result r = new TestCli().env("SOURCE_DATE_EPOCH", "0").run("build", "--target", "runtime", "--dry-run");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(1, lines.size());
+        String l = lines.get(0);
+        assertTrue(l.startsWith("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/amd64 "), l);
+        assertTrue(l.contains(" --tag nss-gpu:latest "), l);
+        assertTrue(l.contains(" --build-arg 'CUDA_ARCH_FLAGS=80;86;90;90a' "), l);
+        assertTrue(l.contains("--label org.opencontainers.image.created=1970-01-01T00:00:00Z"), l);
+        assertTrue(l.matches(".*--label org\\.opencontainers\\.image\\.revision=[0-9a-f]{40} .*"), "git revision label: " + l);
+        assertTrue(l.endsWith(" ."), "context last");
+        assertTrue(r.spawned().isEmpty());
+        assertEquals(0, r.engineRequests());
+    }
+
+    @Test
+    void dryRunLinesRunInAShellAsTheSameArgv() throws Exception {
+        TestCli.Result text = new TestCli().env("SOURCE_DATE_EPOCH", "0").run("build", "--dry-run", "--build-arg", "EXTRA=a b'c");
+        TestCli.Result json = new TestCli().env("SOURCE_DATE_EPOCH", "0").run("build", "--dry-run", "--json", "--build-arg", "EXTRA=a b'c");
+        JsonNode argv = new ObjectMapper().readTree(json.out()).path("commands").get(0).path("argv");
+        List<String> expected = new ArrayList<>();
+        argv.forEach(a -> expected.add(a.asText()));
+        assertTrue(expected.contains("CUDA_ARCH_FLAGS=80;86;90;90a"), "one argv element");
+        // Let a real shell split the printed line: printf one word per line.
+        Process p = new ProcessBuilder("bash", "-c", "set -- " + text.out().strip() + "; printf '%s\\n' \"$@\"").start();
+        List<String> words = new BufferedReader(new InputStreamReader(p.getInputStream())).lines().toList();
+        assertEquals(0, p.waitFor());
+        assertEquals(expected, words);
+    }
+
+    @Test
+    void containerGpuImageVariableTagsTheImage() {
+        TestCli.Result r = new TestCli().env("CONTAINER_GPU_IMAGE", "foo:1").run("build", "--dry-run");
+        assertTrue(r.out().contains(" --tag foo:1 "), r.out());
+        TestCli.Result dev = new TestCli().env("CONTAINER_GPU_IMAGE_DEV", "bar:2").run("build", "--target", "dev", "--dry-run");
+        assertTrue(dev.out().contains(" --tag bar:2 "), dev.out());
+    }
+
+    @Test
+    void multiarchPlansAPushOfTheRegistryTagForBothPlatforms() {
+        TestCli.Result r = new TestCli().run("build", "--multiarch", "--registry", "ghcr.io/nvidia-nemo", "--dry-run");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("--platform linux/amd64 "));
+        assertTrue(r.out().contains("--platform linux/arm64 "));
+        assertTrue(r.out().contains("imagetools create --tag ghcr.io/nvidia-nemo/nss-gpu:latest "), r.out());
+        TestCli.Result single = new TestCli().run("build", "--multiarch", "--strategy", "single", "--registry",
+                "ghcr.io/nvidia-nemo", "--dry-run");
+        assertTrue(single.out().contains("--platform linux/amd64,linux/arm64 ") && single.out().contains("--tag ghcr.io/nvidia-nemo/nss-gpu:latest --push"));
+        assertTrue(single.err().contains("warning: --strategy single shares one set of build args"), single.err());
+    }
+
+    @Test
+    void undeclaredBuildArgWarnsOnStderr() {
+        TestCli.Result r = new TestCli().run("build", "--dry-run", "--build-arg", "EXTRA=1");
+        assertEquals(0, r.exit());
+        assertTrue(r.err().contains("warning: flag --build-arg: build argument EXTRA is not declared"), r.err());
+    }
+
+    @Test
+    void profilesListAndShowWithOrigins() {
+        TestCli.Result list = new TestCli().run("profiles");
+        assertEquals(0, list.exit());
+        assertTrue(list.out().contains("arm64-devel") && list.out().contains("(extends arm64)"));
+        TestCli.Result show = new TestCli().env("CONTAINER_GPU_IMAGE", "mine:1").run("profiles", "show", "arm64-devel");
+        assertEquals(0, show.exit(), show.err());
+        assertTrue(show.out().matches("(?s).*args\\.CUDA_IMAGE_TYPE\\s+devel\\s+containers/profiles.yaml:\\d+ \\(profile arm64-devel\\).*"), show.out());
+        assertTrue(show.out().matches("(?s).*args\\.CUDA_ARCH_FLAGS\\s+90;90a;120;120a\\s+containers/profiles.yaml:\\d+ \\(profile arm64\\).*"), show.out());
+        assertTrue(show.out().matches("(?s).*\\n  context\\s+\\.\\s+.*"), show.out());
+        assertTrue(show.out().matches("(?s).*image\\s+mine:1\\s+env CONTAINER_GPU_IMAGE.*"), show.out());
+        assertTrue(show.out().matches("(?s).*platform\\s+linux/arm64\\s+containers/profiles.yaml:\\d+ \\(profile arm64\\).*"), show.out());
+    }
+
+    @Test
+    void completionPrintsABashScript() {
+        TestCli.Result r = new TestCli().run("completion");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("complete -F") && r.out().contains("--dry-run"));
+    }
+
+    @Test
+    void stackTraceOnlyWhenAskedFor() {
+        TestCli.Result quiet = new TestCli().run("build", "--dry-run", "--platform", "linux/s390x");
+        assertEquals(1, quiet.err().strip().lines().count());
+        TestCli.Result loud = new TestCli().run("build", "--dry-run", "--platform", "linux/s390x", "--stacktrace");
+        assertEquals(2, loud.exit());
+        assertTrue(loud.err().contains("\tat dev.nssimg."), loud.err());
+    }
+
+    @Test
+    void worksFromASubdirectoryOfTheProject() {
+        TestCli.Result r = new TestCli().cwd(TestCli.ROOT.resolve("examples")).run("build", "--dry-run");
+        assertEquals(0, r.exit(), r.err());
+        String root = TestCli.ROOT.toString();
+        assertTrue(r.out().contains("--file " + root + "/containers/Dockerfile.cuda") && r.out().strip().endsWith(" " + root),
+                "paths outside the working directory are absolute: " + r.out());
+    }
+}

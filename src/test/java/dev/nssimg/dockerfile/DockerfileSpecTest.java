@@ -1,0 +1,163 @@
+package dev.nssimg.dockerfile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nssimg.smoke.SmokeChecks;
+import dev.nssimg.testing.TestCli;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** containers/Dockerfile.cuda against the spec, point by point, and the example kept in its shape. */
+class DockerfileSpecTest {
+    static final Path CUDA = TestCli.ROOT.resolve("containers/Dockerfile.cuda");
+    static final Path EXAMPLE = TestCli.ROOT.resolve("examples/hermetic/Dockerfile");
+    static final DockerfileInfo DF = DockerfileInfo.read(CUDA, "Dockerfile.cuda");
+    static final DockerfileInfo EX = DockerfileInfo.read(EXAMPLE, "examples/hermetic/Dockerfile");
+
+    static String text() throws IOException {
+        return Files.readString(CUDA);
+    }
+
+    @Test
+    void stagesAreDepsRuntimeDevAfterTheUvSource() {
+        assertEquals(List.of("uv", "deps", "runtime", "dev"), DF.stageNames());
+        assertEquals("runtime", DF.stage("dev").orElseThrow().base(), "dev extends runtime");
+    }
+
+    @Test
+    void buildArgumentsAndDefaultsFollowTheSpecTable() {
+        assertEquals(Map.of("CUDA_VERSION", "12.8.1", "UBUNTU_VERSION", "22.04", "CUDA_IMAGE_TYPE", "runtime",
+                "PYTHON_VERSION", "3.11.13", "UV_VERSION", "0.9.14", "CUDA_ARCH_FLAGS", "80;86;90;90a"), DF.globalArgs());
+        assertTrue(DF.stage("deps").orElseThrow().args().containsKey("TARGETARCH"), "TARGETARCH declared in the stage, not globally");
+        assertTrue(!DF.globalArgs().containsKey("TARGETARCH"), "a global TARGETARCH would blank BuildKit's value");
+    }
+
+    @Test
+    void basesFollowTheArguments() {
+        assertEquals("ghcr.io/astral-sh/uv:${UV_VERSION}", DF.stage("uv").orElseThrow().base());
+        assertEquals("nvidia/cuda:${CUDA_VERSION}-${CUDA_IMAGE_TYPE}-ubuntu${UBUNTU_VERSION}", DF.stage("deps").orElseThrow().base());
+        assertEquals("nvidia/cuda:${CUDA_VERSION}-runtime-ubuntu${UBUNTU_VERSION}", DF.stage("runtime").orElseThrow().base(),
+                "runtime is always the -runtime- base");
+    }
+
+    @Test
+    void depsSetsTheUvEnvironmentOfTheSpec() {
+        Map<String, String> env = DF.stage("deps").orElseThrow().env();
+        assertEquals("/opt/venv", env.get("UV_PROJECT_ENVIRONMENT"));
+        assertEquals("/opt/python", env.get("UV_PYTHON_INSTALL_DIR"));
+        assertEquals("/root/.cache/uv/python", env.get("UV_PYTHON_CACHE_DIR"));
+        assertEquals("copy", env.get("UV_LINK_MODE"));
+        assertEquals("1", env.get("UV_COMPILE_BYTECODE"));
+        assertEquals("1", env.get("UV_NO_INSTALLER_METADATA"));
+        assertEquals("true", env.get("UV_FROZEN"));
+    }
+
+    @Test
+    void depsRunsTheTwoPassUvSyncWithCacheMounts() throws IOException {
+        String t = text();
+        int pass1 = t.indexOf("--no-install-project");
+        int pass2 = t.indexOf("--no-editable");
+        assertTrue(pass1 > 0 && pass2 > pass1, "uv sync --no-install-project, then --no-editable");
+        assertTrue(t.contains("--extra cu128 --extra engine"), "cu128 + engine extras");
+        assertTrue(t.contains("--no-group dev"), "runtime excludes the dev group");
+        assertTrue(t.contains("uv python install \"${PYTHON_VERSION}\""));
+        assertTrue(t.contains("--mount=type=cache,target=/root/.cache/uv"));
+        assertTrue(Pattern.compile("--mount=type=cache,target=/var/cache/apt,sharing=locked").matcher(t).results().count() >= 3);
+        assertTrue(!t.contains("rm -rf /var/lib/apt/lists"), "cache mounts instead of the rm -rf pattern");
+        assertTrue(!Pattern.compile("(?m)^#\\s*syntax=").matcher(t).find(), "no frontend image to pull");
+    }
+
+    @Test
+    void runtimeCopiesTheToolchainAndDeclaresGpuNeeds() throws IOException {
+        String t = text();
+        assertTrue(t.contains("COPY --from=deps /opt/python /opt/python"));
+        assertTrue(t.contains("COPY --from=deps /opt/venv /opt/venv"));
+        assertTrue(t.contains("COPY containers/entrypoint.sh /usr/local/bin/entrypoint.sh"));
+        DockerfileInfo.Stage rt = DF.stage("runtime").orElseThrow();
+        assertEquals("all", rt.env().get("NVIDIA_VISIBLE_DEVICES"));
+        assertEquals("compute,utility", rt.env().get("NVIDIA_DRIVER_CAPABILITIES"));
+        assertEquals("1000:1000", rt.user(), "non-root appuser, uid 1000");
+        assertTrue(t.contains("useradd --uid 1000") && t.contains("appuser"));
+        assertEquals(List.of("/usr/bin/tini", "--", "/usr/local/bin/entrypoint.sh"), rt.entrypoint());
+        assertEquals(List.of("--help"), rt.cmd());
+    }
+
+    @Test
+    void runtimeCarriesTheOciLabels() {
+        Map<String, String> labels = DF.stage("runtime").orElseThrow().labels();
+        for (String key : SmokeChecks.OCI_LABELS) {
+            assertTrue(labels.containsKey(key) && !labels.get(key).isBlank(), key);
+        }
+        assertEquals("nvidia/cuda:${CUDA_VERSION}-runtime-ubuntu${UBUNTU_VERSION}", labels.get("org.opencontainers.image.base.name"));
+        assertTrue(labels.get("org.opencontainers.image.usage").startsWith("docker run "), "usage is a full docker run command");
+        assertEquals("${CUDA_ARCH_FLAGS}", labels.get("com.nvidia.nss.build.cuda-arch-flags"), "effective args recorded");
+    }
+
+    @Test
+    void devExtendsRuntimeAsRootWithTools() throws IOException {
+        DockerfileInfo.Stage dev = DF.stage("dev").orElseThrow();
+        assertEquals("root", dev.user());
+        String t = text().substring(text().indexOf("AS dev"));
+        assertTrue(t.contains("git make"), "git and make");
+        assertTrue(t.contains("COPY --from=uv /uv /uvx"), "uv");
+        assertTrue(t.contains("--group dev"), "the dev dependency group");
+    }
+
+    @Test
+    void exampleKeepsTheShapeOfDockerfileCuda() {
+        assertEquals(DF.stageNames(), EX.stageNames());
+        assertEquals(DF.globalArgs(), EX.globalArgs(), "same argument names and defaults");
+        assertEquals(DF.declaredArgs(), EX.declaredArgs());
+        for (String stage : List.of("runtime", "dev")) {
+            DockerfileInfo.Stage a = DF.stage(stage).orElseThrow();
+            DockerfileInfo.Stage b = EX.stage(stage).orElseThrow();
+            assertEquals(a.labels().keySet(), b.labels().keySet(), stage + " label keys");
+            assertEquals(a.user(), b.user(), stage + " user");
+            assertEquals(a.entrypoint(), b.entrypoint(), stage + " entrypoint");
+            assertEquals(a.cmd(), b.cmd(), stage + " cmd");
+            assertEquals(a.labels().get("org.opencontainers.image.base.name"), b.labels().get("org.opencontainers.image.base.name"));
+            for (String k : Set.of("NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES")) {
+                assertEquals(a.env().get(k), b.env().get(k), stage + " " + k);
+            }
+        }
+    }
+
+    @Test
+    void exampleUsesTheRealEntrypointThroughANamedContext() throws IOException {
+        String t = Files.readString(EXAMPLE);
+        assertTrue(t.contains("COPY --from=containers entrypoint.sh /usr/local/bin/entrypoint.sh"));
+        try (var files = Files.list(EXAMPLE.getParent())) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains("entrypoint")), "no copy that could drift");
+        }
+    }
+
+    @Test
+    void parserHandlesContinuationsQuotesAndExecForms() {
+        DockerfileInfo d = DockerfileInfo.parse("""
+                ARG A="x y" B
+                FROM base AS one
+                # comment
+                LABEL k1="a \\"q\\"" \\
+                      # inner comment
+                      k2=b
+                ENV E1=1 E2="two words"
+                ENTRYPOINT ["a,b", "c"]
+                FROM one AS two
+                CMD run it
+                """, "t");
+        assertEquals("x y", d.globalArgs().get("A"));
+        assertTrue(d.globalArgs().containsKey("B") && d.globalArgs().get("B") == null);
+        assertEquals("a \"q\"", d.stage("one").orElseThrow().labels().get("k1"));
+        assertEquals("b", d.stage("two").orElseThrow().labels().get("k2"), "labels inherited from the parent stage");
+        assertEquals("two words", d.stage("one").orElseThrow().env().get("E2"));
+        assertEquals(List.of("a,b", "c"), d.stage("two").orElseThrow().entrypoint());
+        assertEquals(List.of("/bin/sh", "-c", "run it"), d.stage("two").orElseThrow().cmd());
+    }
+}

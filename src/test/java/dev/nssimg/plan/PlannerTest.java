@@ -1,0 +1,169 @@
+package dev.nssimg.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.profile.Located;
+import dev.nssimg.profile.Overrides;
+import dev.nssimg.profile.ProfilesFile;
+import dev.nssimg.profile.Resolved;
+import dev.nssimg.profile.Resolver;
+import dev.nssimg.testing.TestCli;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Golden argv of the planner: the commands each Makefile target's nssimg call runs. */
+class PlannerTest {
+    static final Path ROOT = TestCli.ROOT;
+    static final BuildFacts FACTS = new BuildFacts("0123456789abcdef0123456789abcdef01234567", "1970-01-01T00:00:00Z", ROOT);
+    static final String ARGS_AMD64 = "--build-arg CUDA_VERSION=12.8.1 --build-arg UBUNTU_VERSION=22.04 --build-arg CUDA_IMAGE_TYPE=runtime"
+            + " --build-arg PYTHON_VERSION=3.11.13 --build-arg UV_VERSION=0.9.14 --build-arg 'CUDA_ARCH_FLAGS=80;86;90;90a'";
+    static final String ARGS_ARM64 = ARGS_AMD64.replace("80;86;90;90a", "90;90a;120;120a");
+    static final String LABELS = "--label org.opencontainers.image.created=1970-01-01T00:00:00Z"
+            + " --label org.opencontainers.image.revision=0123456789abcdef0123456789abcdef01234567";
+
+    static Resolved resolve(String profile, Overrides flags) {
+        ProfilesFile file = ProfilesFile.load(ROOT.resolve("containers/profiles.yaml"), "containers/profiles.yaml");
+        return Resolver.resolve(file, profile, ROOT, ROOT, Overrides.NONE, flags);
+    }
+
+    static Overrides registry(String reg) {
+        return new Overrides(null, null, null, null, Located.of(reg, "flag --registry"), null, null, Map.of(), null, null, null);
+    }
+
+    static BuildRequest req(String target, boolean multiarch, BuildRequest.Strategy s) {
+        return new BuildRequest(target, multiarch, s, List.of(), BuildRequest.Output.DEFAULT, false, false, "plain",
+                List.of(), false, null, ROOT.resolve(".nssimg"));
+    }
+
+    static BuildPlan plan(BuildRequest req, Resolved r) {
+        DockerfileInfo df = DockerfileInfo.read(r.dockerfile().value(), "containers/Dockerfile.cuda");
+        return Planner.plan(req, r, df, FACTS);
+    }
+
+    static String lines(BuildPlan p) {
+        return p.commands().stream().map(Command::shellLine).collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void containerBuildGpu() {
+        BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE));
+        assertEquals("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/amd64 "
+                + ARGS_AMD64 + " " + LABELS + " --progress plain --tag nss-gpu:latest --load"
+                + " --metadata-file .nssimg/metadata-runtime-linux-amd64.json .", lines(p));
+    }
+
+    @Test
+    void containerBuildGpuDev() {
+        BuildPlan p = plan(req("dev", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE));
+        assertEquals("docker buildx build --file containers/Dockerfile.cuda --target dev --platform linux/amd64 "
+                + ARGS_AMD64 + " " + LABELS + " --progress plain --tag nss-gpu-dev:latest --load"
+                + " --metadata-file .nssimg/metadata-dev-linux-amd64.json .", lines(p));
+    }
+
+    @Test
+    void containerBuildGpuArm64UsesArm64Flags() {
+        BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("arm64", Overrides.NONE));
+        assertEquals("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/arm64 "
+                + ARGS_ARM64 + " " + LABELS + " --progress plain --tag nss-gpu:latest --load"
+                + " --metadata-file .nssimg/metadata-runtime-linux-arm64.json .", lines(p));
+    }
+
+    @Test
+    void multiarchSingleIsTheSpecsOneCall() {
+        BuildPlan p = plan(req("runtime", true, BuildRequest.Strategy.SINGLE), resolve(null, registry("ghcr.io/nvidia-nemo")));
+        assertEquals("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/amd64,linux/arm64 "
+                + ARGS_AMD64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest --push"
+                + " --metadata-file .nssimg/metadata-runtime-linux-amd64+linux-arm64.json .", lines(p));
+        assertEquals(1, p.warnings().size(), "single strategy warns that arm64's own args are ignored");
+    }
+
+    @Test
+    void multiarchDefaultsToSplitWithPerPlatformArgs() {
+        BuildPlan p = plan(req("runtime", true, BuildRequest.Strategy.AUTO), resolve(null, registry("ghcr.io/nvidia-nemo")));
+        assertEquals(BuildRequest.Strategy.SPLIT, p.strategy());
+        String common = "docker buildx build --file containers/Dockerfile.cuda --target runtime --platform ";
+        assertEquals(String.join("\n",
+                common + "linux/amd64 " + ARGS_AMD64 + " " + LABELS + " --progress plain --output type=cacheonly"
+                        + " --metadata-file .nssimg/metadata-runtime-linux-amd64-cache.json .",
+                common + "linux/amd64 " + ARGS_AMD64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-amd64 --push"
+                        + " --metadata-file .nssimg/metadata-runtime-linux-amd64.json .",
+                common + "linux/arm64 " + ARGS_ARM64 + " " + LABELS + " --progress plain --output type=cacheonly"
+                        + " --metadata-file .nssimg/metadata-runtime-linux-arm64-cache.json .",
+                common + "linux/arm64 " + ARGS_ARM64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-arm64 --push"
+                        + " --metadata-file .nssimg/metadata-runtime-linux-arm64.json .",
+                "docker buildx imagetools create --tag ghcr.io/nvidia-nemo/nss-gpu:latest"
+                        + " 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/amd64}' 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/arm64}'"),
+                lines(p));
+        assertEquals(List.of(0, 1, 0, 1, 2), p.commands().stream().map(Command::phase).toList(),
+                "cache-only builds first, pushes only after all of them, the tag last");
+    }
+
+    @Test
+    void namedBuilderPushesByDigestWithPerPlatformBuilders() {
+        Overrides flags = new Overrides(null, null, null, null, Located.of("127.0.0.1:5000", "flag --registry"), null, null,
+                Map.of(), Located.of("nss-multinode", "flag --builder"), null, null);
+        BuildPlan p = plan(req("runtime", true, BuildRequest.Strategy.AUTO), resolve("ci", flags));
+        assertEquals(3, p.commands().size());
+        String amd = p.commands().get(0).shellLine();
+        assertTrue(amd.startsWith("docker buildx build --builder nss-multinode --file"), amd);
+        assertTrue(amd.contains("--cache-from type=registry,ref=127.0.0.1:5000/nss-gpu:buildcache-amd64"), amd);
+        assertTrue(amd.contains("--cache-to type=registry,ref=127.0.0.1:5000/nss-gpu:buildcache-amd64,mode=max"), amd);
+        assertTrue(amd.contains("--output type=image,name=127.0.0.1:5000/nss-gpu,push-by-digest=true,name-canonical=true,push=true"), amd);
+        assertTrue(p.commands().get(1).shellLine().contains("buildcache-arm64"));
+        assertEquals(List.of(0, 0, 1), p.commands().stream().map(Command::phase).toList());
+    }
+
+    @Test
+    void exampleProfileUsesNamedContextForTheRealEntrypoint() {
+        BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("example", Overrides.NONE));
+        List<String> argv = p.commands().get(0).argv();
+        assertEquals("examples/hermetic/Dockerfile", argv.get(argv.indexOf("--file") + 1));
+        assertEquals("containers=containers", argv.get(argv.indexOf("--build-context") + 1));
+        assertEquals("examples/hermetic", argv.get(argv.size() - 1), "context last");
+        assertTrue(argv.contains("CUDA_ARCH_FLAGS=80;86;90;90a"), "one argv element, no shell quoting");
+    }
+
+    @Test
+    void secretsArePassedByReferenceOnly() {
+        BuildRequest r = new BuildRequest("runtime", false, BuildRequest.Strategy.AUTO, List.of(), BuildRequest.Output.DEFAULT,
+                false, false, null, List.of("id=hf,env=HF_TOKEN"), false, null, ROOT.resolve(".nssimg"));
+        BuildPlan p = plan(r, resolve(null, Overrides.NONE));
+        List<String> argv = p.commands().get(0).argv();
+        assertEquals("id=hf,env=HF_TOKEN", argv.get(argv.indexOf("--secret") + 1));
+        assertTrue(p.commands().get(0).env().isEmpty());
+    }
+
+    @Test
+    void undeclaredArgIsAWarningWithoutStrict() {
+        Overrides flags = new Overrides(null, null, null, null, null, null, null,
+                Map.of("EXTRA", Located.of("1", "flag --build-arg")), null, null, null);
+        BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve(null, flags));
+        assertEquals(List.of("flag --build-arg: build argument EXTRA is not declared in containers/Dockerfile.cuda"), p.warnings());
+    }
+
+    @Test
+    void classicFallbackForSingleLoadBuilds() {
+        BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE));
+        Command c = Planner.classic(p.commands().get(0));
+        assertEquals(Map.of("DOCKER_BUILDKIT", "1"), c.env());
+        assertEquals(List.of("docker", "build", "--file"), c.argv().subList(0, 3));
+        assertTrue(c.argv().contains("--iidfile") && !c.argv().contains("--load") && !c.argv().contains("--metadata-file"));
+        BuildPlan ex = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("example", Overrides.NONE));
+        assertNull(Planner.classic(ex.commands().get(0)), "named contexts need buildx");
+    }
+
+    @Test
+    void tagsAndRepositories() {
+        assertEquals("ghcr.io/x/nss-gpu:latest-arm64", Planner.archTag("ghcr.io/x/nss-gpu:latest", "arm64"));
+        assertEquals("127.0.0.1:5000/nss:latest-amd64", Planner.archTag("127.0.0.1:5000/nss", "amd64"));
+        assertEquals("127.0.0.1:5000/nss", Planner.repository("127.0.0.1:5000/nss:1.0"));
+        assertTrue(Planner.hasHost("localhost/x") && Planner.hasHost("a.b/x") && !Planner.hasHost("library/x"));
+        assertEquals("'a b' 'it'\\''s' plain", ShellQuote.join(List.of("a b", "it's", "plain")));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.nssimg.testing;
+
+import dev.nssimg.buildx.ProcessLauncher;
+import dev.nssimg.cli.Cli;
+import dev.nssimg.cli.Context;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the CLI in-process exactly as Main does (same factory), with captured
+ * output. Its launcher only records: any attempt to start a process is
+ * remembered and refused, so tests can assert that nothing was spawned.
+ * The engine factory refuses too: pure paths must never reach for the engine.
+ */
+public final class TestCli {
+    public static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+
+    public record Result(int exit, String out, String err, List<List<String>> spawned, int engineRequests) {
+        public String errLine() {
+            return err.strip();
+        }
+    }
+
+    private final Map<String, String> env = new HashMap<>();
+    private Path cwd = ROOT;
+
+    public TestCli env(String k, String v) {
+        env.put(k, v);
+        return this;
+    }
+
+    public TestCli cwd(Path p) {
+        cwd = p;
+        return this;
+    }
+
+    public Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<List<String>> spawned = new ArrayList<>();
+        int[] engine = {0};
+        ProcessLauncher launcher = (argv, e, dir) -> {
+            spawned.add(List.copyOf(argv));
+            throw new java.io.IOException("test launcher: no processes in unit tests");
+        };
+        Context ctx = new Context(Map.copyOf(env), cwd, new PrintWriter(out, true), new PrintWriter(err, true), launcher,
+                e -> {
+                    engine[0]++;
+                    throw dev.nssimg.error.NssimgException.environment("test: no engine in unit tests");
+                });
+        int code = Cli.execute(ctx, args);
+        return new Result(code, out.toString(), err.toString(), spawned, engine[0]);
+    }
+}
