@@ -39,6 +39,8 @@ is_offline_command() {
 check_workspace() {
   if [[ ! -d $workspace ]]; then
     hint "$workspace does not exist; mount your data with -v \"\$PWD\":$workspace"
+  elif [[ ! -r $workspace || ! -x $workspace ]]; then
+    hint "$workspace is not readable by uid $(id -u); make the mounted directory readable (chmod o+rx) or run with --user \$(id -u):\$(id -g)"
   elif [[ -z $(ls -A "$workspace" 2>/dev/null) ]]; then
     hint "$workspace is empty; did you forget -v \"\$PWD\":$workspace ?"
   fi

@@ -159,10 +159,9 @@ public final class BuildRunner {
     }
 
     private NssimgException failure(StepResult r, boolean named) {
-        String where = named ? r.label() + ": " : "";
-        String step = r.failedStep() == null ? "" : " at step " + r.failedStep();
         String why = r.error() == null ? "docker buildx exited with " + r.exit() : r.error();
-        String msg = "build failed: " + where + (step.isEmpty() ? "" : step.substring(1) + ": ") + why;
+        String msg = "build failed" + (named ? " for " + r.label() : "")
+                + (r.failedStep() == null ? "" : " at step " + r.failedStep()) + ": " + why;
         if (ENVIRONMENT.matcher(why).find()) {
             return new NssimgException(ExitCode.ENVIRONMENT, msg);
         }

@@ -16,7 +16,7 @@ public final class Progress {
     private static final Pattern CACHED = Pattern.compile("^#(\\d+) CACHED$");
     private static final Pattern ERROR = Pattern.compile("^#(\\d+) ERROR: (.*)$");
     /** A Dockerfile step other than FROM (resolving a base is never "cached"). */
-    private static final Pattern STEP = Pattern.compile("^\\[\\S+ \\d+/\\d+\\] (?!FROM ).*");
+    private static final Pattern STEP = Pattern.compile("^\\[(\\S+ )?\\d+/\\d+\\] (?!FROM ).*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Vertex name by id (plain) or digest (rawjson), in first-seen order. */
@@ -26,11 +26,19 @@ public final class Progress {
     private String failedStep;
     private String error;
     private String lastErrorLine;
+    /** rawjson objects are pretty-printed over many lines: gathered here until the closing brace. */
+    private final StringBuilder json = new StringBuilder();
 
     /** Parses one line; returns a JSON event for --json output when a vertex completed or failed, else null. */
     public Map<String, Object> accept(String line) {
-        if (line.startsWith("{")) {
-            return acceptJson(line);
+        if (json.length() > 0 || line.startsWith("{")) {
+            json.append(line).append('\n');
+            if (line.equals("}") || (line.startsWith("{") && line.endsWith("}"))) {
+                String obj = json.toString();
+                json.setLength(0);
+                return acceptJson(obj);
+            }
+            return null;
         }
         Matcher m;
         if ((m = HEADER.matcher(line)).matches()) {

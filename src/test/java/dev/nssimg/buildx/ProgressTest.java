@@ -28,6 +28,18 @@ class ProgressTest {
     }
 
     @Test
+    void prettyPrintedRawJsonIsGatheredAndSingleStageStepsCount() {
+        Progress p = new Progress();
+        Object last = null;
+        for (String line : "{\n  \"vertexes\": [\n    {\n      \"digest\": \"d1\",\n      \"name\": \"[2/2] RUN true\",\n      \"completed\": \"t\",\n      \"cached\": true\n    }\n  ]\n}".split("\n")) {
+            last = p.accept(line);
+        }
+        assertNotNull(last, "event once the object closes");
+        assertEquals(1, p.steps());
+        assertEquals(1, p.cachedSteps());
+    }
+
+    @Test
     void rawJsonProgressBecomesEvents() {
         Progress p = new Progress();
         p.accept("{\"vertexes\":[{\"digest\":\"sha256:1\",\"name\":\"[runtime 2/3] COPY x /x\",\"started\":\"t\"}]}");

@@ -1,0 +1,138 @@
+package dev.nssimg.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.nssimg.engine.Engine;
+import dev.nssimg.error.NssimgException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real test-bed engine for integration tests. There is no fake here and no
+ * skipping: without a reachable engine every test fails with the command
+ * that starts one (scripts/test does it for you).
+ */
+public final class Bed {
+    public static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    public static final String REGISTRY = "127.0.0.1:5000";
+    public static final String RUN_ID = UUID.randomUUID().toString().substring(0, 8);
+
+    public record Run(int exit, String out, String err) {
+        public String all() {
+            return out + err;
+        }
+    }
+
+    private static Engine engine;
+
+    private Bed() {}
+
+    public static synchronized Engine engine() {
+        String host = System.getenv("DOCKER_HOST");
+        if (host == null || host.isBlank()) {
+            fail("DOCKER_HOST is not set: engine tests run against the test bed. Run them with scripts/test (make test),"
+                    + " which starts it (CI=" + System.getenv("CI") + ")");
+        }
+        if (engine == null) {
+            Engine e = Engine.connect(System.getenv());
+            try {
+                e.ping();
+            } catch (NssimgException ex) {
+                fail("the engine at " + host + " is not reachable: " + ex.getMessage() + " (scripts/testbed up)");
+            }
+            engine = e;
+        }
+        return engine;
+    }
+
+    /** Runs bin/nssimg as users do, from dir, with extra environment. */
+    public static Run nssimg(Path dir, Map<String, String> env, String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(ROOT.resolve("bin/nssimg").toString());
+        argv.addAll(List.of(args));
+        return exec(argv, dir, env, 600);
+    }
+
+    public static Run nssimg(String... args) {
+        return nssimg(ROOT, Map.of(), args);
+    }
+
+    public static Run docker(String... args) {
+        List<String> argv = new ArrayList<>(List.of("docker"));
+        argv.addAll(List.of(args));
+        return exec(argv, ROOT, Map.of(), 600);
+    }
+
+    public static Run exec(List<String> argv, Path dir, Map<String, String> env, long timeoutSeconds) {
+        engine();
+        try {
+            ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
+            pb.environment().putAll(env);
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Process p = pb.start();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                fail(String.join(" ", argv) + " did not finish in " + timeoutSeconds + " s");
+            }
+            return new Run(p.exitValue(), out.join(), err.join());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Builds the hermetic example's stage through bin/nssimg (cheap when cached) and returns its tag. */
+    public static String example(String target) {
+        Run r = nssimg("build", "--profile", "example", "--target", target);
+        assertEquals(0, r.exit(), () -> "building the example " + target + ": " + r.err());
+        return target.equals("dev") ? "nss-example-dev:latest" : "nss-example:latest";
+    }
+
+    /** Builds a fixture image from Dockerfile text with plain docker buildx (not the code under test). */
+    public static String fixture(String name, String dockerfile) throws IOException {
+        Path dir = Files.createTempDirectory("nssimg-fixture");
+        Files.writeString(dir.resolve("Dockerfile"), dockerfile);
+        String tag = "nssimg-it/" + name + ":" + RUN_ID;
+        Run r = docker("buildx", "build", "--load", "-t", tag, dir.toString());
+        assertEquals(0, r.exit(), () -> "fixture " + name + ": " + r.err());
+        return tag;
+    }
+
+    /** Containers nssimg left behind (it labels every container it creates). */
+    public static List<String> leftovers() {
+        List<String> ids = new ArrayList<>(engine().containersWithLabel("nssimg.smoke"));
+        ids.addAll(engine().containersWithLabel("nssimg.run"));
+        return ids;
+    }
+
+    public static Map<String, String> env(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
