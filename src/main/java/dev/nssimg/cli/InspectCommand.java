@@ -26,8 +26,11 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REF", description = "Image reference.")
     String ref;
 
-    @Option(names = "--remote", description = "Read the image from its registry even if the engine has it.")
-    boolean remote;
+    enum Source { auto, engine, registry }
+
+    @Option(names = "--from", paramLabel = "auto|engine|registry", defaultValue = "auto",
+            description = "Where to read the image: auto (a registry reference from its registry, a plain name from the engine).")
+    Source from;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -42,13 +45,15 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Validation.imageRef(Located.of(ref, "argument REF"), "image");
-        Optional<ImageFacts> local = remote ? Optional.empty() : ctx.engine().inspectImage(ref);
-        if (local.isPresent()) {
+        boolean registry = from == Source.registry || (from == Source.auto && Planner.hasHost(ref));
+        if (!registry) {
+            Optional<ImageFacts> local = ctx.engine().inspectImage(ref);
+            if (local.isEmpty()) {
+                throw NssimgException.failed("image " + ref + " not found on the engine " + ctx.engine().host()
+                        + " (read a registry with --from registry)");
+            }
             print(local.get());
             return 0;
-        }
-        if (!Planner.hasHost(ref) && !remote) {
-            throw NssimgException.failed("image " + ref + " not found on the engine; pass a registry reference to read an index");
         }
         Imagetools.Index index = new Imagetools(ctx.launcher(), ctx.env(), ctx.cwd()).inspect(ref);
         print(index);

@@ -123,4 +123,31 @@ class CliTest {
         assertTrue(r.out().contains("--file " + root + "/containers/Dockerfile.cuda") && r.out().strip().endsWith(" " + root),
                 "paths outside the working directory are absolute: " + r.out());
     }
+
+    @Test
+    void builderCreatePlansOneCreateAndAnAppendPerNode() {
+        TestCli.Result r = new TestCli().run("builder", "create", "nss-multinode", "--dry-run", "--bootstrap");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of(
+                "docker buildx create --name nss-multinode --driver docker-container --node nss-amd64 --platform linux/amd64"
+                        + " ssh://build@amd64-builder.example.internal",
+                "docker buildx create --append --name nss-multinode --node nss-arm64 --platform linux/arm64"
+                        + " ssh://build@arm64-builder.example.internal",
+                "docker buildx inspect --bootstrap nss-multinode"), r.out().lines().toList());
+        TestCli.Result viaProfile = new TestCli().run("builder", "create", "--profile", "multinode", "--dry-run");
+        assertEquals(2, viaProfile.out().lines().count(), viaProfile.err());
+        TestCli.Result unknown = new TestCli().run("builder", "create", "nope", "--dry-run");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("builder 'nope' is not described in containers/profiles.yaml (described: nss-multinode)"));
+    }
+
+    @Test
+    void multinodeProfilePushesByDigestOnItsBuilder() {
+        TestCli.Result r = new TestCli().run("build", "--profile", "multinode", "--multiarch", "--registry", "ghcr.io/x", "--dry-run");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("docker buildx build --builder nss-multinode ") && lines.get(0).contains("push-by-digest=true"));
+        assertTrue(lines.get(2).startsWith("docker buildx imagetools create --builder nss-multinode --tag ghcr.io/x/nss-gpu:latest"));
+    }
 }
