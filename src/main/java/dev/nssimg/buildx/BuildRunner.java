@@ -1,9 +1,9 @@
 package dev.nssimg.buildx;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.lifecycle.Cleanup;
+import dev.nssimg.lifecycle.Log;
 import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.Command;
 import java.io.BufferedReader;
@@ -39,7 +39,7 @@ public final class BuildRunner {
                     + "|unexpected eof|closed network connection|server misbehaving");
 
     public record StepResult(String label, int exit, String digest, int steps, int cached, String failedStep,
-            String error, Duration duration) {
+            String error, boolean buildxMissing, Duration duration) {
         public boolean ok() {
             return exit == 0;
         }
@@ -65,13 +65,13 @@ public final class BuildRunner {
         this.baseEnv = baseEnv;
     }
 
-    /** True when `docker buildx` is installed. */
-    public boolean buildxAvailable() {
-        DockerCli.Output o = new DockerCli(launcher, baseEnv, cwd).capture(List.of("docker", "buildx", "version"), 30);
-        if (o.exit() == 127) {
-            throw NssimgException.environment("cannot run docker: " + o.stderr() + " (is the docker CLI installed and on PATH?)");
+    /** Thrown when the docker CLI has no buildx plugin, before anything was built. */
+    public static final class BuildxMissing extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BuildxMissing() {
+            super("docker buildx is not installed", null, false, false);
         }
-        return o.ok();
     }
 
     public Result run(BuildPlan plan, int jobs) {
@@ -92,6 +92,9 @@ public final class BuildRunner {
                     firstPhase.addAll(results);
                 }
                 StepResult failed = results.stream().filter(r -> !r.ok()).findFirst().orElse(null);
+                if (failed != null && failed.buildxMissing()) {
+                    throw new BuildxMissing();
+                }
                 if (failed != null) {
                     throw failure(failed, prefix);
                 }
@@ -100,8 +103,7 @@ public final class BuildRunner {
                 }
                 for (Command c : plan.commands()) {
                     if (c.phase() == ph && c.kind() == Command.Kind.MANIFEST) {
-                        runManifest(c, List.copyOf(latest.values()));
-                        digest = null; // the index digest is read back from the registry by the caller
+                        digest = runManifest(c, List.copyOf(latest.values()));
                     }
                 }
             }
@@ -114,7 +116,7 @@ public final class BuildRunner {
                 throw re;
             }
             throw new IllegalStateException(e.getCause());
-        } catch (NssimgException e) {
+        } catch (NssimgException | BuildxMissing e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -190,12 +192,17 @@ public final class BuildRunner {
         outPump.join();
         errPump.join();
         forget(p);
+        Log.debug(BuildRunner.class, "pid {} ({}) exited {} after {} ms", p.pid(), c.label(), exit, (System.nanoTime() - t0) / 1_000_000);
         String digest = exit == 0 ? readDigest(c.metadataFile()) : null;
         return new StepResult(c.label(), exit, digest, progress.steps(), progress.cachedSteps(), progress.failedStep(),
-                progress.error(), Duration.ofNanos(System.nanoTime() - t0));
+                progress.error(), progress.buildxMissing(), Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    private void runManifest(Command c, List<StepResult> results) throws IOException, InterruptedException {
+    private static final Pattern PUSHED_INDEX = Pattern.compile("pushing (sha256:[0-9a-f]{64}) to ");
+    private static final Pattern METADATA_DIGEST = Pattern.compile("\"containerimage\\.digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"");
+
+    /** Runs imagetools create with the builds' digests; returns the digest of the index it pushed (null if not said). */
+    private String runManifest(Command c, List<StepResult> results) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>();
         for (String a : c.argv()) {
             for (StepResult r : results) {
@@ -216,11 +223,20 @@ public final class BuildRunner {
             String msg = "publishing the multi-platform tag failed: " + why;
             throw ENVIRONMENT.matcher(why).find() ? NssimgException.environment(msg) : NssimgException.failed(msg);
         }
+        java.util.regex.Matcher m = PUSHED_INDEX.matcher(text);
+        String digest = null;
+        while (m.find()) {
+            digest = m.group(1); // the last "pushing" line is the index
+        }
+        return digest;
     }
 
     private synchronized Process start(List<String> argv, Map<String, String> env) throws IOException {
         Process p = launcher.start(argv, env, cwd);
         running.add(p);
+        if (Log.debug()) {
+            Log.debug(BuildRunner.class, "started pid {}: {}", p.pid(), dev.nssimg.plan.ShellQuote.join(argv));
+        }
         return p;
     }
 
@@ -259,7 +275,7 @@ public final class BuildRunner {
                                 event.put("platform", tag.substring(1, tag.length() - 2));
                             }
                             synchronized (out) {
-                                out.println(new ObjectMapper().writeValueAsString(event));
+                                out.println(toJson(event));
                                 out.flush();
                             }
                         }
@@ -277,6 +293,16 @@ public final class BuildRunner {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** A flat JSON object of strings and booleans (progress events). */
+    static String toJson(Map<String, Object> event) {
+        StringBuilder sb = new StringBuilder("{");
+        for (Map.Entry<String, Object> e : event.entrySet()) {
+            sb.append(sb.length() > 1 ? "," : "").append(dev.nssimg.smoke.Reports.q(e.getKey())).append(':');
+            sb.append(e.getValue() instanceof Boolean b ? b.toString() : dev.nssimg.smoke.Reports.q(String.valueOf(e.getValue())));
+        }
+        return sb.append('}').toString();
     }
 
     private static Thread collect(java.io.InputStream in, StringBuilder sink) {
@@ -309,7 +335,8 @@ public final class BuildRunner {
             if (text.startsWith("sha256:")) { // an --iidfile of the classic builder
                 return text;
             }
-            return new ObjectMapper().readTree(text).path("containerimage.digest").asText(null);
+            java.util.regex.Matcher m = METADATA_DIGEST.matcher(text);
+            return m.find() ? m.group(1) : null;
         } catch (IOException e) {
             return null;
         }

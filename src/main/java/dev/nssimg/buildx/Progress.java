@@ -26,6 +26,7 @@ public final class Progress {
     private String failedStep;
     private String error;
     private String lastErrorLine;
+    private boolean buildxMissing;
     /** rawjson objects are pretty-printed over many lines: gathered here until the closing brace. */
     private final StringBuilder json = new StringBuilder();
 
@@ -52,6 +53,9 @@ public final class Progress {
             }
         } else if (line.startsWith("ERROR: ") || line.startsWith("error: ")) {
             lastErrorLine = line.substring(7);
+        } else if (line.contains("'buildx' is not a docker command") || line.contains("unknown command: docker buildx")) {
+            buildxMissing = true;
+            lastErrorLine = line;
         }
         return null;
     }
@@ -98,6 +102,11 @@ public final class Progress {
     public int cachedSteps() {
         return (int) names.entrySet().stream()
                 .filter(e -> STEP.matcher(e.getValue()).matches() && cached.getOrDefault(e.getKey(), false)).count();
+    }
+
+    /** The docker CLI said it has no buildx plugin. */
+    public boolean buildxMissing() {
+        return buildxMissing;
     }
 
     public String failedStep() {

@@ -3,7 +3,9 @@ package dev.nssimg.cli;
 import dev.nssimg.buildx.BuildRunner;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.lifecycle.Log;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.BuildFacts;
 import dev.nssimg.plan.BuildPlan;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -198,7 +201,19 @@ public final class BuildCommand implements Callable<Integer> {
 
     private int execute(BuildPlan plan, Resolved r) {
         BuildRunner runner = new BuildRunner(ctx.launcher(), ctx.out(), ctx.err(), ctx.cwd(), json, ctx.env());
-        if (!runner.buildxAvailable()) {
+        // The engine client is only needed for the image size afterwards: warm it up (client, JSON
+        // models) while buildx works, so that the inspect after the build is quick.
+        CompletableFuture<Engine> engine = plan.push() ? null : CompletableFuture.supplyAsync(() -> {
+            long t0 = System.nanoTime();
+            Engine e = ctx.engine();
+            e.inspectImage(plan.tags().get(0));
+            Log.debug(BuildCommand.class, "engine client ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
+            return e;
+        });
+        BuildRunner.Result result;
+        try {
+            result = runner.run(plan, jobs);
+        } catch (BuildRunner.BuildxMissing missing) {
             List<Command> classic = plan.commands().stream().map(Planner::classic).toList();
             if (classic.contains(null)) {
                 throw NssimgException.environment("docker buildx is not installed, and this build needs it"
@@ -206,17 +221,15 @@ public final class BuildCommand implements Callable<Integer> {
                         + "; install the buildx plugin (Debian: docker-buildx; or scripts/testbed up)");
             }
             ctx.err().println("nssimg: docker buildx is not installed; building with the classic `docker build` and DOCKER_BUILDKIT=1");
-            plan = new BuildPlan(plan.target(), plan.platforms(), plan.strategy(), plan.tags(), plan.push(), classic, plan.warnings());
+            result = runner.run(new BuildPlan(plan.target(), plan.platforms(), plan.strategy(), plan.tags(), plan.push(),
+                    classic, plan.warnings()), jobs);
         }
-        BuildRunner.Result result = runner.run(plan, jobs);
         String digest = result.digest();
         long size = -1;
-        if (plan.push()) {
-            if (plan.builds().size() > 1 || digest == null) {
-                digest = new Imagetools(ctx.launcher(), ctx.env(), ctx.cwd()).inspect(plan.tags().get(0)).digest();
-            }
-        } else {
-            size = sizeOf(plan.tags().get(0));
+        if (plan.push() && digest == null) {
+            digest = new Imagetools(ctx.launcher(), ctx.env(), ctx.cwd()).inspect(plan.tags().get(0)).digest();
+        } else if (!plan.push()) {
+            size = sizeOf(engine, plan.tags().get(0));
         }
         int steps = result.builds().stream().mapToInt(BuildRunner.StepResult::steps).sum();
         int cached = result.builds().stream().mapToInt(BuildRunner.StepResult::cached).sum();
@@ -253,12 +266,16 @@ public final class BuildCommand implements Callable<Integer> {
         return 0;
     }
 
-    private long sizeOf(String ref) {
+    private static long sizeOf(CompletableFuture<Engine> engine, String ref) {
         try {
-            Optional<ImageFacts> f = ctx.engine().inspectImage(ref);
+            long t0 = System.nanoTime();
+            Engine e = engine.join();
+            Log.debug(BuildCommand.class, "waited {} ms for the engine client", (System.nanoTime() - t0) / 1_000_000);
+            Optional<ImageFacts> f = e.inspectImage(ref);
+            Log.debug(BuildCommand.class, "inspected {} in {} ms", ref, (System.nanoTime() - t0) / 1_000_000);
             return f.map(ImageFacts::size).orElse(-1L);
-        } catch (NssimgException e) {
-            return -1;
+        } catch (NssimgException | java.util.concurrent.CompletionException e) {
+            return -1; // the size is a nicety; the build itself succeeded
         }
     }
 

@@ -3,24 +3,57 @@ package dev.nssimg.cli;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** Builds the configured CommandLine; {@link Main} and the tests both go through here. */
 public final class Cli {
     private Cli() {}
 
-    public static int execute(Context ctx, String... args) {
-        CommandLine cl = create(ctx);
-        return cl.execute(args);
+    /** Subcommands in help order. Building picocli's model of each costs start-up time, so only the invoked one is built. */
+    static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("build", BuildCommand.class);
+        COMMANDS.put("smoke", SmokeCommand.class);
+        COMMANDS.put("run", RunCommand.class);
+        COMMANDS.put("doctor", DoctorCommand.class);
+        COMMANDS.put("inspect", InspectCommand.class);
+        COMMANDS.put("profiles", ProfilesCommand.class);
+        COMMANDS.put("builder", BuilderCommand.class);
+        COMMANDS.put("completion", CompletionCommand.class);
     }
 
+    public static int execute(Context ctx, String... args) {
+        return create(ctx, args).execute(args);
+    }
+
+    /** The full command tree (help, completion). */
     public static CommandLine create(Context ctx) {
-        CommandLine cl = new CommandLine(new RootCommand(), new Factory(ctx));
+        return create(ctx, new String[0]);
+    }
+
+    /** The command tree for these arguments: only the invoked subcommand when it is known, else all of them. */
+    public static CommandLine create(Context ctx, String[] args) {
+        Factory factory = new Factory(ctx);
+        CommandLine cl = new CommandLine(new RootCommand(), factory);
+        String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        boolean onlyOne = first != null && COMMANDS.containsKey(first) && !first.equals("completion");
+        for (Map.Entry<String, Class<?>> e : COMMANDS.entrySet()) {
+            if (!onlyOne || e.getKey().equals(first)) {
+                try {
+                    cl.addSubcommand(e.getKey(), new CommandLine(factory.create(e.getValue()), factory));
+                } catch (Exception ex) {
+                    throw new IllegalStateException("cannot create command " + e.getKey(), ex);
+                }
+            }
+        }
         addHelp(cl);
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine c = ex.getCommandLine();
             ctx.err().println("nssimg: " + oneLine(ex.getMessage()) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             ctx.err().flush();

@@ -16,7 +16,7 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved) {
 
     static Inputs load(Context ctx, CommonOptions common, Overrides flags) {
         if (common.verbose) {
-            System.setProperty(LogSetup.LEVEL_PROPERTY, "DEBUG");
+            dev.nssimg.lifecycle.Log.enableDebug();
         }
         Project project = Project.discover(ctx.cwd());
         ProfilesFile file = project.profiles(common.config);

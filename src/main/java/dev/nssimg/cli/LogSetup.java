@@ -14,8 +14,6 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * when something logs, which on nssimg's paths means docker-java is in use.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
-    public static final String LEVEL_PROPERTY = "nssimg.log.level";
-
     @Override
     public ExecutionStatus configure(LoggerContext lc) {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
@@ -29,8 +27,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         console.setEncoder(enc);
         console.start();
         ch.qos.logback.classic.Logger root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(System.getProperty(LEVEL_PROPERTY, "WARN"), Level.WARN));
+        root.setLevel(Level.toLevel(System.getProperty(dev.nssimg.lifecycle.Log.LEVEL_PROPERTY, "WARN"), Level.WARN));
         root.addAppender(console);
+        // docker-java's HTTP client logs every header and byte at DEBUG: not what --verbose is for.
+        lc.getLogger("com.github.dockerjava").setLevel(Level.INFO);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

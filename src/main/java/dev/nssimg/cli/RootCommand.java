@@ -6,10 +6,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Build, smoke-test and run the NeMo Safe Synthesizer CUDA container images.",
-        subcommands = {
-            BuildCommand.class, SmokeCommand.class, RunCommand.class, DoctorCommand.class, InspectCommand.class,
-            ProfilesCommand.class, BuilderCommand.class, CompletionCommand.class
-        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -103,6 +103,7 @@ public final class Engine implements Closeable {
 
     /** The image's configuration, or empty if the engine does not have it. */
     public Optional<ImageFacts> inspectImage(String ref) {
+        dev.nssimg.lifecycle.Log.debug(Engine.class, "inspect image {} at {}", ref, host);
         try {
             InspectImageResponse r = call(() -> client.inspectImageCmd(ref).exec());
             var c = r.getConfig();
@@ -179,6 +180,8 @@ public final class Engine implements Closeable {
         if (spec.platform() != null) {
             create.withPlatform(spec.platform());
         }
+        dev.nssimg.lifecycle.Log.debug(Engine.class, "create container {} from {} (platform {}, cmd {})", name, spec.image(),
+                spec.platform(), spec.cmd());
         String id = call(() -> {
             try {
                 return create.exec().getId();

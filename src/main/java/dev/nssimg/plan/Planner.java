@@ -92,7 +92,8 @@ public final class Planner {
                 }
                 sources.add(repo + "@" + Command.digestOf(p));
             }
-            List<String> argv = new ArrayList<>(List.of("docker", "buildx", "imagetools", "create"));
+            // --progress plain makes imagetools print the digest of the index it pushes.
+            List<String> argv = new ArrayList<>(List.of("docker", "buildx", "imagetools", "create", "--progress", "plain"));
             if (r.builder() != null) {
                 argv.add("--builder");
                 argv.add(r.builder().value());

@@ -71,7 +71,7 @@ class CliTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("--platform linux/amd64 "));
         assertTrue(r.out().contains("--platform linux/arm64 "));
-        assertTrue(r.out().contains("imagetools create --tag ghcr.io/nvidia-nemo/nss-gpu:latest "), r.out());
+        assertTrue(r.out().contains("imagetools create --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest "), r.out());
         TestCli.Result single = new TestCli().run("build", "--multiarch", "--strategy", "single", "--registry",
                 "ghcr.io/nvidia-nemo", "--dry-run");
         assertTrue(single.out().contains("--platform linux/amd64,linux/arm64 ") && single.out().contains("--tag ghcr.io/nvidia-nemo/nss-gpu:latest --push"));
@@ -148,6 +148,6 @@ class CliTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size(), r.out());
         assertTrue(lines.get(0).startsWith("docker buildx build --builder nss-multinode ") && lines.get(0).contains("push-by-digest=true"));
-        assertTrue(lines.get(2).startsWith("docker buildx imagetools create --builder nss-multinode --tag ghcr.io/x/nss-gpu:latest"));
+        assertTrue(lines.get(2).startsWith("docker buildx imagetools create --progress plain --builder nss-multinode --tag ghcr.io/x/nss-gpu:latest"));
     }
 }

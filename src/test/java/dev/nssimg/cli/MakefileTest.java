@@ -42,7 +42,7 @@ class MakefileTest {
     @CsvSource(delimiter = '|', value = {
         "container-build-gpu|CONTAINER_GPU_PLATFORM=linux/arm64|--target runtime --platform linux/arm64 --build-arg CUDA_VERSION=12.8.1 --build-arg UBUNTU_VERSION=22.04 --build-arg CUDA_IMAGE_TYPE=runtime --build-arg PYTHON_VERSION=3.11.13 --build-arg UV_VERSION=0.9.14 --build-arg 'CUDA_ARCH_FLAGS=90;90a;120;120a'",
         "container-build-gpu-dev|CONTAINER_GPU_IMAGE_DEV=dev:7|--target dev --platform linux/amd64 ",
-        "container-build-gpu-multiarch|CONTAINER_GPU_REGISTRY=ghcr.io/nvidia-nemo|docker buildx imagetools create --tag ghcr.io/nvidia-nemo/nss-gpu:latest ",
+        "container-build-gpu-multiarch|CONTAINER_GPU_REGISTRY=ghcr.io/nvidia-nemo|docker buildx imagetools create --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest ",
     })
     void theCallPlansWhatTheTargetMeans(String target, String var, String expectedInPlan) throws Exception {
         String line = makeN(target, var).get(0);

@@ -97,7 +97,7 @@ class PlannerTest {
                         + " --metadata-file .nssimg/metadata-runtime-linux-arm64-cache.json .",
                 common + "linux/arm64 " + ARGS_ARM64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-arm64 --push"
                         + " --metadata-file .nssimg/metadata-runtime-linux-arm64.json .",
-                "docker buildx imagetools create --tag ghcr.io/nvidia-nemo/nss-gpu:latest"
+                "docker buildx imagetools create --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest"
                         + " 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/amd64}' 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/arm64}'"),
                 lines(p));
         assertEquals(List.of(0, 1, 0, 1, 2), p.commands().stream().map(Command::phase).toList(),
