@@ -36,7 +36,8 @@ public final class BuildRunner {
     private static final Pattern ENVIRONMENT = Pattern.compile(
             "(?i)cannot connect to the docker daemon|connection refused|no such host|i/o timeout|dial (tcp|unix)"
                     + "|is the docker daemon running|no builder .* found|connection reset by peer|error reading from server"
-                    + "|unexpected eof|closed network connection|server misbehaving");
+                    + "|unexpected eof|closed network connection|server misbehaving|code = Unavailable"
+                    + "|client connection is closing|transport is closing|broken pipe");
 
     public record StepResult(String label, int exit, String digest, int steps, int cached, String failedStep,
             String error, boolean buildxMissing, Duration duration) {

@@ -1,0 +1,156 @@
+package dev.nssimg.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults and signals on the real test bed: the engine or the registry going
+ * away mid-operation, Ctrl-C during a build, a smoke and a run. Each ends with
+ * the documented exit code and one line, and leaves no container or child.
+ */
+class FaultIT {
+    @AfterEach
+    void testBedBackAndClean() {
+        Bed.Run up = Bed.exec(List.of(Bed.ROOT.resolve("scripts/testbed").toString(), "up"), Bed.ROOT, Map.of(), 300);
+        assertEquals(0, up.exit(), up.err());
+        assertEquals(List.of(), Bed.leftovers(), "labelled containers left behind");
+    }
+
+    /** A build context whose step runs long enough to be interrupted; a nonce defeats the cache. */
+    static Path slowContext(String step) throws IOException {
+        Path dir = Files.createTempDirectory("nssimg-slow");
+        Files.writeString(dir.resolve("Dockerfile"), "FROM nssimg-example-base:amd64 AS runtime\n"
+                + "RUN echo nonce " + UUID.randomUUID() + "\n" + step + "\n");
+        return dir;
+    }
+
+    static String lastLine(String s) {
+        return s.strip().lines().reduce((a, b) -> b).orElse("");
+    }
+
+    @Test
+    void sigintDuringABuildStopsBuildxAndExits130() throws Exception {
+        Path ctx = slowContext("RUN sleep 60");
+        try (Live nssimg = Live.start(Bed.ROOT, Map.of(), "build", "--file", ctx.resolve("Dockerfile").toString(),
+                "--context", ctx.toString(), "--tag", "nssimg-it/sigint:" + Bed.RUN_ID)) {
+            assertTrue(nssimg.await(s -> s.contains("RUN sleep 60"), 60), nssimg.err());
+            Thread.sleep(500);
+            List<ProcessHandle> children = nssimg.process.descendants().toList();
+            assertFalse(children.isEmpty(), "buildx runs as a child");
+            long t0 = System.nanoTime();
+            nssimg.signal("INT");
+            assertEquals(130, nssimg.waitFor(30), nssimg.err());
+            assertTrue((System.nanoTime() - t0) / 1_000_000_000L < 15, "stopped promptly");
+            Thread.sleep(300);
+            assertTrue(children.stream().noneMatch(ProcessHandle::isAlive), "the buildx child was stopped");
+        }
+    }
+
+    @Test
+    void sigintDuringASmokeRemovesTheContainer() throws Exception {
+        String base = Bed.example("runtime");
+        String hang = Bed.fixture("hang", "FROM " + base + "\nUSER root\n"
+                + "RUN printf '#!/bin/sh\\nexec sleep 300\\n' > /opt/venv/bin/safe-synthesizer\nUSER 1000:1000\n");
+        try (Live nssimg = Live.start(Bed.ROOT, Map.of(), "smoke", "--image", hang, "--timeout", "120")) {
+            waitForContainer("nssimg.smoke");
+            // While it runs: the smoke container is locked down.
+            String id = Bed.engine().containersWithLabel("nssimg.smoke").get(0);
+            Bed.Run inspect = Bed.docker("inspect", "--format",
+                    "{{.HostConfig.NetworkMode}}|{{.HostConfig.CapDrop}}|{{.HostConfig.SecurityOpt}}", id);
+            assertEquals("none|[ALL]|[no-new-privileges:true]", inspect.out().strip());
+            nssimg.signal("INT");
+            assertEquals(130, nssimg.waitFor(30), nssimg.err());
+            assertEquals(List.of(), Bed.leftovers(), "the smoke container was removed");
+        }
+    }
+
+    @Test
+    void sigintDuringARunRemovesTheContainer() throws Exception {
+        Bed.example("runtime");
+        try (Live nssimg = Live.start(Bed.ROOT, Map.of(), "run", "--profile", "example", "--gpus", "none",
+                "--hf-cache", "/tmp/nssimg-it-hf", "--", "sleep", "300")) {
+            waitForContainer("nssimg.run");
+            nssimg.signal("INT");
+            assertEquals(130, nssimg.waitFor(30), nssimg.err());
+            assertEquals(List.of(), Bed.leftovers(), "the run container was removed");
+        }
+    }
+
+    @Test
+    void threeParallelSmokesOfOneImagePass() throws Exception {
+        Bed.example("runtime");
+        List<CompletableFuture<Bed.Run>> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            runs.add(CompletableFuture.supplyAsync(() -> Bed.nssimg("smoke", "--profile", "example")));
+        }
+        for (CompletableFuture<Bed.Run> r : runs) {
+            Bed.Run run = r.join();
+            assertEquals(0, run.exit(), run.out() + run.err());
+            assertTrue(run.out().contains("8 passed, 0 failed"));
+        }
+    }
+
+    @Test
+    void theEngineStoppingMidBuildIsExit3WithOneLine() throws Exception {
+        Path ctx = slowContext("RUN sleep 60");
+        try (Live nssimg = Live.start(Bed.ROOT, Map.of(), "build", "--file", ctx.resolve("Dockerfile").toString(),
+                "--context", ctx.toString(), "--tag", "nssimg-it/engine-stop:" + Bed.RUN_ID)) {
+            assertTrue(nssimg.await(s -> s.contains("RUN sleep 60"), 60), nssimg.err());
+            Bed.Run stop = Bed.exec(List.of(Bed.ROOT.resolve("scripts/testbed").toString(), "stop", "engine"), Bed.ROOT, Map.of(), 60);
+            assertEquals(0, stop.exit(), stop.err());
+            int exit = nssimg.waitFor(60);
+            String last = lastLine(nssimg.err());
+            assertEquals(3, exit, nssimg.err());
+            assertTrue(last.startsWith("nssimg: error: build failed"), last);
+            assertFalse(nssimg.err().contains("\tat "), "no stack trace");
+        }
+    }
+
+    @Test
+    void theRegistryStoppingMidPushIsExit3AndNoTag() throws Exception {
+        // ~64 MiB of random data: exporting and pushing it takes long enough to pull the registry away.
+        Path ctx = slowContext("RUN head -c 67108864 /dev/urandom > /blob");
+        String repo = "nssimg-it/registry-stop-" + Bed.RUN_ID;
+        try (Live nssimg = Live.start(Bed.ROOT, Map.of(), "build", "--file", ctx.resolve("Dockerfile").toString(),
+                "--context", ctx.toString(), "--registry", Bed.REGISTRY, "--push", "--tag", repo + ":latest")) {
+            assertTrue(nssimg.await(s -> s.contains("exporting layers"), 120), nssimg.err());
+            Bed.Run stop = Bed.exec(List.of(Bed.ROOT.resolve("scripts/testbed").toString(), "stop", "registry"), Bed.ROOT, Map.of(), 60);
+            assertEquals(0, stop.exit(), stop.err());
+            int exit = nssimg.waitFor(120);
+            String last = lastLine(nssimg.err());
+            assertEquals(3, exit, nssimg.err());
+            assertTrue(last.startsWith("nssimg: error: build failed") && last.contains("connection refused"), last);
+        }
+        Bed.Run up = Bed.exec(List.of(Bed.ROOT.resolve("scripts/testbed").toString(), "up"), Bed.ROOT, Map.of(), 300);
+        assertEquals(0, up.exit(), up.err());
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://" + Bed.REGISTRY + "/v2/" + repo + "/tags/list").toURL().openConnection();
+        int code = c.getResponseCode();
+        String body = code == 200 ? new String(c.getInputStream().readAllBytes()) : "";
+        assertTrue(code == 404 || !body.contains("\"latest\""), "no tag was published: " + code + " " + body);
+    }
+
+    private static void waitForContainer(String label) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (!Bed.engine().containersWithLabel(label).isEmpty()) {
+                Thread.sleep(300); // let it start
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + label + " container appeared");
+    }
+}
