@@ -27,10 +27,14 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         console.setEncoder(enc);
         console.start();
         ch.qos.logback.classic.Logger root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(System.getProperty(dev.nssimg.lifecycle.Log.LEVEL_PROPERTY, "WARN"), Level.WARN));
+        Level level = Level.toLevel(System.getProperty(dev.nssimg.lifecycle.Log.LEVEL_PROPERTY, "WARN"), Level.WARN);
+        root.setLevel(level);
         root.addAppender(console);
-        // docker-java's HTTP client logs every header and byte at DEBUG: not what --verbose is for.
-        lc.getLogger("com.github.dockerjava").setLevel(Level.INFO);
+        if (level.toInt() < Level.WARN_INT) {
+            // docker-java's HTTP client logs every header and byte at DEBUG, and retries at INFO:
+            // not what --verbose is for.
+            lc.getLogger("com.github.dockerjava").setLevel(Level.WARN);
+        }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }
