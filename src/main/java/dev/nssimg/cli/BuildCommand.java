@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -78,16 +77,11 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--registry", paramLabel = "REGISTRY", description = "Registry prefix for tags. Env: CONTAINER_GPU_REGISTRY.")
     String registry;
 
-    @ArgGroup(exclusive = true)
-    OutputChoice output;
+    @Option(names = "--push", description = "Push the image to its registry.")
+    boolean push;
 
-    static final class OutputChoice {
-        @Option(names = "--push", description = "Push the image to its registry.")
-        boolean push;
-
-        @Option(names = "--load", description = "Load the image into the engine (default for one platform).")
-        boolean load;
-    }
+    @Option(names = "--load", description = "Load the image into the engine (default for one platform).")
+    boolean load;
 
     @Option(names = "--no-cache", description = "Do not use the build cache.")
     boolean noCache;
@@ -139,6 +133,9 @@ public final class BuildCommand implements Callable<Integer> {
         if (progress != null && !PROGRESS.contains(progress)) {
             throw NssimgException.usage("flag --progress: '" + progress + "' is not one of " + String.join(", ", PROGRESS));
         }
+        if (push && load) {
+            throw NssimgException.usage("flags --push and --load: choose one (--push sends to the registry, --load into the engine)");
+        }
         if (jobs < 1) {
             throw NssimgException.usage("flag --jobs: must be at least 1");
         }
@@ -156,8 +153,7 @@ public final class BuildCommand implements Callable<Integer> {
         Inputs in = Inputs.load(ctx, common, flags);
         Resolved r = in.resolved();
         DockerfileInfo df = in.project().dockerfile(r.dockerfile().value());
-        BuildRequest.Output out = output == null ? BuildRequest.Output.DEFAULT
-                : output.push ? BuildRequest.Output.PUSH : BuildRequest.Output.LOAD;
+        BuildRequest.Output out = push ? BuildRequest.Output.PUSH : load ? BuildRequest.Output.LOAD : BuildRequest.Output.DEFAULT;
         String prog = progress != null ? progress : json && !dryRun ? "rawjson" : "plain";
         Path work = in.project().root().resolve(".nssimg");
         BuildRequest req = new BuildRequest(target, multiarch, strategy, tags, out, noCache, pull, prog, secrets, strict,

@@ -87,7 +87,7 @@ class BadInputCorpusTest {
                 c("push without registry", "flag --push needs a registry", "build", "--push", "--dry-run"),
                 c("multiarch with --load", "flag --load: a multi-platform image cannot be loaded", "build", "--multiarch",
                         "--registry", "ghcr.io/x", "--load", "--dry-run"),
-                c("push and load", "--push, --load", "build", "--push", "--load", "--dry-run"),
+                c("push and load", "flags --push and --load: choose one", "build", "--push", "--load", "--dry-run"),
                 c("bad progress", "flag --progress: 'fancy'", "build", "--progress", "fancy", "--dry-run"),
                 c("jobs zero", "flag --jobs: must be at least 1", "build", "--jobs", "0", "--dry-run"),
                 c("bad strategy", "--strategy", "build", "--strategy", "sideways", "--dry-run"),
