@@ -1,5 +1,6 @@
 package dev.nssimg.buildx;
 
+import dev.nssimg.json.Json;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.lifecycle.Cleanup;
@@ -298,12 +299,9 @@ public final class BuildRunner {
 
     /** A flat JSON object of strings and booleans (progress events). */
     static String toJson(Map<String, Object> event) {
-        StringBuilder sb = new StringBuilder("{");
-        for (Map.Entry<String, Object> e : event.entrySet()) {
-            sb.append(sb.length() > 1 ? "," : "").append(dev.nssimg.smoke.Reports.q(e.getKey())).append(':');
-            sb.append(e.getValue() instanceof Boolean b ? b.toString() : dev.nssimg.smoke.Reports.q(String.valueOf(e.getValue())));
-        }
-        return sb.append('}').toString();
+        Map<String, String> raw = new LinkedHashMap<>();
+        event.forEach((k, v) -> raw.put(k, v instanceof Boolean b ? b.toString() : Json.str(String.valueOf(v))));
+        return Json.object(raw);
     }
 
     private static Thread collect(java.io.InputStream in, StringBuilder sink) {

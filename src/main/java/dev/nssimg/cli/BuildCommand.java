@@ -1,5 +1,6 @@
 package dev.nssimg.cli;
 
+import dev.nssimg.json.Json;
 import dev.nssimg.buildx.BuildRunner;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.dockerfile.DockerfileInfo;
@@ -15,7 +16,6 @@ import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
-import dev.nssimg.smoke.Reports;
 import dev.nssimg.workspace.Project;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -179,12 +179,12 @@ public final class BuildCommand implements Callable<Integer> {
                 Command c = plan.commands().get(i);
                 sb.append(i == 0 ? "" : ",").append("{\"argv\":[");
                 for (int j = 0; j < c.argv().size(); j++) {
-                    sb.append(j == 0 ? "" : ",").append(Reports.q(c.argv().get(j)));
+                    sb.append(j == 0 ? "" : ",").append(Json.str(c.argv().get(j)));
                 }
                 sb.append("],\"env\":{");
                 int j = 0;
                 for (Map.Entry<String, String> e : new java.util.TreeMap<>(c.env()).entrySet()) {
-                    sb.append(j++ == 0 ? "" : ",").append(Reports.q(e.getKey())).append(':').append(Reports.q(e.getValue()));
+                    sb.append(j++ == 0 ? "" : ",").append(Json.str(e.getKey())).append(':').append(Json.str(e.getValue()));
                 }
                 sb.append("}}");
             }
@@ -231,10 +231,10 @@ public final class BuildCommand implements Callable<Integer> {
         int cached = result.builds().stream().mapToInt(BuildRunner.StepResult::cached).sum();
         double secs = result.duration().toMillis() / 1000.0;
         if (json) {
-            ctx.out().println("{\"event\":\"result\",\"tags\":[" + String.join(",", plan.tags().stream().map(Reports::q).toList())
-                    + "],\"digest\":" + Reports.q(digest) + ",\"platforms\":["
-                    + String.join(",", plan.platforms().stream().map(Reports::q).toList()) + "],\"strategy\":"
-                    + Reports.q(plan.strategy().name().toLowerCase(java.util.Locale.ROOT)) + ",\"pushed\":" + plan.push()
+            ctx.out().println("{\"event\":\"result\",\"tags\":[" + String.join(",", plan.tags().stream().map(Json::str).toList())
+                    + "],\"digest\":" + Json.str(digest) + ",\"platforms\":["
+                    + String.join(",", plan.platforms().stream().map(Json::str).toList()) + "],\"strategy\":"
+                    + Json.str(plan.strategy().name().toLowerCase(java.util.Locale.ROOT)) + ",\"pushed\":" + plan.push()
                     + ",\"size\":" + size + ",\"durationMs\":" + result.duration().toMillis() + ",\"steps\":" + steps
                     + ",\"cachedSteps\":" + cached + "}");
         } else {

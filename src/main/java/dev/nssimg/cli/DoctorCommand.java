@@ -1,5 +1,6 @@
 package dev.nssimg.cli;
 
+import dev.nssimg.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nssimg.buildx.DockerCli;
@@ -183,10 +184,10 @@ public final class DoctorCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder("[");
             for (int i = 0; i < rows.size(); i++) {
                 Row r = rows.get(i);
-                sb.append(i == 0 ? "" : ",").append("{\"check\":").append(dev.nssimg.smoke.Reports.q(r.check()))
-                        .append(",\"status\":").append(dev.nssimg.smoke.Reports.q(r.status()))
-                        .append(",\"detail\":").append(dev.nssimg.smoke.Reports.q(r.detail()))
-                        .append(",\"hint\":").append(dev.nssimg.smoke.Reports.q(r.hint())).append('}');
+                sb.append(i == 0 ? "" : ",").append("{\"check\":").append(Json.str(r.check()))
+                        .append(",\"status\":").append(Json.str(r.status()))
+                        .append(",\"detail\":").append(Json.str(r.detail()))
+                        .append(",\"hint\":").append(Json.str(r.hint())).append('}');
             }
             ctx.out().println(sb.append(']'));
         } else {

@@ -1,12 +1,12 @@
 package dev.nssimg.cli;
 
+import dev.nssimg.json.Json;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Validation;
-import dev.nssimg.smoke.Reports;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +63,9 @@ public final class InspectCommand implements Callable<Integer> {
     private void print(ImageFacts f) {
         PrintWriter out = ctx.out();
         if (json) {
-            out.println("{\"ref\":" + Reports.q(f.ref()) + ",\"id\":" + Reports.q(f.id()) + ",\"platform\":" + Reports.q(f.platform())
-                    + ",\"size\":" + f.size() + ",\"user\":" + Reports.q(f.user()) + ",\"entrypoint\":" + list(f.entrypoint())
-                    + ",\"cmd\":" + list(f.cmd()) + ",\"env\":" + list(f.env()) + ",\"labels\":" + map(f.labels()) + "}");
+            out.println("{\"ref\":" + Json.str(f.ref()) + ",\"id\":" + Json.str(f.id()) + ",\"platform\":" + Json.str(f.platform())
+                    + ",\"size\":" + f.size() + ",\"user\":" + Json.str(f.user()) + ",\"entrypoint\":" + Json.list(f.entrypoint())
+                    + ",\"cmd\":" + Json.list(f.cmd()) + ",\"env\":" + Json.list(f.env()) + ",\"labels\":" + Json.map(f.labels()) + "}");
         } else {
             out.println("image       " + f.ref());
             out.println("id          " + f.id());
@@ -85,14 +85,14 @@ public final class InspectCommand implements Callable<Integer> {
     private void print(Imagetools.Index idx) {
         PrintWriter out = ctx.out();
         if (json) {
-            StringBuilder sb = new StringBuilder("{\"ref\":" + Reports.q(idx.ref()) + ",\"digest\":" + Reports.q(idx.digest())
-                    + ",\"mediaType\":" + Reports.q(idx.mediaType()) + ",\"platforms\":[");
+            StringBuilder sb = new StringBuilder("{\"ref\":" + Json.str(idx.ref()) + ",\"digest\":" + Json.str(idx.digest())
+                    + ",\"mediaType\":" + Json.str(idx.mediaType()) + ",\"platforms\":[");
             for (int i = 0; i < idx.platforms().size(); i++) {
                 Imagetools.Platform p = idx.platforms().get(i);
-                sb.append(i == 0 ? "" : ",").append("{\"platform\":").append(Reports.q(p.platform())).append(",\"digest\":")
-                        .append(Reports.q(p.digest())).append(",\"buildArgs\":").append(map(buildArgs(p.facts().labels())))
-                        .append(",\"user\":").append(Reports.q(p.facts().user())).append(",\"labels\":")
-                        .append(map(p.facts().labels())).append('}');
+                sb.append(i == 0 ? "" : ",").append("{\"platform\":").append(Json.str(p.platform())).append(",\"digest\":")
+                        .append(Json.str(p.digest())).append(",\"buildArgs\":").append(Json.map(buildArgs(p.facts().labels())))
+                        .append(",\"user\":").append(Json.str(p.facts().user())).append(",\"labels\":")
+                        .append(Json.map(p.facts().labels())).append('}');
             }
             out.println(sb.append("]}"));
         } else {
@@ -119,18 +119,5 @@ public final class InspectCommand implements Callable<Integer> {
             }
         });
         return out;
-    }
-
-    private static String list(List<String> l) {
-        return "[" + String.join(",", l.stream().map(Reports::q).toList()) + "]";
-    }
-
-    private static String map(Map<String, String> m) {
-        StringBuilder sb = new StringBuilder("{");
-        int i = 0;
-        for (var e : new TreeMap<>(m).entrySet()) {
-            sb.append(i++ == 0 ? "" : ",").append(Reports.q(e.getKey())).append(':').append(Reports.q(e.getValue()));
-        }
-        return sb.append('}').toString();
     }
 }

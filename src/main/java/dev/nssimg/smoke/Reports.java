@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import dev.nssimg.json.Json;
 import java.util.List;
 
 /** Renders smoke results: a table for people, JSON for tools, JUnit XML for CI. */
@@ -26,12 +27,12 @@ public final class Reports {
     }
 
     public static String json(String image, List<Check> checks) {
-        StringBuilder sb = new StringBuilder("{\"image\":").append(q(image)).append(",\"passed\":")
+        StringBuilder sb = new StringBuilder("{\"image\":").append(Json.str(image)).append(",\"passed\":")
                 .append(checks.stream().allMatch(Check::ok)).append(",\"checks\":[");
         for (int i = 0; i < checks.size(); i++) {
             Check c = checks.get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"platform\":").append(q(c.platform())).append(",\"check\":")
-                    .append(q(c.name())).append(",\"ok\":").append(c.ok()).append(",\"detail\":").append(q(c.detail())).append('}');
+            sb.append(i == 0 ? "" : ",").append("{\"platform\":").append(Json.str(c.platform())).append(",\"check\":")
+                    .append(Json.str(c.name())).append(",\"ok\":").append(c.ok()).append(",\"detail\":").append(Json.str(c.detail())).append('}');
         }
         return sb.append("]}").toString();
     }
@@ -64,27 +65,6 @@ public final class Reports {
         } finally {
             Files.deleteIfExists(tmp);
         }
-    }
-
-    public static String q(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : (s == null ? "" : s).toCharArray()) {
-            switch (ch) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (ch < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) ch));
-                    } else {
-                        sb.append(ch);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 
     private static String x(String s) {
