@@ -40,8 +40,8 @@ public final class BuildRunner {
                     + "|unexpected eof|closed network connection|server misbehaving|code = Unavailable"
                     + "|client connection is closing|transport is closing|broken pipe");
 
-    public record StepResult(String label, int exit, String digest, int steps, int cached, String failedStep,
-            String error, boolean buildxMissing, Duration duration) {
+    public record StepResult(Command.Kind kind, String label, int exit, String digest, int steps, int cached,
+            String failedStep, String error, boolean buildxMissing, Duration duration) {
         public boolean ok() {
             return exit == 0;
         }
@@ -86,9 +86,7 @@ public final class BuildRunner {
         try (AutoCloseable ignored = Cleanup.register(this::destroyAll)) {
             for (int phase = 0; phase <= lastPhase; phase++) {
                 final int ph = phase;
-                List<Command> builds = plan.commands().stream()
-                        .filter(c -> c.phase() == ph && c.kind() == Command.Kind.BUILD).toList();
-                List<StepResult> results = runBuilds(builds, jobs, prefix);
+                List<StepResult> results = runBuilds(plan.parallelSteps(ph), jobs, prefix);
                 results.forEach(r -> latest.put(r.label(), r));
                 if (phase == 0) {
                     firstPhase.addAll(results);
@@ -164,7 +162,7 @@ public final class BuildRunner {
 
     private NssimgException failure(StepResult r, boolean named) {
         String why = r.error() == null ? "docker buildx exited with " + r.exit() : r.error();
-        String msg = "build failed" + (named ? " for " + r.label() : "")
+        String msg = (r.kind() == Command.Kind.PUSH ? "push failed" : "build failed") + (named ? " for " + r.label() : "")
                 + (r.failedStep() == null ? "" : " at step " + r.failedStep()) + ": " + why;
         if (ENVIRONMENT.matcher(why).find()) {
             return new NssimgException(ExitCode.ENVIRONMENT, msg);
@@ -188,15 +186,15 @@ public final class BuildRunner {
         }
         Progress progress = new Progress();
         String tag = prefix ? "[" + c.label() + "] " : "";
-        Thread outPump = pump(p.getInputStream(), tag, null);
+        Thread outPump = pump(p.getInputStream(), tag, progress);
         Thread errPump = pump(p.getErrorStream(), tag, progress);
         int exit = p.waitFor();
         outPump.join();
         errPump.join();
         forget(p);
         Log.debug(BuildRunner.class, "pid {} ({}) exited {} after {} ms", p.pid(), c.label(), exit, (System.nanoTime() - t0) / 1_000_000);
-        String digest = exit == 0 ? readDigest(c.metadataFile()) : null;
-        return new StepResult(c.label(), exit, digest, progress.steps(), progress.cachedSteps(), progress.failedStep(),
+        String digest = exit != 0 ? null : c.kind() == Command.Kind.PUSH ? progress.pushedDigest() : readDigest(c.metadataFile());
+        return new StepResult(c.kind(), c.label(), exit, digest, progress.steps(), progress.cachedSteps(), progress.failedStep(),
                 progress.error(), progress.buildxMissing(), Duration.ofNanos(System.nanoTime() - t0));
     }
 

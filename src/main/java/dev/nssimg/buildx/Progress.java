@@ -17,6 +17,7 @@ public final class Progress {
     private static final Pattern ERROR = Pattern.compile("^#(\\d+) ERROR: (.*)$");
     /** A Dockerfile step other than FROM (resolving a base is never "cached"). */
     private static final Pattern STEP = Pattern.compile("^\\[(\\S+ )?\\d+/\\d+\\] (?!FROM ).*");
+    private static final Pattern PUSHED = Pattern.compile("^\\S+: digest: (sha256:[0-9a-f]{64}) size: \\d+$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Vertex name by id (plain) or digest (rawjson), in first-seen order. */
@@ -27,6 +28,8 @@ public final class Progress {
     private String error;
     private String lastErrorLine;
     private boolean buildxMissing;
+    private String pushedDigest;
+    private String lastLine;
     /** rawjson objects are pretty-printed over many lines: gathered here until the closing brace. */
     private final StringBuilder json = new StringBuilder();
 
@@ -41,8 +44,13 @@ public final class Progress {
             }
             return null;
         }
+        if (!line.isBlank()) {
+            lastLine = line.trim();
+        }
         Matcher m;
-        if ((m = HEADER.matcher(line)).matches()) {
+        if ((m = PUSHED.matcher(line)).matches()) { // `docker push` reports what it pushed
+            pushedDigest = m.group(1);
+        } else if ((m = HEADER.matcher(line)).matches()) {
             names.putIfAbsent(m.group(1), m.group(2));
         } else if ((m = CACHED.matcher(line)).matches()) {
             cached.put(m.group(1), true);
@@ -104,6 +112,11 @@ public final class Progress {
                 .filter(e -> STEP.matcher(e.getValue()).matches() && cached.getOrDefault(e.getKey(), false)).count();
     }
 
+    /** The digest `docker push` reported, if this was a push. */
+    public String pushedDigest() {
+        return pushedDigest;
+    }
+
     /** The docker CLI said it has no buildx plugin. */
     public boolean buildxMissing() {
         return buildxMissing;
@@ -113,7 +126,8 @@ public final class Progress {
         return failedStep;
     }
 
+    /** The failure's message: the failed step's error, else the tool's last ERROR line, else its last line. */
     public String error() {
-        return error != null ? error : lastErrorLine;
+        return error != null ? error : lastErrorLine != null ? lastErrorLine : lastLine;
     }
 }

@@ -18,4 +18,10 @@ public record BuildPlan(String target, List<String> platforms, BuildRequest.Stra
     public List<Command> builds() {
         return commands.stream().filter(c -> c.kind() == Command.Kind.BUILD).toList();
     }
+
+    /** Steps run as processes in parallel within their phase: builds and pushes. */
+    public List<Command> parallelSteps(int phase) {
+        return commands.stream()
+                .filter(c -> c.phase() == phase && (c.kind() == Command.Kind.BUILD || c.kind() == Command.Kind.PUSH)).toList();
+    }
 }

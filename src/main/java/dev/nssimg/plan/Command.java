@@ -12,7 +12,8 @@ import java.util.Map;
  * succeeded entirely.
  */
 public record Command(Kind kind, int phase, List<String> argv, Map<String, String> env, String label, Path metadataFile) {
-    public enum Kind { BUILD, MANIFEST, BUILDER }
+    /** BUILD and PUSH steps of one phase may run concurrently; MANIFEST joins pushed digests. */
+    public enum Kind { BUILD, PUSH, MANIFEST, BUILDER }
 
     public Command {
         argv = List.copyOf(argv);

@@ -76,19 +76,16 @@ public final class Planner {
                     argv.add("type=image,name=" + repo + ",push-by-digest=true,name-canonical=true,push=true");
                     commands.add(finish(argv, r, facts, meta, p, 0));
                 } else {
-                    // The docker driver cannot push by digest. Phase 0 builds every platform into the cache
-                    // only, so a failing platform publishes nothing; phase 1 then pushes each (all cached) as
-                    // TAG-ARCH, and phase 2 joins them into TAG.
+                    // The docker driver cannot push by digest. Phase 0 builds every platform into the engine
+                    // (--load, nothing published), so a failing platform publishes nothing; phase 1 pushes
+                    // each as TAG-ARCH (only blobs the registry lacks travel), and phase 2 joins them into TAG.
+                    String archTag = archTag(tags.get(0), arch);
                     List<String> build = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
-                    build.add("--output");
-                    build.add("type=cacheonly");
-                    commands.add(finish(build, r, facts,
-                            req.workDir().resolve("metadata-" + req.target() + "-" + p.replace('/', '-') + "-cache.json"), p, 0));
-                    List<String> pushArgv = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
-                    pushArgv.add("--tag");
-                    pushArgv.add(archTag(tags.get(0), arch));
-                    pushArgv.add("--push");
-                    commands.add(finish(pushArgv, r, facts, meta, p, 1));
+                    build.add("--tag");
+                    build.add(archTag);
+                    build.add("--load");
+                    commands.add(finish(build, r, facts, meta, p, 0));
+                    commands.add(new Command(Command.Kind.PUSH, 1, List.of("docker", "push", archTag), Map.of(), p, null));
                 }
                 sources.add(repo + "@" + Command.digestOf(p));
             }

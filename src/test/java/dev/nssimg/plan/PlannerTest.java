@@ -89,19 +89,17 @@ class PlannerTest {
         assertEquals(BuildRequest.Strategy.SPLIT, p.strategy());
         String common = "docker buildx build --file containers/Dockerfile.cuda --target runtime --platform ";
         assertEquals(String.join("\n",
-                common + "linux/amd64 " + ARGS_AMD64 + " " + LABELS + " --progress plain --output type=cacheonly"
-                        + " --metadata-file .nssimg/metadata-runtime-linux-amd64-cache.json .",
-                common + "linux/amd64 " + ARGS_AMD64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-amd64 --push"
-                        + " --metadata-file .nssimg/metadata-runtime-linux-amd64.json .",
-                common + "linux/arm64 " + ARGS_ARM64 + " " + LABELS + " --progress plain --output type=cacheonly"
-                        + " --metadata-file .nssimg/metadata-runtime-linux-arm64-cache.json .",
-                common + "linux/arm64 " + ARGS_ARM64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-arm64 --push"
-                        + " --metadata-file .nssimg/metadata-runtime-linux-arm64.json .",
+                common + "linux/amd64 " + ARGS_AMD64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-amd64"
+                        + " --load --metadata-file .nssimg/metadata-runtime-linux-amd64.json .",
+                "docker push ghcr.io/nvidia-nemo/nss-gpu:latest-amd64",
+                common + "linux/arm64 " + ARGS_ARM64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-arm64"
+                        + " --load --metadata-file .nssimg/metadata-runtime-linux-arm64.json .",
+                "docker push ghcr.io/nvidia-nemo/nss-gpu:latest-arm64",
                 "docker buildx imagetools create --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest"
                         + " 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/amd64}' 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/arm64}'"),
                 lines(p));
         assertEquals(List.of(0, 1, 0, 1, 2), p.commands().stream().map(Command::phase).toList(),
-                "cache-only builds first, pushes only after all of them, the tag last");
+                "builds (into the engine only) first, pushes only after all of them, the tag last");
     }
 
     @Test
