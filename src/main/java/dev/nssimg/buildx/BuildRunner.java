@@ -194,8 +194,14 @@ public final class BuildRunner {
         forget(p);
         Log.debug(BuildRunner.class, "pid {} ({}) exited {} after {} ms", p.pid(), c.label(), exit, (System.nanoTime() - t0) / 1_000_000);
         String digest = exit != 0 ? null : c.kind() == Command.Kind.PUSH ? progress.pushedDigest() : readDigest(c.metadataFile());
+        boolean missing = progress.buildxMissing();
+        if (exit != 0 && !missing && c.kind() == Command.Kind.BUILD && c.argv().size() > 1 && c.argv().get(1).equals("buildx")
+                && !progress.sawBuildkit()) {
+            // Newer docker CLIs answer an unknown `buildx` with a flag error: ask once, on this failure path only.
+            missing = !new DockerCli(launcher, baseEnv, cwd).capture(List.of("docker", "buildx", "version"), 30).ok();
+        }
         return new StepResult(c.kind(), c.label(), exit, digest, progress.steps(), progress.cachedSteps(), progress.failedStep(),
-                progress.error(), progress.buildxMissing(), Duration.ofNanos(System.nanoTime() - t0));
+                progress.error(), missing, Duration.ofNanos(System.nanoTime() - t0));
     }
 
     private static final Pattern PUSHED_INDEX = Pattern.compile("pushing (sha256:[0-9a-f]{64}) to ");

@@ -30,6 +30,7 @@ public final class Progress {
     private boolean buildxMissing;
     private String pushedDigest;
     private String lastLine;
+    private boolean sawBuildkit;
     /** rawjson objects are pretty-printed over many lines: gathered here until the closing brace. */
     private final StringBuilder json = new StringBuilder();
 
@@ -48,6 +49,9 @@ public final class Progress {
             lastLine = line.trim();
         }
         Matcher m;
+        if (line.startsWith("#")) {
+            sawBuildkit = true;
+        }
         if ((m = PUSHED.matcher(line)).matches()) { // `docker push` reports what it pushed
             pushedDigest = m.group(1);
         } else if ((m = HEADER.matcher(line)).matches()) {
@@ -61,7 +65,9 @@ public final class Progress {
             }
         } else if (line.startsWith("ERROR: ") || line.startsWith("error: ")) {
             lastErrorLine = line.substring(7);
-        } else if (line.contains("'buildx' is not a docker command") || line.contains("unknown command: docker buildx")) {
+        }
+        if (line.contains("'buildx' is not a docker command") || line.contains("unknown command: docker buildx")
+                || line.contains("BuildKit is enabled but the buildx component is missing")) {
             buildxMissing = true;
             lastErrorLine = line;
         }
@@ -115,6 +121,11 @@ public final class Progress {
     /** The digest `docker push` reported, if this was a push. */
     public String pushedDigest() {
         return pushedDigest;
+    }
+
+    /** BuildKit printed progress: the build got as far as the builder. */
+    public boolean sawBuildkit() {
+        return sawBuildkit;
     }
 
     /** The docker CLI said it has no buildx plugin. */

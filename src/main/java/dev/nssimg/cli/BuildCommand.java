@@ -217,8 +217,13 @@ public final class BuildCommand implements Callable<Integer> {
                         + "; install the buildx plugin (Debian: docker-buildx; or scripts/testbed up)");
             }
             ctx.err().println("nssimg: docker buildx is not installed; building with the classic `docker build` and DOCKER_BUILDKIT=1");
-            result = runner.run(new BuildPlan(plan.target(), plan.platforms(), plan.strategy(), plan.tags(), plan.push(),
-                    classic, plan.warnings()), jobs);
+            try {
+                result = runner.run(new BuildPlan(plan.target(), plan.platforms(), plan.strategy(), plan.tags(), plan.push(),
+                        classic, plan.warnings()), jobs);
+            } catch (BuildRunner.BuildxMissing stillMissing) {
+                throw NssimgException.environment("docker buildx is not installed, and this docker CLI (23.0 or newer) needs it"
+                        + " for every BuildKit build; install the buildx plugin (Debian: docker-buildx; or scripts/testbed up)");
+            }
         }
         String digest = result.digest();
         long size = -1;

@@ -54,4 +54,18 @@ class ProgressTest {
         assertEquals(1, p.cachedSteps());
         assertEquals("[runtime 3/3] RUN false", p.failedStep());
     }
+
+    @Test
+    void aMissingBuildxPluginIsRecognisedAndPushDigestsAreRead() {
+        Progress p = new Progress();
+        p.accept("ERROR: BuildKit is enabled but the buildx component is missing or broken.");
+        assertEquals(true, p.buildxMissing());
+        assertEquals(false, p.sawBuildkit());
+        Progress push = new Progress();
+        push.accept("latest-amd64: digest: sha256:" + "a".repeat(64) + " size: 856");
+        assertEquals("sha256:" + "a".repeat(64), push.pushedDigest());
+        Progress failedPush = new Progress();
+        failedPush.accept("Get \"http://127.0.0.1:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused");
+        assertEquals("Get \"http://127.0.0.1:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused", failedPush.error());
+    }
 }

@@ -110,6 +110,23 @@ class MultiarchIT {
     }
 
     @Test
+    void aPerPlatformRegistryCacheServesAnEmptyBuilder() throws IOException {
+        String repo = "nssimg-it/cached-" + Bed.RUN_ID;
+        String[] build = {"build", "--profile", "example-ci", "--multiarch", "--registry", Bed.REGISTRY, "--tag", repo + ":latest"};
+        Bed.Run first = Bed.nssimg(build);
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(tags(repo).containsAll(List.of("buildcache-amd64", "buildcache-arm64")), tags(repo).toString());
+        // Empty the local build cache: the next build can only be cached through the registry.
+        assertEquals(0, Bed.docker("buildx", "prune", "--all", "--force").exit());
+        Bed.Run second = Bed.nssimg(build);
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.err().contains("importing cache manifest from " + Bed.REGISTRY + "/" + repo + ":buildcache-amd64"), second.err());
+        assertTrue(second.err().contains("importing cache manifest from " + Bed.REGISTRY + "/" + repo + ":buildcache-arm64"), second.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("steps      (\\d+) cached of (\\d+)").matcher(second.out());
+        assertTrue(m.find() && m.group(1).equals(m.group(2)), "every step from the registry cache: " + second.out());
+    }
+
+    @Test
     void sequentialSplitWithOneJob() throws IOException {
         String tag = "nssimg-it/jobs1:" + Bed.RUN_ID;
         Bed.Run b = Bed.nssimg("build", "--profile", "example", "--multiarch", "--jobs", "1", "--registry", Bed.REGISTRY, "--tag", tag);

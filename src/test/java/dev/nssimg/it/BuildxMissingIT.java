@@ -1,0 +1,46 @@
+package dev.nssimg.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real docker CLI with its buildx plugin hidden (a private mount namespace
+ * with an empty directory mounted over the plugin directory; needs root, as
+ * the test bed does). Single-platform builds fall back to the classic builder
+ * and say so; this CLI (23.0+) then needs buildx anyway, which ends in exit 3
+ * with a hint. Multi-platform builds go straight to exit 3.
+ */
+class BuildxMissingIT {
+    static final String PLUGINS = "/usr/libexec/docker/cli-plugins";
+
+    static Bed.Run withoutBuildx(String nssimgArgs) throws Exception {
+        Path empty = Files.createTempDirectory("no-plugins");
+        return Bed.exec(List.of("unshare", "-m", "bash", "-c",
+                "mount --bind " + empty + " " + PLUGINS + " && exec " + Bed.ROOT.resolve("bin/nssimg") + " " + nssimgArgs),
+                Bed.ROOT, Map.of(), 120);
+    }
+
+    @Test
+    void singlePlatformFallsBackThenExplainsWhatIsMissing() throws Exception {
+        Bed.Run r = withoutBuildx("build --profile amd64");
+        assertTrue(r.err().contains("nssimg: docker buildx is not installed; building with the classic `docker build` and DOCKER_BUILDKIT=1"), r.err());
+        assertEquals(3, r.exit(), r.err());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("nssimg: error: docker buildx is not installed") && last.contains("install the buildx plugin"), last);
+    }
+
+    @Test
+    void multiPlatformNeedsBuildx() throws Exception {
+        Bed.Run r = withoutBuildx("build --profile example --multiarch --registry " + Bed.REGISTRY);
+        assertEquals(3, r.exit(), r.err());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.equals("nssimg: error: docker buildx is not installed, and this build needs it (several platforms);"
+                + " install the buildx plugin (Debian: docker-buildx; or scripts/testbed up)"), last);
+    }
+}
