@@ -56,6 +56,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Environment variable (repeatable); KEY alone passes the host's value without printing it.")
     List<String> envs = new ArrayList<>();
 
+    @Option(names = {"-i", "--interactive"},
+            description = "Pass stdin to the container even when it is not a terminal (it is passed on a terminal anyway).")
+    boolean interactiveFlag;
+
     @Option(names = "--platform", paramLabel = "PLATFORM", description = "Run as this platform (QEMU for non-native).")
     String platform;
 
@@ -111,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         binds.add(new RunSpec.Mount(cache.toAbsolutePath().normalize().toString(), HF_TARGET, false));
         binds.addAll(extra);
-        boolean interactive = System.console() != null && ctx.out() != null;
+        boolean interactive = interactiveFlag || System.console() != null;
         RunSpec spec = new RunSpec(ref, platform, null, cmd, env, binds, null, false, false, shm, gpu,
                 Map.of(LABEL, "true"), Duration.ofDays(7), interactive, ctx.out(), ctx.err());
         Engine engine = ctx.engine();

@@ -139,6 +139,22 @@ class BuildSmokeRunIT {
     }
 
     @Test
+    void stdinReachesTheContainerOnATerminalOrWithInteractive() {
+        Bed.example("runtime");
+        String run = Bed.ROOT.resolve("bin/nssimg") + " run --profile example --gpus none --hf-cache /tmp/nssimg-it-hf";
+        // A real terminal (script allocates a pty): stdin is attached without asking.
+        Bed.Run tty = Bed.exec(List.of("bash", "-c", "(sleep 3; echo from-a-terminal) | script -qec '" + run + " -- read' /dev/null"),
+                Bed.ROOT, Map.of(), 120);
+        assertEquals(0, tty.exit(), tty.all());
+        assertTrue(tty.out().contains("read: from-a-terminal"), tty.out());
+        Bed.Run piped = Bed.exec(List.of("bash", "-c", "echo from-a-pipe | " + run + " -i -- read"), Bed.ROOT, Map.of(), 120);
+        assertEquals(0, piped.exit(), piped.err());
+        assertTrue(piped.out().contains("read: from-a-pipe"), piped.out());
+        Bed.Run closed = Bed.exec(List.of("bash", "-c", "echo not-passed | " + run + " -- read"), Bed.ROOT, Map.of(), 120);
+        assertEquals("read:", closed.out().strip(), "without a terminal or -i, stdin is not attached");
+    }
+
+    @Test
     void gpusOnAnEngineWithoutNvidiaIsAnEnvironmentError() {
         Bed.example("runtime");
         Bed.Run r = Bed.nssimg("run", "--profile", "example", "--gpus", "all", "--hf-cache", "/tmp/nssimg-it-hf");
