@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
@@ -138,12 +139,13 @@ public final class BuildRunner {
             return results;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, builds.size()));
+        AtomicReference<StepResult> firstFailure = new AtomicReference<>();
         try {
             List<Future<StepResult>> futures = new ArrayList<>();
             for (Command c : builds) {
                 futures.add(pool.submit(() -> {
                     StepResult r = runOne(c, true);
-                    if (!r.ok()) {
+                    if (!r.ok() && firstFailure.compareAndSet(null, r)) {
                         destroyAll(); // one platform failed: stop the others now
                     }
                     return r;
@@ -155,8 +157,12 @@ public final class BuildRunner {
         } finally {
             pool.shutdownNow();
         }
-        // A platform stopped because another failed is not the cause: report the real failure first.
-        results.sort(java.util.Comparator.comparing((StepResult r) -> r.exit() == 143 || r.exit() == 137));
+        // The platforms stopped because of it are not the cause: the first failure is reported.
+        StepResult first = firstFailure.get();
+        if (first != null) {
+            results.remove(first);
+            results.add(0, first);
+        }
         return results;
     }
 

@@ -34,8 +34,11 @@ public final class Progress {
     /** rawjson objects are pretty-printed over many lines: gathered here until the closing brace. */
     private final StringBuilder json = new StringBuilder();
 
-    /** Parses one line; returns a JSON event for --json output when a vertex completed or failed, else null. */
-    public Map<String, Object> accept(String line) {
+    /**
+     * Parses one line; returns a JSON event for --json output when a vertex completed or failed, else null.
+     * Synchronized: a process's stdout and stderr are pumped by two threads into one Progress.
+     */
+    public synchronized Map<String, Object> accept(String line) {
         if (json.length() > 0 || line.startsWith("{")) {
             json.append(line).append('\n');
             if (line.equals("}") || (line.startsWith("{") && line.endsWith("}"))) {

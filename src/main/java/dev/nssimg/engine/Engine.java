@@ -27,7 +27,6 @@ import dev.nssimg.error.NssimgException;
 import dev.nssimg.lifecycle.Cleanup;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -357,9 +356,5 @@ public final class Engine implements Closeable {
                 }
             }
         }
-    }
-
-    static InputStream none() {
-        return InputStream.nullInputStream();
     }
 }
