@@ -33,7 +33,7 @@ public final class Planner {
         }
         List<String> platforms = req.multiarch() ? r.platforms().value() : List.of(r.platform().value());
         boolean multi = platforms.size() > 1;
-        checkDeclared(r, platforms, df, req.strict(), warnings);
+        checkDeclared(r, df, req.strict(), warnings);
 
         if (multi && req.output() == BuildRequest.Output.LOAD) {
             throw NssimgException.usage("flag --load: a multi-platform image cannot be loaded into the engine; it is pushed (drop --load)");
@@ -130,7 +130,12 @@ public final class Planner {
         argv.add(req.target());
         argv.add("--platform");
         argv.add(String.join(",", platforms));
+        // Profile arguments reach only Dockerfiles that declare them (one profile serves several
+        // Dockerfiles); --build-arg flags are always passed (and warned about when undeclared).
+        Set<String> declared = df.declaredArgs();
         args.entrySet().stream()
+                .filter(e -> declared.contains(e.getKey()) || BuildArgs.BUILTIN.contains(e.getKey())
+                        || r.overrideArgs().containsKey(e.getKey()))
                 .sorted(Comparator.comparing((Map.Entry<String, Located<String>> e) -> BuildArgs.order(e.getKey()))
                         .thenComparing(Map.Entry::getKey))
                 .forEach(e -> {
@@ -281,18 +286,16 @@ public final class Planner {
         return sb.toString();
     }
 
-    private static void checkDeclared(Resolved r, List<String> platforms, DockerfileInfo df, boolean strict, List<String> warnings) {
+    /** --build-arg flags the Dockerfile does not declare: a warning, or an error with --strict. */
+    private static void checkDeclared(Resolved r, DockerfileInfo df, boolean strict, List<String> warnings) {
         Set<String> declared = df.declaredArgs();
-        Set<String> reported = new LinkedHashSet<>();
-        for (String p : platforms) {
-            for (var e : r.argsFor(p).entrySet()) {
-                if (!declared.contains(e.getKey()) && !BuildArgs.BUILTIN.contains(e.getKey()) && reported.add(e.getKey())) {
-                    String msg = e.getValue().origin() + ": build argument " + e.getKey() + " is not declared in " + df.file();
-                    if (strict) {
-                        throw NssimgException.usage(msg + " (--strict)");
-                    }
-                    warnings.add(msg);
+        for (var e : r.overrideArgs().entrySet()) {
+            if (!declared.contains(e.getKey()) && !BuildArgs.BUILTIN.contains(e.getKey())) {
+                String msg = e.getValue().origin() + ": build argument " + e.getKey() + " is not declared in " + df.file();
+                if (strict) {
+                    throw NssimgException.usage(msg + " (--strict)");
                 }
+                warnings.add(msg);
             }
         }
     }

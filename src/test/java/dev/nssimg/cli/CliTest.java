@@ -79,6 +79,14 @@ class CliTest {
     }
 
     @Test
+    void profileArgsOnlyReachDockerfilesThatDeclareThem() {
+        TestCli.Result r = new TestCli().run("build", "--file", "containers/Dockerfile.test_ci", "--target", "test_ci", "--dry-run");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("", r.err(), "no warnings for profile args the CI Dockerfile does not use");
+        assertTrue(r.out().contains("--build-arg UV_VERSION=0.9.14") && !r.out().contains("CUDA_VERSION"), r.out());
+    }
+
+    @Test
     void undeclaredBuildArgWarnsOnStderr() {
         TestCli.Result r = new TestCli().run("build", "--dry-run", "--build-arg", "EXTRA=1");
         assertEquals(0, r.exit());
