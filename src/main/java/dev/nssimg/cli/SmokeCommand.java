@@ -73,6 +73,10 @@ public final class SmokeCommand implements Callable<Integer> {
         if (image != null) {
             dev.nssimg.profile.Validation.imageRef(dev.nssimg.profile.Located.of(image, "flag --image"), "image");
         }
+        if (allPlatforms && !dev.nssimg.plan.Planner.hasHost(ref)) {
+            throw NssimgException.usage("flag --all-platforms: '" + ref + "' is not a registry reference; pass the pushed"
+                    + " index with --image REGISTRY/IMAGE:TAG");
+        }
         SmokeChecks.Expect expect = new SmokeChecks.Expect(target,
                 r.argsFor(r.platform().value()).get(BuildArgs.CUDA_VERSION).value(),
                 r.argsFor(r.platform().value()).get(BuildArgs.UBUNTU_VERSION).value());

@@ -106,6 +106,8 @@ class BadInputCorpusTest {
                 c("smoke target", "flag --target: 'deps' is not runtime or dev", "smoke", "--target", "deps"),
                 c("smoke timeout", "flag --timeout: must be at least 1 second", "smoke", "--timeout", "0"),
                 c("smoke image ref", "flag --image: image 'Not/Valid' is not a valid image reference", "smoke", "--image", "Not/Valid"),
+                c("smoke all-platforms of a local name", "flag --all-platforms: 'nss-gpu:latest' is not a registry reference",
+                        "smoke", "--all-platforms"),
                 c("run shm size", "flag --shm-size: 'lots' is not a size", "run", "--shm-size", "lots"),
                 c("run relative mount", "flag --mount: mount source 'relative' must be an absolute path", "run", "--mount", "relative:/x"),
                 c("run mount without target", "flag --mount: '/a' is not SRC:DST[:ro]", "run", "--mount", "/a"),
