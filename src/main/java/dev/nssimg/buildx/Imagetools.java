@@ -56,7 +56,7 @@ public final class Imagetools {
     private static ImageFacts facts(String ref, String platform, JsonNode img) {
         JsonNode c = img.path("config");
         Map<String, String> labels = new LinkedHashMap<>();
-        c.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        c.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         return new ImageFacts(ref, null, platform, -1, labels, c.path("User").asText(""), strings(c.path("Entrypoint")),
                 strings(c.path("Cmd")), strings(c.path("Env")), List.of());
     }

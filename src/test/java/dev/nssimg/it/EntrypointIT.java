@@ -62,6 +62,18 @@ class EntrypointIT {
     }
 
     @Test
+    void theDocumentedDockerRunCommandsBehave() {
+        Bed.Run help = Bed.docker("run", "--rm", image, "--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().startsWith("usage: safe-synthesizer"), help.out());
+        assertEquals("", help.err(), "no hints for --help");
+        Bed.Run bare = Bed.docker("run", "--rm", image, "exit", "0");
+        assertEquals(0, bare.exit());
+        assertEquals(5, bare.err().lines().filter(l -> l.startsWith(HINT)).count(), bare.err());
+        assertEquals("", bare.out());
+    }
+
+    @Test
     void bareRunPrintsEveryHintOnStderrOnly() {
         RunResult r = bare("exit", "0");
         assertEquals(0, r.exitCode());
