@@ -41,6 +41,10 @@ public final class BuildRunner {
                     + "|unexpected eof|closed network connection|server misbehaving|code = Unavailable"
                     + "|client connection is closing|transport is closing|broken pipe");
 
+    /** Registry answers that are worth one more try: server errors, not refusals. */
+    private static final Pattern TRANSIENT_REGISTRY = Pattern.compile(
+            "(?i)(unexpected status[^:]*: |received unexpected HTTP status: |status code )5\\d\\d|\\b50[0234] (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)");
+
     public record StepResult(Command.Kind kind, String label, int exit, String digest, int steps, int cached,
             String failedStep, String error, boolean buildxMissing, Duration duration) {
         public boolean ok() {
@@ -176,7 +180,25 @@ public final class BuildRunner {
         return NssimgException.failed(msg);
     }
 
+    /** Runs a step; a push that failed on a registry server error is run once more (builds are cached by then). */
     StepResult runOne(Command c, boolean prefix) throws IOException, InterruptedException {
+        StepResult r = runOnce(c, prefix);
+        if (!r.ok() && pushes(c) && r.error() != null && TRANSIENT_REGISTRY.matcher(r.error()).find()) {
+            synchronized (err) {
+                err.println("nssimg: " + c.label() + ": the registry failed (" + r.error() + "); trying once more");
+                err.flush();
+            }
+            r = runOnce(c, prefix);
+        }
+        return r;
+    }
+
+    static boolean pushes(Command c) {
+        return c.kind() == Command.Kind.PUSH || c.argv().contains("--push")
+                || c.argv().stream().anyMatch(a -> a.startsWith("type=image") && a.contains("push=true"));
+    }
+
+    private StepResult runOnce(Command c, boolean prefix) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         if (c.metadataFile() != null) {
             Files.createDirectories(c.metadataFile().toAbsolutePath().getParent());

@@ -35,6 +35,11 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
     }
 
     public static ProfilesFile load(Path path, String displayName) {
+        return load(path, displayName, null);
+    }
+
+    /** As {@link #load(Path, String)}, reusing a parsed tree from cacheFile when the text is unchanged. */
+    public static ProfilesFile load(Path path, String displayName, Path cacheFile) {
         String text;
         try {
             text = Files.readString(path);
@@ -43,11 +48,14 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
         } catch (IOException e) {
             throw NssimgException.usage(displayName + ": cannot read: " + e.getMessage());
         }
-        return parse(new StringReader(text), displayName);
+        return fromTree(YamlCache.load(text, displayName, cacheFile), displayName);
     }
 
     public static ProfilesFile parse(Reader reader, String file) {
-        YamlNode root = YamlNode.parse(reader, file);
+        return fromTree(YamlNode.parse(reader, file), file);
+    }
+
+    private static ProfilesFile fromTree(YamlNode root, String file) {
         if (!(root instanceof YamlNode.Mapping top)) {
             throw NssimgException.usage(file + ":" + root.line() + ": expected a mapping with 'defaults' and 'profiles'");
         }

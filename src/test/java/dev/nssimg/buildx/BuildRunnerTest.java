@@ -1,0 +1,126 @@
+package dev.nssimg.buildx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.BuildPlan;
+import dev.nssimg.plan.BuildRequest;
+import dev.nssimg.plan.Command;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runner's own logic (phases, digests, retries, failure messages) with real
+ * processes standing in for docker: each docker argv is mapped to a bash script.
+ */
+class BuildRunnerTest {
+    @TempDir
+    Path dir;
+
+    final List<List<String>> started = new ArrayList<>();
+    final StringWriter err = new StringWriter();
+
+    /** Runs `bash -c script` for a command; scripts see how many times they ran via a counter file. */
+    ProcessLauncher scripted(Map<String, String> scriptByLabel) {
+        return (argv, env, cwd) -> {
+            synchronized (started) {
+                started.add(argv);
+            }
+            String key = argv.get(1).equals("push") ? "push" : argv.get(argv.size() - 1);
+            // The runner asks `docker buildx version` after a failure without BuildKit output: buildx is there.
+            String script = key.equals("version") ? "echo github.com/docker/buildx v0.13.1" : scriptByLabel.get(key);
+            return new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).start();
+        };
+    }
+
+    BuildRunner runner(ProcessLauncher l) {
+        return new BuildRunner(l, new PrintWriter(new StringWriter()), new PrintWriter(err, true), dir, false, Map.of());
+    }
+
+    static Command build(String label, String context, Path meta, String... extra) {
+        List<String> argv = new ArrayList<>(List.of("docker", "buildx", "build"));
+        argv.addAll(List.of(extra));
+        argv.add(context);
+        return new Command(Command.Kind.BUILD, 0, argv, Map.of(), label, meta);
+    }
+
+    static BuildPlan plan(Command... cs) {
+        return new BuildPlan("runtime", List.of("linux/amd64"), BuildRequest.Strategy.SINGLE, List.of("r/x:1"), true, List.of(cs), List.of());
+    }
+
+    @Test
+    void aPushThatHitsARegistryServerErrorIsRetriedOnce() throws Exception {
+        Path meta = dir.resolve("m.json");
+        String digest = "sha256:" + "b".repeat(64);
+        String script = "n=$(cat count 2>/dev/null || echo 0); echo $((n+1)) > count; "
+                + "if [ $n -eq 0 ]; then echo 'ERROR: failed to push: unexpected status from HEAD request to http://r/v2/x/manifests/1: 500 Internal Server Error' >&2; exit 1; fi; "
+                + "echo '{\"containerimage.digest\": \"" + digest + "\"}' > m.json";
+        BuildRunner.Result r = runner(scripted(Map.of("ctx", script))).run(plan(build("linux/amd64", "ctx", meta, "--push")), 1);
+        assertEquals(digest, r.digest());
+        assertEquals(2, started.stream().filter(a -> a.contains("ctx")).count(), "one retry");
+        assertTrue(err.toString().contains("the registry failed") && err.toString().contains("trying once more"), err.toString());
+    }
+
+    @Test
+    void refusalsAndBuildFailuresAreNotRetried() {
+        String refused = "echo 'ERROR: failed to push: 401 Unauthorized' >&2; exit 1";
+        NssimgException e = assertThrows(NssimgException.class,
+                () -> runner(scripted(Map.of("ctx", refused))).run(plan(build("linux/amd64", "ctx", null, "--push")), 1));
+        assertEquals(1, started.stream().filter(a -> a.contains("ctx")).count());
+        assertEquals(ExitCode.FAILED, e.exitCode());
+        started.clear();
+        String stepFails = "echo '#5 [runtime 2/2] RUN false' >&2; echo '#5 ERROR: process \"/bin/sh -c false\" did not complete successfully: exit code: 1' >&2; exit 1";
+        NssimgException f = assertThrows(NssimgException.class,
+                () -> runner(scripted(Map.of("ctx", stepFails))).run(plan(build("linux/amd64", "ctx", null, "--load")), 1));
+        assertEquals(1, started.stream().filter(a -> a.contains("ctx")).count());
+        assertEquals("build failed at step [runtime 2/2] RUN false: process \"/bin/sh -c false\" did not complete successfully: exit code: 1",
+                f.getMessage());
+    }
+
+    @Test
+    void phasesRunInOrderAndTheIndexJoinsThePushedDigests() throws Exception {
+        String amd = "sha256:" + "1".repeat(64);
+        String arm = "sha256:" + "2".repeat(64);
+        String index = "sha256:" + "3".repeat(64);
+        Map<String, String> scripts = Map.of(
+                "amd", "echo built amd > amd.txt",
+                "arm", "echo built arm > arm.txt",
+                "push", "test -f amd.txt && test -f arm.txt || exit 7; if [ ! -f pushed-amd ]; then touch pushed-amd; echo 'x-amd64: digest: " + amd
+                        + " size: 1'; else echo 'x-arm64: digest: " + arm + " size: 1'; fi",
+                "'r/x@" + Command.digestOf("linux/arm64") + "'", "never");
+        List<Command> cs = List.of(
+                build("linux/amd64", "amd", null, "--load"),
+                new Command(Command.Kind.PUSH, 1, List.of("docker", "push", "r/x:1-amd64"), Map.of(), "linux/amd64", null),
+                build("linux/arm64", "arm", null, "--load"),
+                new Command(Command.Kind.PUSH, 1, List.of("docker", "push", "r/x:1-arm64"), Map.of(), "linux/arm64", null),
+                new Command(Command.Kind.MANIFEST, 2, List.of("bash", "-c", "echo \"#1 0.1 pushing " + index + " to r/x:1 from $0 $1\" >&2",
+                        "r/x@" + Command.digestOf("linux/amd64"), "r/x@" + Command.digestOf("linux/arm64")), Map.of(), "manifest", null));
+        ProcessLauncher launcher = (argv, env, cwd) -> {
+            synchronized (started) {
+                started.add(argv);
+            }
+            if (argv.get(0).equals("bash")) {
+                return new ProcessBuilder(argv).directory(dir.toFile()).start();
+            }
+            String key = argv.get(1).equals("push") ? "push" : argv.get(argv.size() - 1);
+            return new ProcessBuilder("bash", "-c", scripts.get(key)).directory(dir.toFile()).start();
+        };
+        BuildPlan p = new BuildPlan("runtime", List.of("linux/amd64", "linux/arm64"), BuildRequest.Strategy.SPLIT, List.of("r/x:1"),
+                true, cs, List.of());
+        BuildRunner.Result r = runner(launcher).run(p, 1);
+        assertEquals(index, r.digest(), "the index digest imagetools reported");
+        List<String> manifest = started.get(started.size() - 1);
+        assertTrue(manifest.contains("r/x@" + amd) || manifest.contains("r/x@" + arm), "digests substituted: " + manifest);
+        assertTrue(Files.exists(dir.resolve("pushed-amd")));
+    }
+}
