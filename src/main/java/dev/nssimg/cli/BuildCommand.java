@@ -1,12 +1,6 @@
 package dev.nssimg.cli;
 
-import dev.nssimg.json.Json;
-import dev.nssimg.buildx.BuildRunner;
-import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.dockerfile.DockerfileInfo;
-import dev.nssimg.engine.Engine;
-import dev.nssimg.engine.ImageFacts;
-import dev.nssimg.lifecycle.Log;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.BuildFacts;
 import dev.nssimg.plan.BuildPlan;
@@ -22,10 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -165,128 +156,11 @@ public final class BuildCommand implements Callable<Integer> {
             ctx.err().println("nssimg: warning: " + w);
         }
         ctx.err().flush();
+        BuildExecution run = new BuildExecution(ctx, common, target, json, jobs, smoke, smokeTimeout);
         if (dryRun) {
-            printPlan(plan);
+            run.printPlan(plan);
             return 0;
         }
-        return execute(plan, r);
-    }
-
-    private void printPlan(BuildPlan plan) {
-        if (json) {
-            StringBuilder sb = new StringBuilder("{\"commands\":[");
-            for (int i = 0; i < plan.commands().size(); i++) {
-                Command c = plan.commands().get(i);
-                sb.append(i == 0 ? "" : ",").append("{\"argv\":[");
-                for (int j = 0; j < c.argv().size(); j++) {
-                    sb.append(j == 0 ? "" : ",").append(Json.str(c.argv().get(j)));
-                }
-                sb.append("],\"env\":{");
-                int j = 0;
-                for (Map.Entry<String, String> e : new java.util.TreeMap<>(c.env()).entrySet()) {
-                    sb.append(j++ == 0 ? "" : ",").append(Json.str(e.getKey())).append(':').append(Json.str(e.getValue()));
-                }
-                sb.append("}}");
-            }
-            ctx.out().println(sb.append("]}"));
-        } else {
-            plan.commands().forEach(c -> ctx.out().println(c.shellLine()));
-        }
-        ctx.out().flush();
-    }
-
-    private int execute(BuildPlan plan, Resolved r) {
-        BuildRunner runner = new BuildRunner(ctx.launcher(), ctx.out(), ctx.err(), ctx.cwd(), json, ctx.env());
-        // The engine client is only needed for the image size afterwards: warm it up (client, JSON
-        // models) while buildx works, so that the inspect after the build is quick.
-        CompletableFuture<Engine> engine = plan.push() ? null : CompletableFuture.supplyAsync(() -> {
-            long t0 = System.nanoTime();
-            Engine e = ctx.engine();
-            e.inspectImage(plan.tags().get(0));
-            Log.debug(BuildCommand.class, "engine client ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
-            return e;
-        });
-        BuildRunner.Result result;
-        try {
-            result = runner.run(plan, jobs);
-        } catch (BuildRunner.BuildxMissing missing) {
-            List<Command> classic = plan.commands().stream().map(Planner::classic).toList();
-            if (classic.contains(null)) {
-                throw NssimgException.environment("docker buildx is not installed, and this build needs it"
-                        + (plan.platforms().size() > 1 ? " (several platforms)" : "")
-                        + "; install the buildx plugin (Debian: docker-buildx; or scripts/testbed up)");
-            }
-            ctx.err().println("nssimg: docker buildx is not installed; building with the classic `docker build` and DOCKER_BUILDKIT=1");
-            try {
-                result = runner.run(new BuildPlan(plan.target(), plan.platforms(), plan.strategy(), plan.tags(), plan.push(),
-                        classic, plan.warnings()), jobs);
-            } catch (BuildRunner.BuildxMissing stillMissing) {
-                throw NssimgException.environment("docker buildx is not installed, and this docker CLI (23.0 or newer) needs it"
-                        + " for every BuildKit build; install the buildx plugin (Debian: docker-buildx; or scripts/testbed up)");
-            }
-        }
-        String digest = result.digest();
-        long size = -1;
-        if (plan.push() && digest == null) {
-            digest = new Imagetools(ctx.launcher(), ctx.env(), ctx.cwd()).inspect(plan.tags().get(0)).digest();
-        } else if (!plan.push()) {
-            size = sizeOf(engine, plan.tags().get(0));
-        }
-        int steps = result.builds().stream().mapToInt(BuildRunner.StepResult::steps).sum();
-        int cached = result.builds().stream().mapToInt(BuildRunner.StepResult::cached).sum();
-        double secs = result.duration().toMillis() / 1000.0;
-        if (json) {
-            ctx.out().println("{\"event\":\"result\",\"tags\":[" + String.join(",", plan.tags().stream().map(Json::str).toList())
-                    + "],\"digest\":" + Json.str(digest) + ",\"platforms\":["
-                    + String.join(",", plan.platforms().stream().map(Json::str).toList()) + "],\"strategy\":"
-                    + Json.str(plan.strategy().name().toLowerCase(java.util.Locale.ROOT)) + ",\"pushed\":" + plan.push()
-                    + ",\"size\":" + size + ",\"durationMs\":" + result.duration().toMillis() + ",\"steps\":" + steps
-                    + ",\"cachedSteps\":" + cached + "}");
-        } else {
-            ctx.out().println((plan.push() ? "pushed " : "built ") + String.join(", ", plan.tags()));
-            ctx.out().println("  digest     " + (digest == null ? "unknown" : digest));
-            ctx.out().println("  platforms  " + String.join(", ", plan.platforms())
-                    + (plan.builds().size() > 1 ? " (split: one build per platform)" : ""));
-            if (size >= 0) {
-                ctx.out().println("  size       " + humanSize(size));
-            }
-            ctx.out().printf("  duration   %.1f s%n", secs);
-            ctx.out().println("  steps      " + cached + " cached of " + steps);
-        }
-        ctx.out().flush();
-        if (smoke) {
-            SmokeCommand s = new SmokeCommand(ctx);
-            s.common = common;
-            s.target = target;
-            s.image = plan.tags().get(0);
-            s.timeoutSeconds = smokeTimeout;
-            s.json = json;
-            s.allPlatforms = plan.push() && plan.platforms().size() > 1;
-            return s.smoke(r);
-        }
-        return 0;
-    }
-
-    private static long sizeOf(CompletableFuture<Engine> engine, String ref) {
-        try {
-            long t0 = System.nanoTime();
-            Engine e = engine.join();
-            Log.debug(BuildCommand.class, "waited {} ms for the engine client", (System.nanoTime() - t0) / 1_000_000);
-            Optional<ImageFacts> f = e.inspectImage(ref);
-            Log.debug(BuildCommand.class, "inspected {} in {} ms", ref, (System.nanoTime() - t0) / 1_000_000);
-            return f.map(ImageFacts::size).orElse(-1L);
-        } catch (NssimgException | java.util.concurrent.CompletionException e) {
-            return -1; // the size is a nicety; the build itself succeeded
-        }
-    }
-
-    static String humanSize(long bytes) {
-        if (bytes < 1024 * 1024) {
-            return String.format("%.1f KB", bytes / 1024.0);
-        }
-        if (bytes < 1024L * 1024 * 1024) {
-            return String.format("%.1f MB", bytes / (1024.0 * 1024));
-        }
-        return String.format("%.2f GB", bytes / (1024.0 * 1024 * 1024));
+        return run.execute(plan, r);
     }
 }

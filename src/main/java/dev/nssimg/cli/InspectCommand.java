@@ -70,7 +70,7 @@ public final class InspectCommand implements Callable<Integer> {
             out.println("image       " + f.ref());
             out.println("id          " + f.id());
             out.println("platform    " + f.platform());
-            out.println("size        " + BuildCommand.humanSize(f.size()));
+            out.println("size        " + BuildExecution.humanSize(f.size()));
             out.println("user        " + (f.user().isEmpty() ? "(root)" : f.user()));
             out.println("entrypoint  " + f.entrypoint());
             out.println("cmd         " + f.cmd());

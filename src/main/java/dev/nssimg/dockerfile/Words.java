@@ -76,21 +76,92 @@ final class Words {
         return assignments(rest, false, line, file);
     }
 
-    /** ["a", "b"] exec form, or a shell form wrapped as /bin/sh -c. */
+    /** ["a", "b"] exec form, or a shell form wrapped as /bin/sh -c (as Docker does when the JSON is not valid). */
     static List<String> execForm(String rest) {
         String s = rest.strip();
         if (s.startsWith("[") && s.endsWith("]")) {
-            try (var p = new com.fasterxml.jackson.core.JsonFactory().createParser(s)) {
-                List<String> out = new ArrayList<>();
-                p.nextToken();
-                for (var t = p.nextToken(); t != null && t != com.fasterxml.jackson.core.JsonToken.END_ARRAY; t = p.nextToken()) {
-                    out.add(p.getText());
-                }
-                return List.copyOf(out);
-            } catch (java.io.IOException e) {
-                // not valid JSON: Docker then treats it as shell form
+            List<String> parsed = jsonStrings(s);
+            if (parsed != null) {
+                return parsed;
             }
         }
         return List.of("/bin/sh", "-c", s);
+    }
+
+    /**
+     * A JSON array of strings, or null if the text is not exactly that. Hand-written: a JSON library's
+     * factory cost more start-up time than everything else in reading a Dockerfile.
+     */
+    static List<String> jsonStrings(String s) {
+        List<String> out = new ArrayList<>();
+        int i = skip(s, 1);
+        if (s.charAt(i) == ']') {
+            return skip(s, i + 1) == s.length() ? List.of() : null;
+        }
+        while (true) {
+            if (i >= s.length() || s.charAt(i) != '"') {
+                return null;
+            }
+            StringBuilder sb = new StringBuilder();
+            i++;
+            while (true) {
+                if (i >= s.length()) {
+                    return null;
+                }
+                char c = s.charAt(i++);
+                if (c == '"') {
+                    break;
+                }
+                if (c != '\\') {
+                    sb.append(c);
+                    continue;
+                }
+                if (i >= s.length()) {
+                    return null;
+                }
+                char e = s.charAt(i++);
+                switch (e) {
+                    case '"', '\\', '/' -> sb.append(e);
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'n' -> sb.append('\n');
+                    case 'r' -> sb.append('\r');
+                    case 't' -> sb.append('\t');
+                    case 'u' -> {
+                        if (i + 4 > s.length()) {
+                            return null;
+                        }
+                        try {
+                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        } catch (NumberFormatException ex) {
+                            return null;
+                        }
+                        i += 4;
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            out.add(sb.toString());
+            i = skip(s, i);
+            if (i >= s.length()) {
+                return null;
+            }
+            if (s.charAt(i) == ']') {
+                return skip(s, i + 1) == s.length() ? List.copyOf(out) : null;
+            }
+            if (s.charAt(i) != ',') {
+                return null;
+            }
+            i = skip(s, i + 1);
+        }
+    }
+
+    private static int skip(String s, int i) {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 }

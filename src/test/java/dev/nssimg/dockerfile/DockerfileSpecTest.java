@@ -160,4 +160,13 @@ class DockerfileSpecTest {
         assertEquals(List.of("a,b", "c"), d.stage("two").orElseThrow().entrypoint());
         assertEquals(List.of("/bin/sh", "-c", "run it"), d.stage("two").orElseThrow().cmd());
     }
+
+    @Test
+    void execFormIsReadAsJsonAndAnythingElseAsShellForm() {
+        assertEquals(List.of("a,b", "c \"q\"", "t\tx", "é"), Words.execForm("[ \"a,b\" , \"c \\\"q\\\"\", \"t\\tx\", \"\\u00e9\" ]"));
+        assertEquals(List.of(), Words.execForm("[]"));
+        assertEquals(List.of("/bin/sh", "-c", "[\"unterminated]"), Words.execForm("[\"unterminated]"));
+        assertEquals(List.of("/bin/sh", "-c", "['single']"), Words.execForm("['single']"), "not JSON: shell form, as Docker does");
+        assertEquals(List.of("/bin/sh", "-c", "[\"a\" \"b\"]"), Words.execForm("[\"a\" \"b\"]"));
+    }
 }
