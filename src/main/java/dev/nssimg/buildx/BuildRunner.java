@@ -244,25 +244,40 @@ public final class BuildRunner {
             }
             argv.add(a);
         }
-        Process p = start(argv, baseEnv);
-        StringBuilder text = new StringBuilder();
-        Thread outPump = collect(p.getInputStream(), text);
-        Thread errPump = collect(p.getErrorStream(), text);
-        int exit = p.waitFor();
-        outPump.join();
-        errPump.join();
-        forget(p);
-        if (exit != 0) {
-            String why = lastLine(text.toString());
-            String msg = "publishing the multi-platform tag failed: " + why;
-            throw ENVIRONMENT.matcher(why).find() ? NssimgException.environment(msg) : NssimgException.failed(msg);
-        }
+        String text = publishIndex(argv);
         java.util.regex.Matcher m = PUSHED_INDEX.matcher(text);
         String digest = null;
         while (m.find()) {
             digest = m.group(1); // the last "pushing" line is the index
         }
         return digest;
+    }
+
+    /** Runs imagetools create (once more after a registry server error; it is idempotent); returns its output. */
+    private String publishIndex(List<String> argv) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            Process p = start(argv, baseEnv);
+            StringBuilder text = new StringBuilder();
+            Thread outPump = collect(p.getInputStream(), text);
+            Thread errPump = collect(p.getErrorStream(), text);
+            int exit = p.waitFor();
+            outPump.join();
+            errPump.join();
+            forget(p);
+            if (exit == 0) {
+                return text.toString();
+            }
+            String why = lastLine(text.toString());
+            if (attempt == 1 && TRANSIENT_REGISTRY.matcher(text).find()) {
+                synchronized (err) {
+                    err.println("nssimg: the registry failed while publishing the tag (" + why + "); trying once more");
+                    err.flush();
+                }
+                continue;
+            }
+            String msg = "publishing the multi-platform tag failed: " + why;
+            throw ENVIRONMENT.matcher(why).find() ? NssimgException.environment(msg) : NssimgException.failed(msg);
+        }
     }
 
     private synchronized Process start(List<String> argv, Map<String, String> env) throws IOException {

@@ -123,4 +123,18 @@ class BuildRunnerTest {
         assertTrue(manifest.contains("r/x@" + amd) || manifest.contains("r/x@" + arm), "digests substituted: " + manifest);
         assertTrue(Files.exists(dir.resolve("pushed-amd")));
     }
+
+    @Test
+    void publishingTheIndexIsRetriedOnceOnARegistryServerError() throws Exception {
+        String index = "sha256:" + "4".repeat(64);
+        String script = "n=$(cat mcount 2>/dev/null || echo 0); echo $((n+1)) > mcount; if [ $n -eq 0 ]; then "
+                + "echo 'error: received unexpected HTTP status: 503 Service Unavailable' >&2; exit 1; fi; "
+                + "echo '#1 0.1 pushing " + index + " to r/x:1' >&2";
+        Command manifest = new Command(Command.Kind.MANIFEST, 0, List.of("bash", "-c", script), Map.of(), "manifest", null);
+        ProcessLauncher launcher = (argv, env, cwd) -> new ProcessBuilder(argv).directory(dir.toFile()).start();
+        BuildRunner.Result r = runner(launcher).run(plan(manifest), 1);
+        assertEquals(index, r.digest());
+        assertEquals("2", Files.readString(dir.resolve("mcount")).strip());
+        assertTrue(err.toString().contains("while publishing the tag"), err.toString());
+    }
 }
