@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @picocli.CommandLine.Command(name = "build", sortOptions = false,
-        description = {"Build an image of the Dockerfile with docker buildx, from a profile.",
+        description = {"Build an image with docker buildx, from a profile.",
             "Without a registry the image is loaded into the engine; with --multiarch it is pushed."})
 public final class BuildCommand implements Callable<Integer> {
     static final List<String> PROGRESS = List.of("auto", "plain", "tty", "quiet", "rawjson");

@@ -26,8 +26,8 @@ public final class BuilderCommand implements Runnable {
     }
 
     @picocli.CommandLine.Command(name = "create", sortOptions = false,
-            description = {"Create a builder of the profiles file's 'builders' section (one node per entry,",
-                "e.g. a native arm64 node appended to an amd64 one). Removes it again if a step fails."})
+            description = {"Create a builder described in the profiles file's 'builders' section.",
+                "One node per entry (e.g. a native arm64 node appended to an amd64 one); removed again if a step fails."})
     public static final class Create implements Callable<Integer> {
         private final Context ctx;
 

@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @picocli.CommandLine.Command(name = "inspect", sortOptions = false,
-        description = {"Show an image: labels, size, user, entrypoint, env; for a pushed index, each platform's",
-            "digest and the build arguments it was built with (com.nvidia.nss.build.* labels)."})
+        description = {"Show an image's labels, size, user, entrypoint and env.",
+            "For a pushed index: each platform's digest and the build arguments it was built with."})
 public final class InspectCommand implements Callable<Integer> {
     static final String BUILD_LABEL_PREFIX = "com.nvidia.nss.build.";
     private final Context ctx;

@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @picocli.CommandLine.Command(name = "run", sortOptions = false,
-        description = {"Run a command in the runtime (or --dev) container, like make container-run-gpu:",
-            "the current directory at /workspace, the Hugging Face cache mounted and HF_HOME set.",
-            "The exit code is the container's; the container is removed afterwards."})
+        description = {"Run a command in the runtime (or --dev) container.",
+            "Like make container-run-gpu: the current directory at /workspace, the Hugging Face cache",
+            "mounted and HF_HOME set. The exit code is the container's; the container is removed afterwards."})
 public final class RunCommand implements Callable<Integer> {
     public static final String LABEL = "nssimg.run";
     static final String HF_TARGET = "/workspace/.hf_cache";

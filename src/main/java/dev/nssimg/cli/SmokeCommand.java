@@ -21,8 +21,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @picocli.CommandLine.Command(name = "smoke", sortOptions = false,
-        description = {"Smoke-test a built image without a GPU: run its entrypoint with --help and check labels,",
-            "user, entrypoint and NVIDIA environment. Exit 0 only if every check passes."})
+        description = {"Smoke-test a built image without a GPU.",
+            "Runs its entrypoint with --help and checks labels, user, entrypoint and NVIDIA environment.",
+            "Exit 0 only if every check passes."})
 public final class SmokeCommand implements Callable<Integer> {
     private final Context ctx;
 
