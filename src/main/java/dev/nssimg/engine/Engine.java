@@ -72,11 +72,12 @@ public final class Engine implements Closeable {
         } catch (RuntimeException e) {
             throw NssimgException.usage("env DOCKER_HOST: '" + host + "' is not a usable engine address: " + e.getMessage());
         }
+        // No response timeout: `run` waits on a container (a training job) for as long as it runs, and
+        // its output may be silent for long stretches. Smoke bounds its own wait (RunSpec.timeout).
         var http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofMinutes(30))
                 .maxConnections(32)
                 .build();
         return new Engine(DockerClientImpl.getInstance(config, http), host);
