@@ -11,7 +11,6 @@ import dev.nssimg.profile.Validation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +116,7 @@ public final class RunCommand implements Callable<Integer> {
         binds.addAll(extra);
         boolean interactive = interactiveFlag || System.console() != null;
         RunSpec spec = new RunSpec(ref, platform, null, cmd, env, binds, null, false, false, shm, gpu,
-                Map.of(LABEL, "true"), Duration.ofDays(7), interactive, ctx.out(), ctx.err());
+                Map.of(LABEL, "true"), null, interactive, ctx.out(), ctx.err());
         Engine engine = ctx.engine();
         if (engine.inspectImage(ref).isEmpty()) {
             throw NssimgException.failed("image " + ref + " not found on the engine " + engine.host()

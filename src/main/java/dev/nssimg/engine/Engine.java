@@ -215,7 +215,8 @@ public final class Engine implements Closeable {
             WaitContainerResultCallback wait = client.waitContainerCmd(id).exec(new WaitContainerResultCallback());
             Integer code;
             try {
-                code = wait.awaitStatusCode(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                code = spec.timeout() == null ? wait.awaitStatusCode()
+                        : wait.awaitStatusCode(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (DockerClientException e) {
                 if (String.valueOf(e.getMessage()).contains("timeout") || e.getCause() == null) {
                     removeQuietly(id);
