@@ -124,7 +124,9 @@ public final class Engine implements Closeable {
         try {
             call(() -> {
                 try {
-                    return client.pullImageCmd(ref).withPlatform(platform).start().awaitCompletion(10, TimeUnit.MINUTES);
+                    // No time limit: the real images are 15-25 GB; Ctrl-C stops a pull.
+                    client.pullImageCmd(ref).withPlatform(platform).start().awaitCompletion();
+                    return null;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new NssimgException(ExitCode.INTERRUPTED, "interrupted");
