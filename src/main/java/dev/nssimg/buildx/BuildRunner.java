@@ -174,10 +174,12 @@ public final class BuildRunner {
         String why = r.error() == null ? "docker buildx exited with " + r.exit() : r.error();
         String msg = (r.kind() == Command.Kind.PUSH ? "push failed" : "build failed") + (named ? " for " + r.label() : "")
                 + (r.failedStep() == null ? "" : " at step " + r.failedStep()) + ": " + why;
-        if (ENVIRONMENT.matcher(why).find()) {
-            return new NssimgException(ExitCode.ENVIRONMENT, msg);
-        }
-        return NssimgException.failed(msg);
+        return classified(msg, why);
+    }
+
+    /** Exit 3 when the tool's own words blame the environment (engine, registry, network), else exit 1. */
+    private static NssimgException classified(String msg, String why) {
+        return ENVIRONMENT.matcher(why).find() ? NssimgException.environment(msg) : NssimgException.failed(msg);
     }
 
     /** Runs a step; a push that failed on a registry server error is run once more (builds are cached by then). */
@@ -276,7 +278,7 @@ public final class BuildRunner {
                 continue;
             }
             String msg = "publishing the multi-platform tag failed: " + why;
-            throw ENVIRONMENT.matcher(why).find() ? NssimgException.environment(msg) : NssimgException.failed(msg);
+            throw classified(msg, why);
         }
     }
 

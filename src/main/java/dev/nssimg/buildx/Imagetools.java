@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.NssimgException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +16,10 @@ public final class Imagetools {
 
     public record Index(String ref, String digest, String mediaType, List<Platform> platforms) {}
 
-    private final ProcessLauncher launcher;
-    private final Map<String, String> env;
-    private final Path cwd;
+    private final DockerCli cli;
 
-    public Imagetools(ProcessLauncher launcher, Map<String, String> env, Path cwd) {
-        this.launcher = launcher;
-        this.env = env;
-        this.cwd = cwd;
+    public Imagetools(DockerCli cli) {
+        this.cli = cli;
     }
 
     public Index inspect(String ref) {
@@ -68,8 +63,7 @@ public final class Imagetools {
     }
 
     private String run(String ref, String format) {
-        DockerCli.Output o = new DockerCli(launcher, env, cwd)
-                .capture(List.of("docker", "buildx", "imagetools", "inspect", ref, "--format", format), 120);
+        DockerCli.Output o = cli.capture(List.of("docker", "buildx", "imagetools", "inspect", ref, "--format", format), 120);
         if (!o.ok()) {
             String why = o.lastErrorLine();
             if (why.contains("not found") || why.contains("MANIFEST_UNKNOWN") || why.contains("NAME_UNKNOWN")) {

@@ -11,6 +11,7 @@ import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.Resolved;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,21 +43,9 @@ final class BuildExecution {
 
     void printPlan(BuildPlan plan) {
         if (json) {
-            StringBuilder sb = new StringBuilder("{\"commands\":[");
-            for (int i = 0; i < plan.commands().size(); i++) {
-                Command c = plan.commands().get(i);
-                sb.append(i == 0 ? "" : ",").append("{\"argv\":[");
-                for (int j = 0; j < c.argv().size(); j++) {
-                    sb.append(j == 0 ? "" : ",").append(Json.str(c.argv().get(j)));
-                }
-                sb.append("],\"env\":{");
-                int j = 0;
-                for (Map.Entry<String, String> e : new java.util.TreeMap<>(c.env()).entrySet()) {
-                    sb.append(j++ == 0 ? "" : ",").append(Json.str(e.getKey())).append(':').append(Json.str(e.getValue()));
-                }
-                sb.append("}}");
-            }
-            ctx.out().println(sb.append("]}"));
+            List<String> commands = plan.commands().stream()
+                    .map(c -> "{\"argv\":" + Json.list(c.argv()) + ",\"env\":" + Json.map(c.env()) + "}").toList();
+            ctx.out().println("{\"commands\":[" + String.join(",", commands) + "]}");
         } else {
             plan.commands().forEach(c -> ctx.out().println(c.shellLine()));
         }
@@ -96,7 +85,7 @@ final class BuildExecution {
         String digest = result.digest();
         long size = -1;
         if (plan.push() && digest == null) {
-            digest = new Imagetools(ctx.launcher(), ctx.env(), ctx.cwd()).inspect(plan.tags().get(0)).digest();
+            digest = new Imagetools(Inputs.dockerCli(ctx)).inspect(plan.tags().get(0)).digest();
         } else if (!plan.push()) {
             size = sizeOf(engine, plan.tags().get(0));
         }
@@ -104,12 +93,18 @@ final class BuildExecution {
         int cached = result.builds().stream().mapToInt(BuildRunner.StepResult::cached).sum();
         double secs = result.duration().toMillis() / 1000.0;
         if (json) {
-            ctx.out().println("{\"event\":\"result\",\"tags\":[" + String.join(",", plan.tags().stream().map(Json::str).toList())
-                    + "],\"digest\":" + Json.str(digest) + ",\"platforms\":["
-                    + String.join(",", plan.platforms().stream().map(Json::str).toList()) + "],\"strategy\":"
-                    + Json.str(plan.strategy().name().toLowerCase(java.util.Locale.ROOT)) + ",\"pushed\":" + plan.push()
-                    + ",\"size\":" + size + ",\"durationMs\":" + result.duration().toMillis() + ",\"steps\":" + steps
-                    + ",\"cachedSteps\":" + cached + "}");
+            Map<String, String> event = new LinkedHashMap<>();
+            event.put("event", Json.str("result"));
+            event.put("tags", Json.list(plan.tags()));
+            event.put("digest", Json.str(digest));
+            event.put("platforms", Json.list(plan.platforms()));
+            event.put("strategy", Json.str(plan.strategy().name().toLowerCase(java.util.Locale.ROOT)));
+            event.put("pushed", String.valueOf(plan.push()));
+            event.put("size", String.valueOf(size));
+            event.put("durationMs", String.valueOf(result.duration().toMillis()));
+            event.put("steps", String.valueOf(steps));
+            event.put("cachedSteps", String.valueOf(cached));
+            ctx.out().println(Json.object(event));
         } else {
             ctx.out().println((plan.push() ? "pushed " : "built ") + String.join(", ", plan.tags()));
             ctx.out().println("  digest     " + (digest == null ? "unknown" : digest));

@@ -57,7 +57,7 @@ public final class BuilderCommand implements Runnable {
                 ctx.out().flush();
                 return 0;
             }
-            DockerCli cli = new DockerCli(ctx.launcher(), ctx.env(), ctx.cwd());
+            DockerCli cli = Inputs.dockerCli(ctx);
             for (Command c : plan) {
                 DockerCli.Output o = cli.capture(c.argv(), 600);
                 if (!o.ok()) {

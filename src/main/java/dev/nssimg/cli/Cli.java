@@ -54,8 +54,7 @@ public final class Cli {
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, badArgs) -> {
-            CommandLine c = ex.getCommandLine();
-            ctx.err().println("nssimg: " + oneLine(ex.getMessage()) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            ctx.err().println(usageLine(ex.getMessage(), ex.getCommandLine()));
             ctx.err().flush();
             return ExitCode.USAGE.code();
         });
@@ -65,11 +64,11 @@ public final class Cli {
             int code;
             if (ex instanceof NssimgException n) {
                 code = n.exitCode().code();
-                ctx.err().println("nssimg: " + (n.exitCode() == ExitCode.USAGE || n.exitCode() == ExitCode.ENVIRONMENT
-                        || n.exitCode() == ExitCode.FAILED ? "error: " : "") + oneLine(n.getMessage()));
+                // "interrupted" is a fact, not an error; everything else is one.
+                ctx.err().println("nssimg: " + (n.exitCode() == ExitCode.INTERRUPTED ? "" : "error: ") + oneLine(n.getMessage()));
             } else if (ex instanceof picocli.CommandLine.ParameterException p) {
                 code = ExitCode.USAGE.code();
-                ctx.err().println("nssimg: " + oneLine(p.getMessage()) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+                ctx.err().println(usageLine(p.getMessage(), c));
             } else {
                 code = ExitCode.FAILED.code();
                 ctx.err().println("nssimg: internal error: " + ex + (trace ? "" : " (rerun with --stacktrace for details)"));
@@ -89,6 +88,10 @@ public final class Cli {
             sub.getCommandSpec().mixinStandardHelpOptions(true);
             addHelp(sub);
         }
+    }
+
+    private static String usageLine(String message, CommandLine c) {
+        return "nssimg: " + oneLine(message) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')";
     }
 
     static String oneLine(String s) {

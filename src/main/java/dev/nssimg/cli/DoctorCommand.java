@@ -72,7 +72,7 @@ public final class DoctorCommand implements Callable<Integer> {
                             "install the NVIDIA Container Toolkit to use --gpus; use 'nssimg run --gpus none' here"));
             rows.add(disk(info));
         }
-        DockerCli cli = new DockerCli(ctx.launcher(), ctx.env(), ctx.cwd());
+        DockerCli cli = Inputs.dockerCli(ctx);
         DockerCli.Output v = cli.capture(List.of("docker", "buildx", "version"), 30);
         if (v.ok()) {
             rows.add(new Row("buildx", "ok", v.stdout().trim(), ""));

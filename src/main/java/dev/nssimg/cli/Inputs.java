@@ -37,6 +37,16 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved) {
         return out;
     }
 
+    static dev.nssimg.buildx.DockerCli dockerCli(Context ctx) {
+        return new dev.nssimg.buildx.DockerCli(ctx.launcher(), ctx.env(), ctx.cwd());
+    }
+
+    /** The image a command needs is not on the engine: exit 1, with the build command that makes it. */
+    static NssimgException imageMissing(String ref, String host, String target, String profile) {
+        return NssimgException.failed("image " + ref + " not found on the engine " + host + "; build it with: nssimg build --target "
+                + target + (profile == null ? "" : " --profile " + profile));
+    }
+
     static Located<String> flag(String value, String name) {
         return value == null ? null : Located.of(value, "flag " + name);
     }

@@ -8,7 +8,6 @@ import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Validation;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -55,7 +54,7 @@ public final class InspectCommand implements Callable<Integer> {
             print(local.get());
             return 0;
         }
-        Imagetools.Index index = new Imagetools(ctx.launcher(), ctx.env(), ctx.cwd()).inspect(ref);
+        Imagetools.Index index = new Imagetools(Inputs.dockerCli(ctx)).inspect(ref);
         print(index);
         return 0;
     }

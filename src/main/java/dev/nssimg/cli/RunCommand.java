@@ -119,8 +119,7 @@ public final class RunCommand implements Callable<Integer> {
                 Map.of(LABEL, "true"), null, interactive, ctx.out(), ctx.err());
         Engine engine = ctx.engine();
         if (engine.inspectImage(ref).isEmpty()) {
-            throw NssimgException.failed("image " + ref + " not found on the engine " + engine.host()
-                    + "; build it with: nssimg build --target " + (dev ? "dev" : "runtime"));
+            throw Inputs.imageMissing(ref, engine.host(), dev ? "dev" : "runtime", common.profile);
         }
         RunResult result = engine.run(spec);
         ctx.out().flush();

@@ -4,9 +4,12 @@ import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.BuildArgs;
+import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
+import dev.nssimg.profile.Validation;
 import dev.nssimg.smoke.Check;
 import dev.nssimg.smoke.Reports;
 import dev.nssimg.smoke.SmokeChecks;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,39 +69,37 @@ public final class SmokeCommand implements Callable<Integer> {
             throw NssimgException.usage("flag --timeout: must be at least 1 second");
         }
         Resolved r = Inputs.load(ctx, common, new Overrides(Inputs.flag(platform, "--platform"), null, null, null,
-                null, null, null, java.util.Map.of(), null, null, null)).resolved();
+                null, null, null, Map.of(), null, null, null)).resolved();
         return smoke(r);
     }
 
     int smoke(Resolved r) {
         String ref = image != null ? image : target.equals("dev") ? r.imageDev().value() : r.image().value();
         if (image != null) {
-            dev.nssimg.profile.Validation.imageRef(dev.nssimg.profile.Located.of(image, "flag --image"), "image");
+            Validation.imageRef(Located.of(image, "flag --image"), "image");
         }
-        if (allPlatforms && !dev.nssimg.plan.Planner.hasHost(ref)) {
+        if (allPlatforms && !Planner.hasHost(ref)) {
             throw NssimgException.usage("flag --all-platforms: '" + ref + "' is not a registry reference; pass the pushed"
                     + " index with --image REGISTRY/IMAGE:TAG");
         }
-        SmokeChecks.Expect expect = new SmokeChecks.Expect(target,
-                r.argsFor(r.platform().value()).get(BuildArgs.CUDA_VERSION).value(),
-                r.argsFor(r.platform().value()).get(BuildArgs.UBUNTU_VERSION).value());
+        Map<String, Located<String>> args = r.argsFor(r.platform().value());
+        SmokeChecks.Expect expect = new SmokeChecks.Expect(target, args.get(BuildArgs.CUDA_VERSION).value(),
+                args.get(BuildArgs.UBUNTU_VERSION).value());
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         Engine engine = ctx.engine();
         SmokeRunner runner = new SmokeRunner(engine);
         List<Check> checks = new ArrayList<>();
         if (allPlatforms) {
-            Imagetools.Index index = new Imagetools(ctx.launcher(), ctx.env(), ctx.cwd()).inspect(ref);
+            Imagetools.Index index = new Imagetools(Inputs.dockerCli(ctx)).inspect(ref);
             for (Imagetools.Platform p : index.platforms()) {
-                String pinned = dev.nssimg.plan.Planner.repository(ref) + "@" + p.digest();
+                String pinned = Planner.repository(ref) + "@" + p.digest();
                 engine.pull(pinned, p.platform());
                 checks.addAll(runner.smoke(pinned, p.platform(), p.facts(), expect, timeout));
             }
         } else {
-            ImageFacts facts = engine.inspectImage(ref).orElseThrow(() -> NssimgException.failed("image " + ref
-                    + " not found on the engine " + engine.host() + "; build it with: nssimg build --target " + target
-                    + (common.profile == null ? "" : " --profile " + common.profile)));
-            String plat = platform != null ? platform : null;
-            checks.addAll(runner.smoke(ref, plat, facts, expect, timeout));
+            ImageFacts facts = engine.inspectImage(ref)
+                    .orElseThrow(() -> Inputs.imageMissing(ref, engine.host(), target, common.profile));
+            checks.addAll(runner.smoke(ref, platform, facts, expect, timeout));
         }
         if (json) {
             ctx.out().println(Reports.json(ref, checks));
