@@ -53,9 +53,6 @@ public record Resolved(
 
     /** Builder for one platform: the per-platform builder if set, else the global one (may be null). */
     public Located<String> builderFor(String platform) {
-        if (builder != null && builder.origin().startsWith("flag")) {
-            return builder;
-        }
         return platformBuilders.getOrDefault(platform, builder);
     }
 

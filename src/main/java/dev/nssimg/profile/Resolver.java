@@ -71,6 +71,9 @@ public final class Resolver {
             layer.contexts().forEach((name, dir) -> contexts.put(name, path(withProfile(dir, layer), root, cwd)));
             layer.platformBuilders().forEach((p, v) -> platformBuilders.put(p, withProfile(v, layer)));
         }
+        if (flags.builder() != null) {
+            platformBuilders.clear(); // --builder names the builder for every platform
+        }
         Map<String, Located<String>> overrideArgs = new LinkedHashMap<>(env.args());
         overrideArgs.putAll(flags.args());
 
