@@ -22,23 +22,10 @@ public record Context(Map<String, String> env, Path cwd, PrintWriter out, PrintW
         return new Context(System.getenv(), Path.of("").toAbsolutePath(),
                 new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
                 new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
-                ProcessLauncher.system(), once(env -> Engine.connect(env))); // a lambda: docker-java loads only when used
+                ProcessLauncher.system(), new Engines(env -> Engine.connect(env))); // a lambda: docker-java loads only when used
     }
 
     public Engine engine() {
         return engines.apply(env);
-    }
-
-    /** One engine client for the whole invocation, made on first use (also when build --smoke hands over to smoke). */
-    static Function<Map<String, String>, Engine> once(Function<Map<String, String>, Engine> connect) {
-        Engine[] made = new Engine[1];
-        return env -> {
-            synchronized (made) {
-                if (made[0] == null) {
-                    made[0] = connect.apply(env);
-                }
-                return made[0];
-            }
-        };
     }
 }

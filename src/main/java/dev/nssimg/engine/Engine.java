@@ -58,13 +58,15 @@ public final class Engine implements Closeable {
         if (host.isBlank()) {
             host = DEFAULT_HOST;
         }
-        DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
+        // Everything from env, nothing from this JVM's own environment: in the daemon they differ.
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host)
+                .withDockerConfig(env.getOrDefault("DOCKER_CONFIG", home + "/.docker"));
         String tls = env.get("DOCKER_TLS_VERIFY");
-        if (tls != null && !tls.isBlank()) {
-            b.withDockerTlsVerify(!tls.equals("0"));
-            if (env.get("DOCKER_CERT_PATH") != null) {
-                b.withDockerCertPath(env.get("DOCKER_CERT_PATH"));
-            }
+        boolean verify = tls != null && !tls.isBlank() && !tls.equals("0");
+        b.withDockerTlsVerify(verify);
+        if (verify && env.get("DOCKER_CERT_PATH") != null) {
+            b.withDockerCertPath(env.get("DOCKER_CERT_PATH"));
         }
         DefaultDockerClientConfig config;
         try {
@@ -255,7 +257,7 @@ public final class Engine implements Closeable {
             // already gone
         } catch (RuntimeException e) {
             if (!String.valueOf(e.getMessage()).contains("already in progress")) {
-                System.err.println("nssimg: could not remove container " + id.substring(0, 12) + ": " + e.getMessage());
+                Cleanup.warn("nssimg: could not remove container " + id.substring(0, 12) + ": " + e.getMessage());
             }
         }
     }
