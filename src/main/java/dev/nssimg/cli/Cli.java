@@ -22,6 +22,7 @@ public final class Cli {
         COMMANDS.put("inspect", InspectCommand.class);
         COMMANDS.put("profiles", ProfilesCommand.class);
         COMMANDS.put("builder", BuilderCommand.class);
+        COMMANDS.put("daemon", DaemonCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);
     }
 

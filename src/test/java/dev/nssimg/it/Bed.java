@@ -35,6 +35,43 @@ public final class Bed {
 
     private static Engine engine;
 
+    /**
+     * bin/nssimg runs here as it does for users: through its daemon, one for the whole test run, in a
+     * private runtime directory of its own (so a user's daemon is never touched), ending 30 s after
+     * its last use and stopped outright when the test JVM exits. Tests that need a JVM per command
+     * pass NSSIMG_DAEMON=0.
+     */
+    public static final Path RUNTIME = runtimeDir();
+
+    private static Path runtimeDir() {
+        try {
+            Path dir = Files.createTempDirectory("nssimg-it");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopDaemons(dir)));
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void stopDaemons(Path runtime) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/nssimg").toString(), "daemon", "stop")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).directory(ROOT.toFile());
+            pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
+            pb.start().waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // nothing was started
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The environment every process of the tests starts with, before the test's own. */
+    static void defaults(Map<String, String> env) {
+        env.put("XDG_RUNTIME_DIR", RUNTIME.toString());
+        env.put("NSSIMG_DAEMON_IDLE", "30");
+    }
+
     private Bed() {}
 
     public static synchronized Engine engine() {
@@ -77,6 +114,7 @@ public final class Bed {
         engine();
         try {
             ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
+            defaults(pb.environment());
             pb.environment().putAll(env);
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process p = pb.start();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -48,7 +49,8 @@ class SecretsIT {
         Bed.Run inspect = Bed.docker("image", "inspect", tag);
         for (Map.Entry<String, String> place : Map.of(
                 "dry-run", dry.all(), "dry-run --json", dryJson.all(), "build output and logs", build.all(),
-                "docker history", history.all(), "labels and config", inspect.all()).entrySet()) {
+                "the daemon's logs", daemonLogs(), "docker history", history.all(), "labels and config", inspect.all())
+                .entrySet()) {
             assertFalse(place.getValue().contains(TOKEN), "token leaked into " + place.getKey());
         }
         assertFalse(imageContains(tag, TOKEN), "token leaked into an image layer");
@@ -140,5 +142,19 @@ class SecretsIT {
 
     private static String sha256(String s) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** What the daemons of this test run wrote to their logs (the build above went through one). */
+    static String daemonLogs() throws IOException {
+        Path dir = Bed.RUNTIME.resolve("nssimg");
+        assertTrue(Files.isDirectory(dir), "the builds ran through the daemon");
+        StringBuilder all = new StringBuilder();
+        try (var logs = Files.newDirectoryStream(dir, "*.log")) {
+            for (Path log : logs) {
+                all.append(Files.readString(log));
+            }
+        }
+        assertTrue(all.toString().contains("serving "), "a daemon log was read: " + all);
+        return all.toString();
     }
 }

@@ -1,0 +1,137 @@
+package dev.nssimg.daemon;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The resident nssimg: one warm JVM that serves invocations from the native
+ * client (bin/nssimg), so that a build pays a few milliseconds of nssimg
+ * instead of a JVM start. Started by the client on first use, one per user
+ * and jar build; it ends itself when idle (NSSIMG_DAEMON_IDLE seconds, default
+ * 900), when its jar is replaced, or when its socket is taken away.
+ *
+ * <pre>java -cp nssimg.jar dev.nssimg.daemon.Server SOCKET JAR</pre>
+ */
+public final class Server {
+    private static final long CHECK_MILLIS = 2000;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private volatile long lastActive = System.nanoTime();
+
+    private Server() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: dev.nssimg.daemon.Server SOCKET JAR");
+            System.exit(2);
+        }
+        new Server().serve(Path.of(args[0]), Path.of(args[1]), idleSeconds(System.getenv("NSSIMG_DAEMON_IDLE")));
+    }
+
+    static long idleSeconds(String value) {
+        try {
+            return value == null || value.isBlank() ? 900 : Math.max(1, Long.parseLong(value.strip()));
+        } catch (NumberFormatException e) {
+            return 900;
+        }
+    }
+
+    private void serve(Path socket, Path jar, long idleSeconds) throws IOException {
+        Object stamp = stamp(jar);
+        // The client holds the start lock, so nobody else is binding this path now; a file left there is stale.
+        Files.deleteIfExists(socket);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Object socketId = stamp(socket);
+        Path pidFile = Path.of(socket + ".pid");
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sessions.forEach(s -> s.cancel(15));
+            deleteIfOurs(socket, socketId);
+            try {
+                if (Files.readString(pidFile).strip().equals(Long.toString(ProcessHandle.current().pid()))) {
+                    Files.deleteIfExists(pidFile);
+                }
+            } catch (IOException e) {
+                // gone already
+            }
+        }, "nssimg-daemon-stop"));
+        Thread watch = new Thread(() -> watch(socket, socketId, jar, stamp, idleSeconds), "nssimg-idle");
+        watch.setDaemon(true);
+        watch.start();
+        log("serving " + socket + " for " + jar + " (idle limit " + idleSeconds + " s)");
+        while (true) {
+            SocketChannel c = server.accept();
+            Session s = new Session(c);
+            Thread t = new Thread(() -> {
+                sessions.add(s);
+                try {
+                    s.serve();
+                } finally {
+                    sessions.remove(s);
+                    lastActive = System.nanoTime();
+                }
+            }, "nssimg-session");
+            t.start();
+        }
+    }
+
+    /** Ends the daemon when nothing runs and it is idle, stale (jar replaced) or orphaned (socket gone). */
+    private void watch(Path socket, Object socketId, Path jar, Object stamp, long idleSeconds) {
+        while (true) {
+            try {
+                Thread.sleep(CHECK_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (sessions.stream().anyMatch(Session::active)) {
+                lastActive = System.nanoTime();
+                continue;
+            }
+            String why = null;
+            if (!socketId.equals(stamp(socket))) {
+                why = "its socket was removed or taken over";
+            } else if (!stamp.equals(stamp(jar))) {
+                why = "its jar was rebuilt";
+            } else if (System.nanoTime() - lastActive > idleSeconds * 1_000_000_000L) {
+                why = "idle for " + idleSeconds + " s";
+            }
+            if (why != null) {
+                log("exiting: " + why);
+                System.exit(0);
+            }
+        }
+    }
+
+    /** What identifies a file version: its inode, size and modification time (null when it is gone). */
+    private static Object stamp(Path p) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return java.util.List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toString());
+        } catch (IOException e) {
+            return "gone";
+        }
+    }
+
+    private static void deleteIfOurs(Path p, Object id) {
+        try {
+            if (id.equals(stamp(p))) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // best effort on the way out
+        }
+    }
+
+    private static void log(String msg) {
+        System.err.println(java.time.Instant.now() + " nssimg daemon " + ProcessHandle.current().pid() + ": " + msg);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.nssimg.daemon;
+
+import dev.nssimg.buildx.ProcessLauncher;
+import dev.nssimg.cli.Cli;
+import dev.nssimg.cli.Context;
+import dev.nssimg.cli.Engines;
+import dev.nssimg.engine.Engine;
+import dev.nssimg.error.ExitCode;
+import dev.nssimg.lifecycle.Cleanup;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One invocation served by the daemon: the client's arguments, working
+ * directory and environment in a {@link Context} of their own, output framed
+ * back to the client, and a cleanup scope of its own. A signal from the client
+ * (or the client vanishing) runs that scope, which stops this invocation's
+ * buildx children and removes its containers, and ends it with 128+signal,
+ * as a plain run would.
+ */
+final class Session {
+    private static final int SIGHUP = 1;
+    private static final long DRAIN_SECONDS = 10;
+
+    private final SocketChannel channel;
+    private final Wire wire;
+    private volatile int signal;
+    private volatile boolean quiet;
+    private Cleanup.Scope scope;
+    private Thread worker;
+
+    Session(SocketChannel channel) {
+        this.channel = channel;
+        this.wire = new Wire(channel);
+    }
+
+    /** True when this invocation must run in the client's own JVM: it reads the terminal, or it changes logging. */
+    static boolean direct(List<String> args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("--verbose") || a.matches("-[A-Za-z]*v.*")) {
+                return true; // log levels are JVM-wide (also -v in a cluster of short options, to be safe)
+            }
+        }
+        String command = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        return command.equals("run") || command.equals("daemon"); // run attaches stdin; daemon manages this JVM
+    }
+
+    void serve() {
+        try (channel) {
+            Wire.Request req = wire.readRequest();
+            if (direct(req.args())) {
+                wire.direct();
+                return;
+            }
+            int code = execute(req);
+            wire.exit(code);
+        } catch (IOException e) {
+            // the client is gone: nobody to report to (its work was stopped by the signal watcher)
+        }
+    }
+
+    private int execute(Wire.Request req) {
+        PrintWriter out = writer(Wire.OUT);
+        PrintWriter err = writer(Wire.ERR);
+        scope = new Cleanup.Scope(err);
+        int[] code = {ExitCode.FAILED.code()};
+        try (Engines engines = new Engines(Engine::connect)) {
+            Context ctx = new Context(req.env(), Path.of(req.cwd()), out, err, ProcessLauncher.system(), engines);
+            worker = new Thread(() -> {
+                Cleanup.enter(scope);
+                try {
+                    code[0] = Cli.execute(ctx, req.args().toArray(new String[0]));
+                } finally {
+                    out.flush();
+                    err.flush();
+                    Cleanup.leave();
+                }
+            }, "nssimg-request");
+            worker.start();
+            Thread watcher = new Thread(this::watchSignals, "nssimg-signals");
+            watcher.setDaemon(true);
+            watcher.start();
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) { // a cancel in progress finishes (and says so) before the exit code goes out
+            return signal != 0 ? 128 + signal : code[0];
+        }
+    }
+
+    /** Reads the signals the client forwards until it hangs up; the first one stops the invocation. */
+    private void watchSignals() {
+        try {
+            while (true) {
+                cancel(wire.readSignal());
+            }
+        } catch (IOException e) {
+            if (worker.isAlive()) {
+                cancel(SIGHUP); // the client vanished mid-invocation
+            }
+        }
+    }
+
+    /** Stops this invocation as a plain run's shutdown hook would: children first, then containers. */
+    synchronized void cancel(int sig) {
+        if (signal != 0 || !worker.isAlive()) {
+            return;
+        }
+        signal = sig;
+        quiet = true; // what the invocation prints while it is torn down is noise
+        scope.runAll();
+        worker.interrupt();
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(DRAIN_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            byte[] msg = ("nssimg: interrupted\n").getBytes(StandardCharsets.UTF_8);
+            wire.frame(Wire.ERR, msg, 0, msg.length);
+        } catch (IOException e) {
+            // the client is gone
+        }
+    }
+
+    boolean active() {
+        return worker != null && worker.isAlive();
+    }
+
+    private PrintWriter writer(byte type) {
+        OutputStream frames = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (!quiet && len > 0) {
+                    wire.frame(type, b, off, len);
+                }
+            }
+        };
+        return new PrintWriter(new OutputStreamWriter(frames, StandardCharsets.UTF_8), true);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.nssimg.daemon;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daemon's protocol with its client (src/main/c/nssimg-client.c), over a
+ * Unix socket. Integers are 4-byte big-endian; a string is its length and its
+ * UTF-8 bytes.
+ *
+ * <pre>
+ * client: "NSS1" argc arg... cwd envc "K=V"...      the invocation
+ *         'S' signo                                  a signal the client got (repeatable)
+ * daemon: 'O'|'E' len bytes                          stdout / stderr
+ *         'X' 4 code                                 the exit code (last frame)
+ *         'D' 0                                      "run this one in your own JVM" (last frame)
+ * </pre>
+ *
+ * Reads and writes use the channel directly (not Channels.newInputStream),
+ * so that a blocked read of signals never holds up output.
+ */
+final class Wire {
+    static final byte[] MAGIC = "NSS1".getBytes(StandardCharsets.US_ASCII);
+    static final byte OUT = 'O';
+    static final byte ERR = 'E';
+    static final byte EXIT = 'X';
+    static final byte DIRECT = 'D';
+    static final byte SIGNAL = 'S';
+    private static final int MAX_STRING = 1 << 20;
+    private static final int MAX_COUNT = 1 << 16;
+
+    record Request(List<String> args, String cwd, Map<String, String> env) {}
+
+    private final SocketChannel ch;
+
+    Wire(SocketChannel ch) {
+        this.ch = ch;
+    }
+
+    Request readRequest() throws IOException {
+        byte[] magic = bytes(MAGIC.length);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new IOException("not an nssimg client (bad magic)");
+        }
+        List<String> args = new ArrayList<>();
+        for (int i = 0, n = count(); i < n; i++) {
+            args.add(string());
+        }
+        String cwd = string();
+        Map<String, String> env = new LinkedHashMap<>();
+        for (int i = 0, n = count(); i < n; i++) {
+            String kv = string();
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                env.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        return new Request(List.copyOf(args), cwd, java.util.Collections.unmodifiableMap(env));
+    }
+
+    /** The next signal number the client forwards; EOFException when it hung up. */
+    int readSignal() throws IOException {
+        byte type = bytes(1)[0];
+        if (type != SIGNAL) {
+            throw new IOException("unexpected frame " + type);
+        }
+        return integer();
+    }
+
+    synchronized void frame(byte type, byte[] data, int off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(5 + len);
+        b.put(type).putInt(len).put(data, off, len).flip();
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    void exit(int code) throws IOException {
+        frame(EXIT, ByteBuffer.allocate(4).putInt(code).array(), 0, 4);
+    }
+
+    void direct() throws IOException {
+        frame(DIRECT, new byte[0], 0, 0);
+    }
+
+    private int count() throws IOException {
+        int n = integer();
+        if (n < 0 || n > MAX_COUNT) {
+            throw new IOException("bad count " + n);
+        }
+        return n;
+    }
+
+    private String string() throws IOException {
+        int n = integer();
+        if (n < 0 || n > MAX_STRING) {
+            throw new IOException("bad string length " + n);
+        }
+        return new String(bytes(n), StandardCharsets.UTF_8);
+    }
+
+    private int integer() throws IOException {
+        return ByteBuffer.wrap(bytes(4)).getInt();
+    }
+
+    private byte[] bytes(int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
+                throw new EOFException();
+            }
+        }
+        return b.array();
+    }
+}
