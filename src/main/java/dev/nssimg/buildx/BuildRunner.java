@@ -27,9 +27,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
- * Runs a {@link BuildPlan}: each BUILD command through the docker CLI
- * (concurrently up to {@code jobs}, output prefixed by platform when there are
- * several), then the MANIFEST command with the digests the builds reported.
+ * Runs a {@link BuildPlan}: each platform's BUILD (and PUSH) commands through
+ * the docker CLI (platforms concurrently up to {@code jobs}, output prefixed
+ * by platform when there are several), then the MANIFEST command with the
+ * digests they reported.
  * Any failed build stops the others, and the manifest (the only step that
  * publishes a tag in a split build) is then never run.
  */
@@ -84,35 +85,27 @@ public final class BuildRunner {
     public Result run(BuildPlan plan, int jobs) {
         long t0 = System.nanoTime();
         boolean prefix = plan.builds().stream().map(Command::label).distinct().count() > 1;
-        List<StepResult> firstPhase = new ArrayList<>();
-        Map<String, StepResult> latest = new LinkedHashMap<>();
         String digest = null;
-        int lastPhase = plan.commands().stream().mapToInt(Command::phase).max().orElse(0);
         try (AutoCloseable ignored = Cleanup.register(this::destroyAll)) {
-            for (int phase = 0; phase <= lastPhase; phase++) {
-                final int ph = phase;
-                List<StepResult> results = runBuilds(plan.parallelSteps(ph), jobs, prefix);
-                results.forEach(r -> latest.put(r.label(), r));
-                if (phase == 0) {
-                    firstPhase.addAll(results);
-                }
-                StepResult failed = results.stream().filter(r -> !r.ok()).findFirst().orElse(null);
-                if (failed != null && failed.buildxMissing()) {
-                    throw new BuildxMissing();
-                }
-                if (failed != null) {
-                    throw failure(failed, prefix);
-                }
-                if (results.size() == 1 && results.get(0).digest() != null) {
-                    digest = results.get(0).digest();
-                }
-                for (Command c : plan.commands()) {
-                    if (c.phase() == ph && c.kind() == Command.Kind.MANIFEST) {
-                        digest = runManifest(c, List.copyOf(latest.values()));
-                    }
+            List<List<StepResult>> done = runChains(chains(plan), jobs, prefix);
+            StepResult failed = done.stream().flatMap(List::stream).filter(r -> !r.ok()).findFirst().orElse(null);
+            if (failed != null && failed.buildxMissing()) {
+                throw new BuildxMissing();
+            }
+            if (failed != null) {
+                throw failure(failed, prefix);
+            }
+            Map<String, StepResult> latest = new LinkedHashMap<>();
+            done.forEach(chain -> latest.put(chain.get(0).label(), chain.get(chain.size() - 1)));
+            if (done.size() == 1) {
+                digest = done.get(0).get(done.get(0).size() - 1).digest();
+            }
+            for (Command c : plan.commands()) {
+                if (c.kind() == Command.Kind.MANIFEST) {
+                    digest = runManifest(c, List.copyOf(latest.values()));
                 }
             }
-            return new Result(firstPhase, digest, Duration.ofNanos(System.nanoTime() - t0));
+            return new Result(done.stream().map(chain -> chain.get(0)).toList(), digest, Duration.ofNanos(System.nanoTime() - t0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NssimgException(ExitCode.INTERRUPTED, "interrupted");
@@ -128,46 +121,77 @@ public final class BuildRunner {
         }
     }
 
-    /** Runs one phase's builds, up to jobs at once; the first failure stops the rest. */
-    private List<StepResult> runBuilds(List<Command> builds, int jobs, boolean prefix)
+    /**
+     * The BUILD and PUSH steps of each platform, in phase order. A platform's push follows its own build
+     * at once, while the other platforms still build: on real images the first platform's gigabytes are
+     * uploaded during the slower (emulated) one's build instead of after it.
+     */
+    static List<List<Command>> chains(BuildPlan plan) {
+        Map<String, List<Command>> byLabel = new LinkedHashMap<>();
+        plan.commands().stream()
+                .filter(c -> c.kind() == Command.Kind.BUILD || c.kind() == Command.Kind.PUSH)
+                .sorted(java.util.Comparator.comparingInt(Command::phase))
+                .forEach(c -> byLabel.computeIfAbsent(c.label(), k -> new ArrayList<>()).add(c));
+        return List.copyOf(byLabel.values());
+    }
+
+    /**
+     * Runs the chains, up to jobs at once; the first failure stops the rest, and is reported first.
+     * Every chain that ran returns its results so far (a failed chain ends with its failure).
+     */
+    private List<List<StepResult>> runChains(List<List<Command>> chains, int jobs, boolean prefix)
             throws IOException, InterruptedException, ExecutionException {
-        List<StepResult> results = new ArrayList<>();
-        if (builds.size() <= 1 || jobs <= 1) {
-            for (Command c : builds) {
-                StepResult r = runOne(c, prefix);
+        AtomicReference<StepResult> firstFailure = new AtomicReference<>();
+        List<List<StepResult>> results = new ArrayList<>();
+        if (chains.size() <= 1 || jobs <= 1) {
+            for (List<Command> chain : chains) {
+                List<StepResult> r = runChain(chain, prefix, firstFailure);
                 results.add(r);
-                if (!r.ok()) {
+                if (firstFailure.get() != null) {
                     break;
                 }
             }
-            return results;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, builds.size()));
-        AtomicReference<StepResult> firstFailure = new AtomicReference<>();
-        try {
-            List<Future<StepResult>> futures = new ArrayList<>();
-            for (Command c : builds) {
-                futures.add(pool.submit(() -> {
-                    StepResult r = runOne(c, true);
-                    if (!r.ok() && firstFailure.compareAndSet(null, r)) {
-                        destroyAll(); // one platform failed: stop the others now
-                    }
-                    return r;
-                }));
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, chains.size()));
+            try {
+                List<Future<List<StepResult>>> futures = new ArrayList<>();
+                for (List<Command> chain : chains) {
+                    futures.add(pool.submit(() -> runChain(chain, true, firstFailure)));
+                }
+                for (Future<List<StepResult>> f : futures) {
+                    results.add(f.get());
+                }
+            } finally {
+                pool.shutdownNow();
             }
-            for (Future<StepResult> f : futures) {
-                results.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
         }
         // The platforms stopped because of it are not the cause: the first failure is reported.
         StepResult first = firstFailure.get();
         if (first != null) {
-            results.remove(first);
-            results.add(0, first);
+            results.removeIf(chain -> chain.contains(first));
+            results.add(0, List.of(first));
         }
+        results.removeIf(List::isEmpty);
         return results;
+    }
+
+    private List<StepResult> runChain(List<Command> chain, boolean prefix, AtomicReference<StepResult> firstFailure)
+            throws IOException, InterruptedException {
+        List<StepResult> out = new ArrayList<>();
+        for (Command c : chain) {
+            if (firstFailure.get() != null) {
+                break; // another platform failed: start nothing more
+            }
+            StepResult r = runOne(c, prefix);
+            out.add(r);
+            if (!r.ok()) {
+                if (firstFailure.compareAndSet(null, r)) {
+                    destroyAll(); // stop the other platforms now
+                }
+                break;
+            }
+        }
+        return out;
     }
 
     private NssimgException failure(StepResult r, boolean named) {

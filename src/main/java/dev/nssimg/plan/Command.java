@@ -7,12 +7,13 @@ import java.util.Map;
 /**
  * One process to run: the exact argv (no shell), the environment variables
  * nssimg sets on top of its own, a short label (the platform, for prefixed
- * output), the metadata file buildx writes, if any, and its phase: commands of
- * one phase may run concurrently; a phase starts only when the one before it
- * succeeded entirely.
+ * output), the metadata file buildx writes, if any, and its phase. A
+ * platform's BUILD and PUSH steps run in phase order, independently of the
+ * other platforms' (so they may run concurrently); the MANIFEST step runs when
+ * every platform's steps succeeded.
  */
 public record Command(Kind kind, int phase, List<String> argv, Map<String, String> env, String label, Path metadataFile) {
-    /** BUILD and PUSH steps of one phase may run concurrently; MANIFEST joins pushed digests. */
+    /** BUILD and PUSH steps are per platform; MANIFEST joins the pushed digests. */
     public enum Kind { BUILD, PUSH, MANIFEST, BUILDER }
 
     public Command {

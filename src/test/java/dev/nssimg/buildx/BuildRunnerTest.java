@@ -87,17 +87,9 @@ class BuildRunnerTest {
                 f.getMessage());
     }
 
-    @Test
-    void phasesRunInOrderAndTheIndexJoinsThePushedDigests() throws Exception {
-        String amd = "sha256:" + "1".repeat(64);
-        String arm = "sha256:" + "2".repeat(64);
+    /** A split plan for two platforms: build, push, then one index; scripts keyed by context or pushed tag. */
+    BuildRunner.Result runSplit(Map<String, String> scripts, int jobs) {
         String index = "sha256:" + "3".repeat(64);
-        Map<String, String> scripts = Map.of(
-                "amd", "echo built amd > amd.txt",
-                "arm", "echo built arm > arm.txt",
-                "push", "test -f amd.txt && test -f arm.txt || exit 7; if [ ! -f pushed-amd ]; then touch pushed-amd; echo 'x-amd64: digest: " + amd
-                        + " size: 1'; else echo 'x-arm64: digest: " + arm + " size: 1'; fi",
-                "'r/x@" + Command.digestOf("linux/arm64") + "'", "never");
         List<Command> cs = List.of(
                 build("linux/amd64", "amd", null, "--load"),
                 new Command(Command.Kind.PUSH, 1, List.of("docker", "push", "r/x:1-amd64"), Map.of(), "linux/amd64", null),
@@ -112,16 +104,49 @@ class BuildRunnerTest {
             if (argv.get(0).equals("bash")) {
                 return new ProcessBuilder(argv).directory(dir.toFile()).start();
             }
-            String key = argv.get(1).equals("push") ? "push" : argv.get(argv.size() - 1);
-            return new ProcessBuilder("bash", "-c", scripts.get(key)).directory(dir.toFile()).start();
+            String key = argv.get(argv.size() - 1);
+            String script = key.equals("version") ? "echo github.com/docker/buildx v0.13.1" : scripts.get(key);
+            return new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).start();
         };
         BuildPlan p = new BuildPlan("runtime", List.of("linux/amd64", "linux/arm64"), BuildRequest.Strategy.SPLIT, List.of("r/x:1"),
                 true, cs, List.of());
-        BuildRunner.Result r = runner(launcher).run(p, 1);
-        assertEquals(index, r.digest(), "the index digest imagetools reported");
+        return runner(launcher).run(p, jobs);
+    }
+
+    static String pushed(String arch, String digest) {
+        return "test -f " + arch + ".txt || exit 7; touch pushed-" + arch + "; echo 'x-" + arch + ": digest: " + digest + " size: 1'";
+    }
+
+    @Test
+    void eachPlatformPushesAfterItsOwnBuildAndTheIndexJoinsThePushedDigests() throws Exception {
+        String amd = "sha256:" + "1".repeat(64);
+        String arm = "sha256:" + "2".repeat(64);
+        Map<String, String> scripts = Map.of(
+                "amd", "echo built > amd.txt",
+                // arm64 builds slowly: amd64's push must not wait for it (exit 9 if it did).
+                "arm", "for i in $(seq 50); do [ -f pushed-amd ] && break; sleep 0.1; done; [ -f pushed-amd ] || exit 9; echo built > arm.txt",
+                "r/x:1-amd64", pushed("amd", amd),
+                "r/x:1-arm64", pushed("arm", arm));
+        BuildRunner.Result r = runSplit(scripts, 2);
+        assertEquals("sha256:" + "3".repeat(64), r.digest(), "the index digest imagetools reported");
         List<String> manifest = started.get(started.size() - 1);
-        assertTrue(manifest.contains("r/x@" + amd) || manifest.contains("r/x@" + arm), "digests substituted: " + manifest);
-        assertTrue(Files.exists(dir.resolve("pushed-amd")));
+        assertEquals(List.of("r/x@" + amd, "r/x@" + arm), manifest.subList(manifest.size() - 2, manifest.size()), "digests substituted");
+        assertEquals(List.of("linux/amd64", "linux/arm64"), r.builds().stream().map(BuildRunner.StepResult::label).toList());
+    }
+
+    @Test
+    void aFailedPlatformStopsTheOthersAndNoIndexIsPublished() {
+        Map<String, String> scripts = Map.of(
+                "amd", "sleep 20; echo built > amd.txt",
+                "arm", "echo '#5 [runtime 2/2] RUN false' >&2; echo '#5 ERROR: exit code: 1' >&2; exit 1",
+                "r/x:1-amd64", pushed("amd", "sha256:" + "1".repeat(64)),
+                "r/x:1-arm64", pushed("arm", "sha256:" + "2".repeat(64)));
+        long t0 = System.nanoTime();
+        NssimgException e = assertThrows(NssimgException.class, () -> runSplit(scripts, 2));
+        assertTrue((System.nanoTime() - t0) / 1_000_000_000L < 10, "amd64's build was stopped, not waited for");
+        assertEquals("build failed for linux/arm64 at step [runtime 2/2] RUN false: exit code: 1", e.getMessage());
+        assertTrue(started.stream().noneMatch(a -> a.get(0).equals("bash") || a.contains("r/x:1-amd64") || a.contains("r/x:1-arm64")),
+                "no push after the failure, no index: " + started);
     }
 
     @Test
