@@ -62,6 +62,7 @@ public final class BuildRunner {
     private final boolean json;
     private final Map<String, String> baseEnv;
     private final List<Process> running = new ArrayList<>();
+    private volatile java.util.function.Consumer<String> imageStored = label -> {};
 
     public BuildRunner(ProcessLauncher launcher, PrintWriter out, PrintWriter err, Path cwd, boolean json,
             Map<String, String> baseEnv) {
@@ -71,6 +72,12 @@ public final class BuildRunner {
         this.cwd = cwd;
         this.json = json;
         this.baseEnv = baseEnv;
+    }
+
+    /** Told (with the platform label) when a build's exporter has stored its image in the engine; must be quick. */
+    public BuildRunner onImageStored(java.util.function.Consumer<String> listener) {
+        this.imageStored = listener;
+        return this;
     }
 
     /** Thrown when the docker CLI has no buildx plugin, before anything was built. */
@@ -239,6 +246,9 @@ public final class BuildRunner {
             throw NssimgException.environment("cannot run " + c.argv().get(0) + ": " + e.getMessage());
         }
         Progress progress = new Progress();
+        if (c.kind() == Command.Kind.BUILD) {
+            progress.onImageStored(() -> imageStored.accept(c.label()));
+        }
         String tag = prefix ? "[" + c.label() + "] " : "";
         Thread outPump = pump(p.getInputStream(), tag, progress);
         Thread errPump = pump(p.getErrorStream(), tag, progress);

@@ -18,6 +18,9 @@ public final class Progress {
     /** A Dockerfile step other than FROM (resolving a base is never "cached"). */
     private static final Pattern STEP = Pattern.compile("^\\[(\\S+ )?\\d+/\\d+\\] (?!FROM ).*");
     private static final Pattern PUSHED = Pattern.compile("^\\S+: digest: (sha256:[0-9a-f]{64}) size: \\d+$");
+    /** The exporter that stores the image in the engine, and the line that says it finished. */
+    private static final Pattern EXPORT = Pattern.compile("^#(\\d+) exporting to (image|docker image format)$");
+    private static final Pattern DONE = Pattern.compile("^#(\\d+) DONE\\b.*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Vertex name by id (plain) or digest (rawjson), in first-seen order. */
@@ -33,6 +36,9 @@ public final class Progress {
     private boolean sawBuildkit;
     /** rawjson objects are pretty-printed over many lines: gathered here until the closing brace. */
     private final StringBuilder json = new StringBuilder();
+    private String exportId;
+    private Runnable onImageStored = () -> {};
+    private boolean stored;
 
     /**
      * Parses one line; returns a JSON event for --json output when a vertex completed or failed, else null.
@@ -59,6 +65,10 @@ public final class Progress {
             pushedDigest = m.group(1);
         } else if ((m = HEADER.matcher(line)).matches()) {
             names.putIfAbsent(m.group(1), m.group(2));
+        } else if ((m = EXPORT.matcher(line)).matches()) {
+            exportId = m.group(1);
+        } else if (exportId != null && (m = DONE.matcher(line)).matches() && m.group(1).equals(exportId)) {
+            imageStored();
         } else if ((m = CACHED.matcher(line)).matches()) {
             cached.put(m.group(1), true);
         } else if ((m = ERROR.matcher(line)).matches()) {
@@ -97,6 +107,9 @@ public final class Progress {
                 failedStep = v.path("name").asText();
                 error = err;
             }
+            if (done && err.isEmpty() && EXPORT.matcher("#0 " + v.path("name").asText()).matches()) {
+                imageStored();
+            }
             if ((done || !err.isEmpty()) && !completed.containsKey(d)) {
                 completed.put(d, true);
                 event = new LinkedHashMap<>();
@@ -109,6 +122,21 @@ public final class Progress {
             }
         }
         return event;
+    }
+
+    /**
+     * Called (once, on a pump thread, so it must be quick) when the exporter has stored the image in the
+     * engine: whoever wants facts about the image can ask while buildx is still finishing up.
+     */
+    public synchronized void onImageStored(Runnable action) {
+        onImageStored = action;
+    }
+
+    private void imageStored() {
+        if (!stored) {
+            stored = true;
+            onImageStored.run();
+        }
     }
 
     /** Steps of the Dockerfile ("[stage n/m] ..."), not BuildKit's internal vertices. */

@@ -63,6 +63,12 @@ final class BuildExecution {
             Log.debug(BuildExecution.class, "engine client ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
             return e;
         });
+        // The image size, asked as soon as the image is stored, while buildx is still finishing up.
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<Long>> earlySize = new java.util.concurrent.atomic.AtomicReference<>();
+        if (engine != null && plan.builds().size() == 1) {
+            runner.onImageStored(label -> earlySize.compareAndSet(null, CompletableFuture.supplyAsync(
+                    () -> sizeOf(engine, plan.tags().get(0)))));
+        }
         BuildRunner.Result result;
         try {
             result = runner.run(plan, jobs);
@@ -87,7 +93,7 @@ final class BuildExecution {
         if (plan.push() && digest == null) {
             digest = new Imagetools(Inputs.dockerCli(ctx)).inspect(plan.tags().get(0)).digest();
         } else if (!plan.push()) {
-            size = sizeOf(engine, plan.tags().get(0));
+            size = earlySize.get() != null ? earlySize.get().join() : sizeOf(engine, plan.tags().get(0));
         }
         int steps = result.builds().stream().mapToInt(BuildRunner.StepResult::steps).sum();
         int cached = result.builds().stream().mapToInt(BuildRunner.StepResult::cached).sum();

@@ -68,4 +68,31 @@ class ProgressTest {
         failedPush.accept("Get \"http://127.0.0.1:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused");
         assertEquals("Get \"http://127.0.0.1:5000/v2/\": dial tcp 127.0.0.1:5000: connect: connection refused", failedPush.error());
     }
+
+    @Test
+    void theStoredImageIsAnnouncedOnceWhenTheExporterIsDone() {
+        int[] calls = {0};
+        Progress p = new Progress();
+        p.onImageStored(() -> calls[0]++);
+        for (String line : """
+                #17 [runtime 6/6] WORKDIR /workspace
+                #17 DONE 0.0s
+                #18 exporting to image
+                #18 exporting layers done
+                #18 naming to docker.io/library/nss-example:latest done
+                """.split("\n")) {
+            p.accept(line);
+        }
+        assertEquals(0, calls[0], "a step's DONE, or the exporter still working, is not it");
+        p.accept("#18 DONE 0.1s");
+        p.accept("#18 DONE 0.1s");
+        assertEquals(1, calls[0]);
+
+        Progress raw = new Progress();
+        raw.onImageStored(() -> calls[0]++);
+        raw.accept("{\"vertexes\":[{\"digest\":\"e\",\"name\":\"exporting to image\",\"started\":\"t\"}]}");
+        assertEquals(1, calls[0]);
+        raw.accept("{\"vertexes\":[{\"digest\":\"e\",\"name\":\"exporting to image\",\"completed\":\"t\"}]}");
+        assertEquals(2, calls[0]);
+    }
 }
