@@ -217,8 +217,49 @@ class DaemonIT {
             assertEquals(3, nssimg.waitFor(30), nssimg.err());
             String last = FaultIT.lastLine(nssimg.err());
             assertTrue(last.startsWith("nssimg: the daemon ended in the middle of the command"), last);
+            // The next command finds the dead daemon's socket, and starts a new one.
+            Bed.Run next = nssimg(Bed.ROOT, Map.of("XDG_RUNTIME_DIR", runtime.toString()), "--version");
+            assertEquals(0, next.exit(), next.err());
+            assertEquals("", next.err());
+            List<Long> now = daemonPids(runtime);
+            assertEquals(1, now.size());
+            assertFalse(now.contains(pids.get(0)));
         } finally {
             // SIGKILL gave the daemon no chance to stop its buildx: that is the one thing left to tidy here.
+            FaultIT.processesWith(tag).forEach(ProcessHandle::destroy);
+        }
+    }
+
+    @Test
+    void aSocketPathTooLongForUnixSocketsIsNotTried(@TempDir Path tmp) throws Exception {
+        Path deep = Files.createDirectories(tmp.resolve("x".repeat(60)).resolve("y".repeat(40)));
+        Files.setPosixFilePermissions(deep, PosixFilePermissions.fromString("rwx------"));
+        long t0 = System.nanoTime();
+        Bed.Run r = nssimg(Bed.ROOT, Map.of("XDG_RUNTIME_DIR", deep.toString()), "--version");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("nssimg "));
+        assertTrue(r.err().startsWith("nssimg: not using the daemon: the socket path ") && r.err().endsWith(
+                " is too long for a Unix socket\n"), r.err());
+        assertTrue((System.nanoTime() - t0) / 1_000_000_000L < 10, "no wait for a daemon that cannot bind");
+    }
+
+    @Test
+    void aSecondCtrlCStopsWaitingAndTheDaemonStillStopsTheBuild(@TempDir Path tmp) throws Exception {
+        Path ctx = FaultIT.slowContext("RUN sleep 60");
+        String tag = "nssimg-it/twice:" + Bed.RUN_ID;
+        try (Live nssimg = Live.start(Bed.ROOT, Map.of(), "build", "--file", ctx.resolve("Dockerfile").toString(),
+                "--context", ctx.toString(), "--tag", tag)) {
+            assertTrue(nssimg.await(s -> s.contains("RUN sleep 60"), 60), nssimg.err());
+            Thread.sleep(300);
+            nssimg.signal("INT");
+            nssimg.signal("INT");
+            assertEquals(130, nssimg.waitFor(15), nssimg.err());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!FaultIT.processesWith(tag).isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            assertEquals(List.of(), FaultIT.processesWith(tag), "the build was stopped all the same");
+        } finally {
             FaultIT.processesWith(tag).forEach(ProcessHandle::destroy);
         }
     }
