@@ -3,8 +3,8 @@
 # median (min-max) over ROUNDS interleaved rounds, so machine noise cancels:
 #   (a) nssimg build --dry-run        vs  docker buildx version           target <= 3.0
 #   (b) fully cached rebuild through nssimg vs the same argv run directly  target <= 1.10
-#   (c) split multi-arch build        vs  the single-call build           target <= 1.2
-#   (d) peak RSS of the nssimg JVM while it drives a build                target <= 150 MiB
+#   (c) split multi-arch build        vs  the single-call build (fresh)   target <= 1.2
+#   (d) peak RSS of nssimg (client + daemon) while it drives a build      target <= 150 MiB
 # Needs the test bed (it starts it); ROUNDS=N (default 7) sets the rounds.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
