@@ -65,6 +65,25 @@ class DaemonIT {
         return pids;
     }
 
+    /** bin/nssimg building a context whose step sleeps a minute, once that step runs. */
+    static Live slowBuild(Map<String, String> env, String tag) throws Exception {
+        Path ctx = FaultIT.slowContext("RUN sleep 60");
+        Live nssimg = Live.start(Bed.ROOT, env, "build", "--file", ctx.resolve("Dockerfile").toString(),
+                "--context", ctx.toString(), "--tag", tag);
+        assertTrue(nssimg.await(s -> s.contains("RUN sleep 60"), 60), nssimg.err());
+        Thread.sleep(300);
+        return nssimg;
+    }
+
+    /** Waits until no process carries marker any more; true if none is left. */
+    static boolean awaitNoneWith(String marker, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!FaultIT.processesWith(marker).isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        return FaultIT.processesWith(marker).isEmpty();
+    }
+
     @Test
     void answersExactlyAsAJvmOfItsOwnFromAnyDirectory(@TempDir Path tmp) throws Exception {
         Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
@@ -122,23 +141,15 @@ class DaemonIT {
 
     @Test
     void sigkilledClientStopsItsBuildAndNothingElse(@TempDir Path tmp) throws Exception {
-        Path ctx = FaultIT.slowContext("RUN sleep 60");
         String tag = "nssimg-it/vanish:" + Bed.RUN_ID;
-        try (Live nssimg = Live.start(Bed.ROOT, Map.of(), "build", "--file", ctx.resolve("Dockerfile").toString(),
-                "--context", ctx.toString(), "--tag", tag)) {
-            assertTrue(nssimg.await(s -> s.contains("RUN sleep 60"), 60), nssimg.err());
-            Thread.sleep(500);
+        try (Live nssimg = slowBuild(Map.of(), tag)) {
             List<ProcessHandle> buildx = FaultIT.processesWith(tag);
             assertFalse(buildx.isEmpty(), "buildx runs");
             assertTrue(nssimg.process.descendants().noneMatch(buildx::contains), "buildx is the daemon's child");
             List<Long> before = daemonPids(Bed.RUNTIME);
             nssimg.signal("KILL");
             nssimg.process.waitFor(10, TimeUnit.SECONDS);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!FaultIT.processesWith(tag).isEmpty() && System.nanoTime() < end) {
-                Thread.sleep(100);
-            }
-            assertEquals(List.of(), FaultIT.processesWith(tag), "the vanished client's build was stopped");
+            assertTrue(awaitNoneWith(tag, 15), "the vanished client's build was stopped");
             assertEquals(before, daemonPids(Bed.RUNTIME), "the daemon itself lives on");
         } finally {
             FaultIT.processesWith(tag).forEach(ProcessHandle::destroy); // only when the assertion above failed
@@ -206,11 +217,8 @@ class DaemonIT {
     @Test
     void aDaemonKilledMidBuildEndsTheClientWithExit3(@TempDir Path tmp) throws Exception {
         Path runtime = runtime(tmp, "run");
-        Path ctx = FaultIT.slowContext("RUN sleep 60");
         String tag = "nssimg-it/killed-daemon:" + Bed.RUN_ID;
-        try (Live nssimg = Live.start(Bed.ROOT, Map.of("XDG_RUNTIME_DIR", runtime.toString()), "build", "--file",
-                ctx.resolve("Dockerfile").toString(), "--context", ctx.toString(), "--tag", tag)) {
-            assertTrue(nssimg.await(s -> s.contains("RUN sleep 60"), 60), nssimg.err());
+        try (Live nssimg = slowBuild(Map.of("XDG_RUNTIME_DIR", runtime.toString()), tag)) {
             List<Long> pids = daemonPids(runtime);
             assertEquals(1, pids.size());
             new ProcessBuilder("kill", "-KILL", pids.get(0).toString()).inheritIO().start().waitFor();
@@ -245,20 +253,12 @@ class DaemonIT {
 
     @Test
     void aSecondCtrlCStopsWaitingAndTheDaemonStillStopsTheBuild(@TempDir Path tmp) throws Exception {
-        Path ctx = FaultIT.slowContext("RUN sleep 60");
         String tag = "nssimg-it/twice:" + Bed.RUN_ID;
-        try (Live nssimg = Live.start(Bed.ROOT, Map.of(), "build", "--file", ctx.resolve("Dockerfile").toString(),
-                "--context", ctx.toString(), "--tag", tag)) {
-            assertTrue(nssimg.await(s -> s.contains("RUN sleep 60"), 60), nssimg.err());
-            Thread.sleep(300);
+        try (Live nssimg = slowBuild(Map.of(), tag)) {
             nssimg.signal("INT");
             nssimg.signal("INT");
             assertEquals(130, nssimg.waitFor(15), nssimg.err());
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!FaultIT.processesWith(tag).isEmpty() && System.nanoTime() < end) {
-                Thread.sleep(100);
-            }
-            assertEquals(List.of(), FaultIT.processesWith(tag), "the build was stopped all the same");
+            assertTrue(awaitNoneWith(tag, 15), "the build was stopped all the same");
         } finally {
             FaultIT.processesWith(tag).forEach(ProcessHandle::destroy);
         }
