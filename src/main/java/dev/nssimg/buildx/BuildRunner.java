@@ -317,6 +317,8 @@ public final class BuildRunner {
     }
 
     private synchronized Process start(List<String> argv, Map<String, String> env) throws IOException {
+        // Under the same lock as destroyAll: a process is either refused here or stopped there.
+        Cleanup.checkNotInterrupted();
         Process p = launcher.start(argv, env, cwd);
         running.add(p);
         if (Log.debug()) {

@@ -70,9 +70,9 @@ final class Session {
     }
 
     private int execute(Wire.Request req) {
-        PrintWriter out = writer(Wire.OUT);
-        PrintWriter err = writer(Wire.ERR);
-        scope = new Cleanup.Scope(err);
+        PrintWriter out = writer(Wire.OUT, true);
+        PrintWriter err = writer(Wire.ERR, true);
+        scope = new Cleanup.Scope(writer(Wire.ERR, false)); // a failed cleanup is always worth saying
         int[] code = {ExitCode.FAILED.code()};
         try (Engines engines = new Engines(Engine::connect)) {
             Context ctx = new Context(req.env(), Path.of(req.cwd()), out, err, ProcessLauncher.system(), engines);
@@ -91,11 +91,14 @@ final class Session {
             watcher.setDaemon(true);
             watcher.start();
             worker.join();
+            // A cancel in progress finishes (containers gone, and says so) before the engine client is
+            // closed under it and before the exit code goes out.
+            synchronized (this) {
+                return signal != 0 ? 128 + signal : code[0];
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        synchronized (this) { // a cancel in progress finishes (and says so) before the exit code goes out
-            return signal != 0 ? 128 + signal : code[0];
+            return ExitCode.INTERRUPTED.code();
         }
     }
 
@@ -138,7 +141,8 @@ final class Session {
         return worker != null && worker.isAlive();
     }
 
-    private PrintWriter writer(byte type) {
+    /** Output framed to the client; quietable output is dropped once the invocation is being torn down. */
+    private PrintWriter writer(byte type, boolean quietable) {
         OutputStream frames = new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -147,7 +151,7 @@ final class Session {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                if (!quiet && len > 0) {
+                if (!(quietable && quiet) && len > 0) {
                     wire.frame(type, b, off, len);
                 }
             }

@@ -186,6 +186,7 @@ public final class Engine implements Closeable {
         }
         dev.nssimg.lifecycle.Log.debug(Engine.class, "create container {} from {} (platform {}, cmd {})", name, spec.image(),
                 spec.platform(), spec.cmd());
+        Cleanup.checkNotInterrupted();
         String id = call(() -> {
             try {
                 return create.exec().getId();
@@ -250,16 +251,37 @@ public final class Engine implements Closeable {
         return cs.stream().map(Container::getId).toList();
     }
 
+    /** Force-removes a container and returns when it is gone (also when another caller's removal is under way). */
     public void removeQuietly(String id) {
         try {
             client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
             // already gone
         } catch (RuntimeException e) {
-            if (!String.valueOf(e.getMessage()).contains("already in progress")) {
+            if (String.valueOf(e.getMessage()).contains("already in progress")) {
+                awaitGone(id, Duration.ofSeconds(15));
+            } else {
                 Cleanup.warn("nssimg: could not remove container " + id.substring(0, 12) + ": " + e.getMessage());
             }
         }
+    }
+
+    private void awaitGone(String id, Duration limit) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < end) {
+            try {
+                client.inspectContainerCmd(id).exec();
+                Thread.sleep(50);
+            } catch (NotFoundException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                return; // the engine cannot tell: nothing more to wait for
+            }
+        }
+        Cleanup.warn("nssimg: container " + id.substring(0, 12) + " was still being removed after " + limit.toSeconds() + " s");
     }
 
     /** Fails with a usage error unless gpus is all, none, a count or device=IDS. */

@@ -1,5 +1,7 @@
 package dev.nssimg.lifecycle;
 
+import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.NssimgException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,14 +28,28 @@ public final class Cleanup {
 
     private Cleanup() {}
 
-    /** Registers an action in the current scope; closing the handle unregisters it. */
+    /**
+     * Registers an action in the current scope; closing the handle unregisters it. Once the scope has
+     * run (Ctrl-C), the action runs at once and the caller is interrupted: nothing new may outlive it.
+     */
     public static AutoCloseable register(Runnable action) {
+        return current().add(action);
+    }
+
+    /** Throws "interrupted" (exit 130) when the current scope has run: start no new process or container. */
+    public static void checkNotInterrupted() {
+        if (current().ran()) {
+            throw new NssimgException(ExitCode.INTERRUPTED, "interrupted");
+        }
+    }
+
+    private static Scope current() {
         Scope scope = CURRENT.get();
         if (scope == null) {
             hookJvm();
             scope = JVM;
         }
-        return scope.add(action);
+        return scope;
     }
 
     /** A warning from cleanup code, to the stderr of whoever the current scope belongs to. */
@@ -68,26 +84,38 @@ public final class Cleanup {
     public static final class Scope {
         private final Map<Long, Runnable> actions = new LinkedHashMap<>();
         private final PrintWriter err;
+        private boolean ran;
 
         /** err: where cleanup failures are reported (null: the JVM's stderr). */
         public Scope(PrintWriter err) {
             this.err = err;
         }
 
-        private synchronized AutoCloseable add(Runnable action) {
-            long id = IDS.incrementAndGet();
-            actions.put(id, action);
-            return () -> remove(id);
+        private AutoCloseable add(Runnable action) {
+            synchronized (this) {
+                if (!ran) {
+                    long id = IDS.incrementAndGet();
+                    actions.put(id, action);
+                    return () -> remove(id);
+                }
+            }
+            action.run();
+            throw new NssimgException(ExitCode.INTERRUPTED, "interrupted");
+        }
+
+        private synchronized boolean ran() {
+            return ran;
         }
 
         private synchronized void remove(long id) {
             actions.remove(id);
         }
 
-        /** Runs (once) every action still registered, newest first. */
+        /** Runs every action still registered, newest first; later registrations run at once. */
         public void runAll() {
             List<Runnable> todo;
             synchronized (this) {
+                ran = true;
                 todo = new ArrayList<>(actions.values());
                 actions.clear();
             }

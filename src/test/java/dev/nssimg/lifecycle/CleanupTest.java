@@ -50,4 +50,22 @@ class CleanupTest {
         a.runAll();
         assertEquals(List.of("b", "a"), ran);
     }
+
+    @Test
+    void afterTheScopeRanNothingNewMayOutliveIt() {
+        Cleanup.Scope scope = new Cleanup.Scope(null);
+        List<String> ran = new ArrayList<>();
+        Cleanup.enter(scope);
+        try {
+            Cleanup.checkNotInterrupted();
+            scope.runAll(); // Ctrl-C
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.nssimg.error.NssimgException.class,
+                    () -> Cleanup.register(() -> ran.add("container created just now")));
+            assertEquals(dev.nssimg.error.ExitCode.INTERRUPTED, e.exitCode());
+            assertEquals(List.of("container created just now"), ran, "removed at once");
+            org.junit.jupiter.api.Assertions.assertThrows(dev.nssimg.error.NssimgException.class, Cleanup::checkNotInterrupted);
+        } finally {
+            Cleanup.leave();
+        }
+    }
 }
