@@ -34,7 +34,7 @@ final class Session {
     private volatile int signal;
     private volatile boolean quiet;
     private Cleanup.Scope scope;
-    private Thread worker;
+    private volatile Thread worker;
 
     Session(SocketChannel channel) {
         this.channel = channel;
@@ -117,8 +117,8 @@ final class Session {
 
     /** Stops this invocation as a plain run's shutdown hook would: children first, then containers. */
     synchronized void cancel(int sig) {
-        if (signal != 0 || !worker.isAlive()) {
-            return;
+        if (signal != 0 || worker == null || !worker.isAlive()) {
+            return; // already stopping, not started (the daemon is stopping), or over
         }
         signal = sig;
         quiet = true; // what the invocation prints while it is torn down is noise

@@ -265,6 +265,23 @@ class DaemonIT {
     }
 
     @Test
+    void stoppingTheDaemonMidBuildStopsTheBuildAndTellsTheClient(@TempDir Path tmp) throws Exception {
+        Path runtime = runtime(tmp, "run");
+        String tag = "nssimg-it/stopped-daemon:" + Bed.RUN_ID;
+        try (Live nssimg = slowBuild(Map.of("XDG_RUNTIME_DIR", runtime.toString()), tag)) {
+            Bed.Run stop = nssimg(Bed.ROOT, Map.of("XDG_RUNTIME_DIR", runtime.toString()), "daemon", "stop");
+            assertEquals(0, stop.exit(), stop.err());
+            assertTrue(stop.out().startsWith("stopped daemon "), stop.out());
+            assertEquals(143, nssimg.waitFor(30), "128 + SIGTERM: " + nssimg.err());
+            assertEquals("nssimg: interrupted", FaultIT.lastLine(nssimg.err()));
+            assertTrue(awaitNoneWith(tag, 15), "its build was stopped");
+            assertEquals(List.of(), daemonPids(runtime));
+        } finally {
+            FaultIT.processesWith(tag).forEach(ProcessHandle::destroy);
+        }
+    }
+
+    @Test
     void theClientCompilesWithoutAWarning() {
         Bed.Run cc = Bed.exec(List.of("cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only",
                 Bed.ROOT.resolve("src/main/c/nssimg-client.c").toString()), Bed.ROOT, Map.of(), 60);
