@@ -54,7 +54,15 @@ public final class Server {
         Path pidFile = Path.of(socket + ".pid");
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Stopped (SIGTERM): every running command is interrupted and its client told, before the JVM halts.
             sessions.forEach(s -> s.cancel(15));
+            for (Session s : sessions) {
+                try {
+                    s.awaitDone(15);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             deleteIfOurs(socket, socketId);
             try {
                 if (Files.readString(pidFile).strip().equals(Long.toString(ProcessHandle.current().pid()))) {

@@ -35,6 +35,7 @@ final class Session {
     private volatile boolean quiet;
     private Cleanup.Scope scope;
     private volatile Thread worker;
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
     Session(SocketChannel channel) {
         this.channel = channel;
@@ -57,16 +58,26 @@ final class Session {
 
     void serve() {
         try (channel) {
-            Wire.Request req = wire.readRequest();
-            if (direct(req.args())) {
-                wire.direct();
-                return;
-            }
-            int code = execute(req);
-            wire.exit(code);
+            serveRequest();
         } catch (IOException e) {
             // the client is gone: nobody to report to (its work was stopped by the signal watcher)
+        } finally {
+            done.countDown();
         }
+    }
+
+    /** Waits until this session has answered its client (or timeout); the daemon does before it exits. */
+    boolean awaitDone(long seconds) throws InterruptedException {
+        return done.await(seconds, TimeUnit.SECONDS);
+    }
+
+    private void serveRequest() throws IOException {
+        Wire.Request req = wire.readRequest();
+        if (direct(req.args())) {
+            wire.direct();
+            return;
+        }
+        wire.exit(execute(req));
     }
 
     private int execute(Wire.Request req) {
