@@ -282,6 +282,22 @@ class DaemonIT {
     }
 
     @Test
+    void badDaemonSettingsAreRefusedWithOneLine(@TempDir Path tmp) throws Exception {
+        Path runtime = runtime(tmp, "run");
+        Bed.Run off = nssimg(Bed.ROOT, Map.of("XDG_RUNTIME_DIR", runtime.toString(), "NSSIMG_DAEMON", "false"), "--version");
+        assertEquals(2, off.exit());
+        assertEquals("nssimg: error: env NSSIMG_DAEMON: 'false' is not 0 (a JVM per command) or 1 (the daemon, default)\n",
+                off.err());
+        for (String idle : List.of("10m", "0", "-5", "1e3")) {
+            Bed.Run r = nssimg(Bed.ROOT, Map.of("XDG_RUNTIME_DIR", runtime.toString(), "NSSIMG_DAEMON_IDLE", idle), "--version");
+            assertEquals(2, r.exit(), idle);
+            assertEquals("nssimg: error: env NSSIMG_DAEMON_IDLE: '" + idle + "' is not a whole number of seconds (1 or more)\n",
+                    r.err());
+        }
+        assertFalse(Files.exists(runtime.resolve("nssimg")), "nothing was started");
+    }
+
+    @Test
     void theClientCompilesWithoutAWarning() {
         Bed.Run cc = Bed.exec(List.of("cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only",
                 Bed.ROOT.resolve("src/main/c/nssimg-client.c").toString()), Bed.ROOT, Map.of(), 60);
