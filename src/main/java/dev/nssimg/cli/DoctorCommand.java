@@ -4,6 +4,7 @@ import dev.nssimg.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nssimg.buildx.DockerCli;
+import dev.nssimg.daemon.Daemons;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.EngineInfo;
 import dev.nssimg.error.NssimgException;
@@ -84,6 +85,8 @@ public final class DoctorCommand implements Callable<Integer> {
         if (!reg.isBlank()) {
             rows.add(registryRow(reg));
         }
+        Daemons.Health daemon = Daemons.health(ctx.env());
+        rows.add(new Row("nssimg-daemon", daemon.ok() ? "ok" : "warn", daemon.detail(), daemon.hint()));
         print(rows);
         return rows.stream().anyMatch(r -> r.status().equals("fail")) ? 3 : 0;
     }

@@ -31,6 +31,56 @@ public final class Daemons {
         return Path.of("/tmp", "nssimg-" + uid());
     }
 
+    /** What a doctor says about the daemon for this environment: where it stands, and why. */
+    public record Health(boolean ok, String detail, String hint) {}
+
+    public static Health health(Map<String, String> env) {
+        if ("0".equals(env.get("NSSIMG_DAEMON"))) {
+            return new Health(true, "off (NSSIMG_DAEMON=0): every command starts its own JVM", "");
+        }
+        Path client = clientPath();
+        if (client == null || !Files.isExecutable(client)) {
+            return new Health(false, "no native client next to the jar: every command starts its own JVM (~150 ms more)",
+                    "install a C compiler (Debian: gcc) and rebuild: mvn package");
+        }
+        Path dir = dir(env);
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !isPrivate(dir)) {
+            return new Health(false, dir + " is not private to this user, so the client will not use it",
+                    "remove it, or set XDG_RUNTIME_DIR to a directory of your own");
+        }
+        long self = ProcessHandle.current().pid();
+        for (Running d : list(dir)) {
+            if (d.pid() == self) {
+                return new Health(true, "this check ran in daemon " + self + " (up " + d.uptime().toSeconds() + " s, "
+                        + d.rssKib() / 1024 + " MiB), " + dir, "");
+            }
+        }
+        return new Health(true, "on; no daemon serves this jar yet (the next command starts one in " + dir + ")", "");
+    }
+
+    /** mode 0700 (no access for group or others) and owned by this user: the client's own test. */
+    static boolean isPrivate(Path dir) {
+        try {
+            var attrs = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            boolean othersNone = attrs.permissions().stream().noneMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"));
+            long owner = ((Number) Files.getAttribute(dir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)).longValue();
+            return attrs.isDirectory() && othersNone && owner == uid();
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** target/nssimg-client next to the running jar (null when running from classes, as in unit tests). */
+    private static Path clientPath() {
+        try {
+            Path jar = Path.of(Daemons.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(jar) ? jar.resolveSibling("nssimg-client") : null;
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
     public static List<Running> list(Path dir) {
         List<Running> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {

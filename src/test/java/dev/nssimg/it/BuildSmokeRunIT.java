@@ -171,6 +171,10 @@ class BuildSmokeRunIT {
         for (String row : List.of("engine ", "image-store ", "buildx ", "builders ", "qemu ", "disk ", "registry ")) {
             assertTrue(ok.out().lines().anyMatch(l -> l.startsWith(row) && l.contains(" ok ")), row + " ok: " + ok.out());
         }
+        assertTrue(ok.out().lines().anyMatch(l -> l.startsWith("nssimg-daemon") && l.contains(" ok ")
+                && l.contains("this check ran in daemon ")), ok.out());
+        Bed.Run off = Bed.nssimg(Bed.ROOT, Map.of("NSSIMG_DAEMON", "0"), "doctor", "--json");
+        assertTrue(off.out().contains("\"off (NSSIMG_DAEMON=0): every command starts its own JVM\""), off.out());
         assertTrue(ok.out().lines().anyMatch(l -> l.startsWith("nvidia-runtime") && l.contains(" warn ")), ok.out());
         Bed.Run bad = Bed.nssimg(Bed.ROOT, Map.of("DOCKER_HOST", "unix:///nonexistent/docker.sock"), "doctor");
         assertEquals(3, bad.exit(), bad.out());

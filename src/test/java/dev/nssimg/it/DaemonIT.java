@@ -212,6 +212,9 @@ class DaemonIT {
         try (var files = Files.list(shared)) {
             assertEquals(List.of(), files.toList(), "no socket in a directory others can enter");
         }
+        Bed.Run doctor = nssimg(Bed.ROOT, Map.of("XDG_RUNTIME_DIR", runtime.toString()), "doctor");
+        assertTrue(doctor.out().lines().anyMatch(l -> l.startsWith("nssimg-daemon") && l.contains(" warn ")
+                && l.contains(shared + " is not private to this user")), doctor.out());
     }
 
     @Test
