@@ -5,7 +5,6 @@ import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.BuildFacts;
 import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.BuildRequest;
-import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
@@ -14,7 +13,6 @@ import dev.nssimg.workspace.Project;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -130,14 +128,9 @@ public final class BuildCommand implements Callable<Integer> {
         if (jobs < 1) {
             throw NssimgException.usage("flag --jobs: must be at least 1");
         }
-        Located<String> platformFlag = null;
-        Located<List<String>> platformsFlag = null;
-        if (platform != null && platform.contains(",")) {
-            platformsFlag = Located.of(Arrays.stream(platform.split(",")).map(String::trim).toList(), "flag --platform");
-            multiarch = true;
-        } else {
-            platformFlag = Inputs.flag(platform, "--platform");
-        }
+        Located<List<String>> platformsFlag = Overrides.platformList(platform, "flag --platform");
+        Located<String> platformFlag = platformsFlag == null ? Inputs.flag(platform, "--platform") : null;
+        multiarch |= platformsFlag != null; // a comma list implies --multiarch
         Overrides flags = new Overrides(platformFlag, platformsFlag, null, null, Inputs.flag(registry, "--registry"),
                 Inputs.flag(file, "--file"), Inputs.flag(context, "--context"), Inputs.keyValues(buildArgs, "--build-arg"),
                 Inputs.flag(builder, "--builder"), Inputs.flag(cacheFrom, "--cache-from"), Inputs.flag(cacheTo, "--cache-to"));

@@ -68,8 +68,7 @@ public final class SmokeCommand implements Callable<Integer> {
         if (timeoutSeconds < 1) {
             throw NssimgException.usage("flag --timeout: must be at least 1 second");
         }
-        Resolved r = Inputs.load(ctx, common, new Overrides(Inputs.flag(platform, "--platform"), null, null, null,
-                null, null, null, Map.of(), null, null, null)).resolved();
+        Resolved r = Inputs.load(ctx, common, Overrides.platformOnly(Inputs.flag(platform, "--platform"))).resolved();
         return smoke(r);
     }
 

@@ -27,16 +27,22 @@ public record Overrides(
         args = Map.copyOf(args);
     }
 
+    /** Only a platform (a smoke or run of one image). */
+    public static Overrides platformOnly(Located<String> platform) {
+        return new Overrides(platform, null, null, null, null, null, null, Map.of(), null, null, null);
+    }
+
+    /** A platform value that is a comma list ("linux/amd64,linux/arm64") as the list; null for a single platform. */
+    public static Located<List<String>> platformList(String value, String origin) {
+        return value == null || !value.contains(",") ? null
+                : Located.of(Arrays.stream(value.split(",")).map(String::trim).toList(), origin);
+    }
+
     /** The environment variables of the spec's Makefile that bear on a build. Empty means unset, as in make. */
     public static Overrides fromEnv(Map<String, String> env) {
-        Located<String> platform = null;
-        Located<List<String>> platforms = null;
         String p = env.getOrDefault("CONTAINER_GPU_PLATFORM", "");
-        if (p.contains(",")) {
-            platforms = Located.of(Arrays.stream(p.split(",")).map(String::trim).toList(), "env CONTAINER_GPU_PLATFORM");
-        } else if (!p.isBlank()) {
-            platform = Located.of(p.trim(), "env CONTAINER_GPU_PLATFORM");
-        }
+        Located<List<String>> platforms = platformList(p, "env CONTAINER_GPU_PLATFORM");
+        Located<String> platform = platforms != null || p.isBlank() ? null : Located.of(p.trim(), "env CONTAINER_GPU_PLATFORM");
         return new Overrides(platform, platforms, env("CONTAINER_GPU_IMAGE", env), env("CONTAINER_GPU_IMAGE_DEV", env),
                 env("CONTAINER_GPU_REGISTRY", env), null, null, Map.of(), null, null, null);
     }

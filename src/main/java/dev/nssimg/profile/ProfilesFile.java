@@ -3,7 +3,6 @@ package dev.nssimg.profile;
 import dev.nssimg.error.NssimgException;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
