@@ -16,16 +16,16 @@ import java.util.function.Function;
  * pay for it).
  */
 public record Context(Map<String, String> env, Path cwd, PrintWriter out, PrintWriter err,
-        ProcessLauncher launcher, Function<Map<String, String>, Engine> engines) {
+        ProcessLauncher launcher, Function<Context, Engine> engines) {
 
     public static Context system() {
         return new Context(System.getenv(), Path.of("").toAbsolutePath(),
                 new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
                 new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
-                ProcessLauncher.system(), new Engines(env -> Engine.connect(env))); // a lambda: docker-java loads only when used
+                ProcessLauncher.system(), Engines.connecting());
     }
 
     public Engine engine() {
-        return engines.apply(env);
+        return engines.apply(this);
     }
 }

@@ -171,9 +171,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     /** True when ~/.docker/config.json (or DOCKER_CONFIG) has auths, a helper or a store for host. Never reads secrets out. */
     private boolean hasCredentials(String host) {
-        String dir = ctx.env().get("DOCKER_CONFIG");
-        Path cfg = dir != null ? ctx.cwd().resolve(dir).resolve("config.json")
-                : Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")), ".docker", "config.json");
+        Path cfg = Engine.dockerConfigDir(ctx.env(), ctx.cwd()).resolve("config.json");
         try {
             JsonNode n = new ObjectMapper().readTree(cfg.toFile());
             return n.path("auths").has(host) || n.path("credHelpers").has(host) || n.hasNonNull("credsStore");

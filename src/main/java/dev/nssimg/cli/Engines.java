@@ -2,7 +2,6 @@ package dev.nssimg.cli;
 
 import dev.nssimg.engine.Engine;
 import java.io.IOException;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -10,18 +9,23 @@ import java.util.function.Function;
  * --smoke hands over to smoke), and closed with the invocation: a plain run
  * exits anyway, but the daemon serves many invocations in one JVM.
  */
-public final class Engines implements Function<Map<String, String>, Engine>, AutoCloseable {
-    private final Function<Map<String, String>, Engine> connect;
+public final class Engines implements Function<Context, Engine>, AutoCloseable {
+    private final Function<Context, Engine> connect;
     private Engine made;
 
-    public Engines(Function<Map<String, String>, Engine> connect) {
+    public Engines(Function<Context, Engine> connect) {
         this.connect = connect;
     }
 
+    /** The real engine of the invocation's DOCKER_HOST. A lambda: docker-java loads only when it is used. */
+    public static Engines connecting() {
+        return new Engines(c -> Engine.connect(c.env(), c.cwd()));
+    }
+
     @Override
-    public synchronized Engine apply(Map<String, String> env) {
+    public synchronized Engine apply(Context ctx) {
         if (made == null) {
-            made = connect.apply(env);
+            made = connect.apply(ctx);
         }
         return made;
     }

@@ -4,7 +4,6 @@ import dev.nssimg.buildx.ProcessLauncher;
 import dev.nssimg.cli.Cli;
 import dev.nssimg.cli.Context;
 import dev.nssimg.cli.Engines;
-import dev.nssimg.engine.Engine;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.lifecycle.Cleanup;
 import java.io.IOException;
@@ -85,7 +84,7 @@ final class Session {
         PrintWriter err = writer(Wire.ERR, true);
         scope = new Cleanup.Scope(writer(Wire.ERR, false)); // a failed cleanup is always worth saying
         int[] code = {ExitCode.FAILED.code()};
-        try (Engines engines = new Engines(Engine::connect)) {
+        try (Engines engines = Engines.connecting()) {
             Context ctx = new Context(req.env(), Path.of(req.cwd()), out, err, ProcessLauncher.system(), engines);
             worker = new Thread(() -> {
                 Cleanup.enter(scope);

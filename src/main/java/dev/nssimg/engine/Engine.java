@@ -28,6 +28,7 @@ import dev.nssimg.lifecycle.Cleanup;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,16 +53,17 @@ public final class Engine implements Closeable {
         this.host = host;
     }
 
-    /** Connects lazily (nothing is sent until the first call) to DOCKER_HOST or the default socket. */
-    public static Engine connect(Map<String, String> env) {
+    /**
+     * Connects lazily (nothing is sent until the first call) to DOCKER_HOST or the default socket.
+     * Everything comes from env and cwd, nothing from this JVM's own environment: in the daemon they differ.
+     */
+    public static Engine connect(Map<String, String> env, Path cwd) {
         String host = env.getOrDefault("DOCKER_HOST", "");
         if (host.isBlank()) {
             host = DEFAULT_HOST;
         }
-        // Everything from env, nothing from this JVM's own environment: in the daemon they differ.
-        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
         DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host)
-                .withDockerConfig(env.getOrDefault("DOCKER_CONFIG", home + "/.docker"));
+                .withDockerConfig(dockerConfigDir(env, cwd).toString());
         String tls = env.get("DOCKER_TLS_VERIFY");
         boolean verify = tls != null && !tls.isBlank() && !tls.equals("0");
         b.withDockerTlsVerify(verify);
@@ -83,6 +85,15 @@ public final class Engine implements Closeable {
                 .maxConnections(32)
                 .build();
         return new Engine(DockerClientImpl.getInstance(config, http), host);
+    }
+
+    /** The docker CLI's configuration directory: DOCKER_CONFIG (relative to cwd), else ~/.docker. */
+    public static Path dockerConfigDir(Map<String, String> env, Path cwd) {
+        String dir = env.get("DOCKER_CONFIG");
+        if (dir != null && !dir.isBlank()) {
+            return cwd.resolve(dir);
+        }
+        return Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".docker");
     }
 
     public String host() {

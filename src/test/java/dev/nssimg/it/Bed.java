@@ -81,7 +81,7 @@ public final class Bed {
                     + " which starts it (CI=" + System.getenv("CI") + ")");
         }
         if (engine == null) {
-            Engine e = Engine.connect(System.getenv());
+            Engine e = Engine.connect(System.getenv(), ROOT);
             try {
                 e.ping();
             } catch (NssimgException ex) {
