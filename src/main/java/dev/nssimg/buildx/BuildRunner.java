@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -62,7 +63,7 @@ public final class BuildRunner {
     private final boolean json;
     private final Map<String, String> baseEnv;
     private final List<Process> running = new ArrayList<>();
-    private volatile java.util.function.Consumer<String> imageStored = label -> {};
+    private volatile Consumer<String> imageStored = label -> {};
 
     public BuildRunner(ProcessLauncher launcher, PrintWriter out, PrintWriter err, Path cwd, boolean json,
             Map<String, String> baseEnv) {
@@ -75,7 +76,7 @@ public final class BuildRunner {
     }
 
     /** Told (with the platform label) when a build's exporter has stored its image in the engine; must be quick. */
-    public BuildRunner onImageStored(java.util.function.Consumer<String> listener) {
+    public BuildRunner onImageStored(Consumer<String> listener) {
         this.imageStored = listener;
         return this;
     }
@@ -95,13 +96,6 @@ public final class BuildRunner {
         String digest = null;
         try (AutoCloseable ignored = Cleanup.register(this::destroyAll)) {
             List<List<StepResult>> done = runChains(chains(plan), jobs, prefix);
-            StepResult failed = done.stream().flatMap(List::stream).filter(r -> !r.ok()).findFirst().orElse(null);
-            if (failed != null && failed.buildxMissing()) {
-                throw new BuildxMissing();
-            }
-            if (failed != null) {
-                throw failure(failed, prefix);
-            }
             Map<String, StepResult> latest = new LinkedHashMap<>();
             done.forEach(chain -> latest.put(chain.get(0).label(), chain.get(chain.size() - 1)));
             if (done.size() == 1) {
@@ -143,8 +137,8 @@ public final class BuildRunner {
     }
 
     /**
-     * Runs the chains, up to jobs at once; the first failure stops the rest, and is reported first.
-     * Every chain that ran returns its results so far (a failed chain ends with its failure).
+     * Runs the chains, up to jobs at once, and returns each one's results. The first failure stops the
+     * rest and is thrown (the platforms stopped because of it are not the cause).
      */
     private List<List<StepResult>> runChains(List<List<Command>> chains, int jobs, boolean prefix)
             throws IOException, InterruptedException, ExecutionException {
@@ -172,13 +166,13 @@ public final class BuildRunner {
                 pool.shutdownNow();
             }
         }
-        // The platforms stopped because of it are not the cause: the first failure is reported.
         StepResult first = firstFailure.get();
-        if (first != null) {
-            results.removeIf(chain -> chain.contains(first));
-            results.add(0, List.of(first));
+        if (first != null && first.buildxMissing()) {
+            throw new BuildxMissing();
         }
-        results.removeIf(List::isEmpty);
+        if (first != null) {
+            throw failure(first, prefix);
+        }
         return results;
     }
 

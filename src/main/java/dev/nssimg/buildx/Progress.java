@@ -18,8 +18,9 @@ public final class Progress {
     /** A Dockerfile step other than FROM (resolving a base is never "cached"). */
     private static final Pattern STEP = Pattern.compile("^\\[(\\S+ )?\\d+/\\d+\\] (?!FROM ).*");
     private static final Pattern PUSHED = Pattern.compile("^\\S+: digest: (sha256:[0-9a-f]{64}) size: \\d+$");
-    /** The exporter that stores the image in the engine, and the line that says it finished. */
-    private static final Pattern EXPORT = Pattern.compile("^#(\\d+) exporting to (image|docker image format)$");
+    /** The exporter that stores the image in the engine (its vertex name), its plain header, and its DONE line. */
+    private static final Pattern EXPORTER = Pattern.compile("exporting to (?:image|docker image format)");
+    private static final Pattern EXPORT = Pattern.compile("^#(\\d+) " + EXPORTER.pattern() + "$");
     private static final Pattern DONE = Pattern.compile("^#(\\d+) DONE\\b.*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -107,7 +108,7 @@ public final class Progress {
                 failedStep = v.path("name").asText();
                 error = err;
             }
-            if (done && err.isEmpty() && EXPORT.matcher("#0 " + v.path("name").asText()).matches()) {
+            if (done && err.isEmpty() && EXPORTER.matcher(v.path("name").asText()).matches()) {
                 imageStored();
             }
             if ((done || !err.isEmpty()) && !completed.containsKey(d)) {

@@ -68,7 +68,7 @@ public final class Planner {
             List<String> sources = new ArrayList<>();
             for (String p : platforms) {
                 String arch = p.substring(p.indexOf('/') + 1).replace('/', '-');
-                Path meta = req.workDir().resolve("metadata-" + req.target() + "-" + p.replace('/', '-') + ".json");
+                Path meta = metadataFile(req, p);
                 if (byDigest) {
                     // Builders other than the docker driver push a platform by digest: no tag at all until the index.
                     List<String> argv = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
@@ -76,9 +76,9 @@ public final class Planner {
                     argv.add("type=image,name=" + repo + ",push-by-digest=true,name-canonical=true,push=true");
                     commands.add(finish(argv, r, facts, meta, p, 0));
                 } else {
-                    // The docker driver cannot push by digest. Phase 0 builds every platform into the engine
-                    // (--load, nothing published), so a failing platform publishes nothing; phase 1 pushes
-                    // each as TAG-ARCH (only blobs the registry lacks travel), and phase 2 joins them into TAG.
+                    // The docker driver cannot push by digest. Each platform is built into the engine (--load)
+                    // and then pushed as TAG-ARCH (only blobs the registry lacks travel), as soon as its own build
+                    // is done; phase 2 joins them into TAG once every platform succeeded.
                     String archTag = archTag(tags.get(0), arch);
                     List<String> build = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
                     build.add("--tag");
@@ -110,11 +110,15 @@ public final class Planner {
                 argv.add(t);
             }
             argv.add(push ? "--push" : "--load");
-            Path meta = req.workDir().resolve("metadata-" + req.target() + "-"
-                    + String.join("+", platforms).replace('/', '-') + ".json");
+            Path meta = metadataFile(req, String.join("+", platforms));
             commands.add(finish(argv, r, facts, meta, String.join(",", platforms), 0));
         }
         return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings);
+    }
+
+    /** Where buildx writes what it built (the digest), per target and platform(s), under the project's .nssimg/. */
+    private static Path metadataFile(BuildRequest req, String platforms) {
+        return req.workDir().resolve("metadata-" + req.target() + "-" + platforms.replace('/', '-') + ".json");
     }
 
     private static List<String> common(BuildRequest req, Resolved r, DockerfileInfo df, BuildFacts facts, String platform,
