@@ -30,13 +30,8 @@ public final class DaemonCommand implements Callable<Integer> {
     public Integer call() {
         Path dir = Daemons.dir(ctx.env());
         List<Daemons.Running> running = Daemons.list(dir);
-        if (action == Action.stop) {
-            Daemons.tidy(dir);
-        }
         if (running.isEmpty()) {
             ctx.out().println("no nssimg daemon running (" + dir + ")");
-            ctx.out().flush();
-            return 0;
         }
         for (Daemons.Running d : running) {
             if (action == Action.stop) {
@@ -48,7 +43,7 @@ public final class DaemonCommand implements Callable<Integer> {
             }
         }
         if (action == Action.stop) {
-            Daemons.tidy(dir);
+            Daemons.tidy(dir); // after the stops: what they leave behind goes too
         }
         ctx.out().flush();
         return 0;

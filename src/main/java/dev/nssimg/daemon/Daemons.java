@@ -3,7 +3,9 @@ package dev.nssimg.daemon;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,27 +46,29 @@ public final class Daemons {
                     "install a C compiler (Debian: gcc) and rebuild: mvn package");
         }
         Path dir = dir(env);
-        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !isPrivate(dir)) {
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !isPrivate(dir)) {
             return new Health(false, dir + " is not private to this user, so the client will not use it",
                     "remove it, or set XDG_RUNTIME_DIR to a directory of your own");
         }
         long self = ProcessHandle.current().pid();
-        for (Running d : list(dir)) {
+        List<Running> running = list(dir);
+        for (Running d : running) {
             if (d.pid() == self) {
                 return new Health(true, "this check ran in daemon " + self + " (up " + d.uptime().toSeconds() + " s, "
                         + d.rssKib() / 1024 + " MiB), " + dir, "");
             }
         }
-        return new Health(true, "on; no daemon serves this jar yet (the next command starts one in " + dir + ")", "");
+        return new Health(true, running.isEmpty()
+                ? "on; no daemon runs yet (the next command starts one in " + dir + ")"
+                : "on; " + running.size() + " daemon(s) in " + dir + " (this check ran in a JVM of its own)", "");
     }
 
     /** mode 0700 (no access for group or others) and owned by this user: the client's own test. */
     static boolean isPrivate(Path dir) {
         try {
-            var attrs = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            var attrs = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             boolean othersNone = attrs.permissions().stream().noneMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"));
-            long owner = ((Number) Files.getAttribute(dir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)).longValue();
+            long owner = ((Number) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
             return attrs.isDirectory() && othersNone && owner == uid();
         } catch (IOException | UnsupportedOperationException e) {
             return false;
@@ -106,7 +110,7 @@ public final class Daemons {
             if (h.isEmpty()) {
                 return Optional.empty();
             }
-            List<String> cmd = cmdline(pid);
+            List<String> cmd = List.of(h.get().info().arguments().orElse(new String[0]));
             int at = cmd.indexOf(Server.class.getName());
             if (at < 0 || at + 2 >= cmd.size() || !cmd.get(at + 1).equals(socket.toString())) {
                 return Optional.empty();
@@ -156,19 +160,6 @@ public final class Daemons {
         } catch (IOException e) {
             // nothing to tidy
         }
-    }
-
-    private static List<String> cmdline(long pid) throws IOException {
-        byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < raw.length; i++) {
-            if (raw[i] == 0) {
-                out.add(new String(raw, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
-                start = i + 1;
-            }
-        }
-        return out;
     }
 
     private static long rssKib(long pid) {

@@ -53,6 +53,7 @@ public final class Server {
         Object socketId = stamp(socket);
         Path pidFile = Path.of(socket + ".pid");
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        Object pidFileId = stamp(pidFile);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Stopped (SIGTERM): every running command is interrupted and its client told, before the JVM halts.
             sessions.forEach(s -> s.cancel(15));
@@ -64,13 +65,7 @@ public final class Server {
                 }
             }
             deleteIfOurs(socket, socketId);
-            try {
-                if (Files.readString(pidFile).strip().equals(Long.toString(ProcessHandle.current().pid()))) {
-                    Files.deleteIfExists(pidFile);
-                }
-            } catch (IOException e) {
-                // gone already
-            }
+            deleteIfOurs(pidFile, pidFileId);
         }, "nssimg-daemon-stop"));
         Thread watch = new Thread(() -> watch(socket, socketId, jar, stamp, idleSeconds), "nssimg-idle");
         watch.setDaemon(true);
