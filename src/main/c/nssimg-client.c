@@ -43,16 +43,24 @@ static int nargs;
 static char **args;
 static int sigpipe_fds[2] = {-1, -1};
 
+/* "java" and the launcher's JVM options, with room for `more` arguments and the closing NULL. */
+static char **java_argv(int more, int *n) {
+    char **argv = calloc((size_t)(nopts + more + 2), sizeof(char *));
+    if (!argv) return NULL;
+    *n = 0;
+    argv[(*n)++] = "java";
+    for (int i = 0; i < nopts; i++) argv[(*n)++] = opts[i];
+    return argv;
+}
+
 /* Runs the command in a JVM of its own: the launcher's plain path. */
 static void exec_direct(void) {
-    char **argv = calloc((size_t)(nopts + nargs + 4), sizeof(char *));
+    int n;
+    char **argv = java_argv(nargs + 2, &n);
     if (!argv) {
         perror("nssimg");
         exit(3);
     }
-    int n = 0;
-    argv[n++] = "java";
-    for (int i = 0; i < nopts; i++) argv[n++] = opts[i];
     argv[n++] = "-jar";
     argv[n++] = (char *)jar;
     for (int i = 0; i < nargs; i++) argv[n++] = args[i];
@@ -129,11 +137,9 @@ static void spawn_daemon(const char *sock, const char *log) {
         dup2(out, 1);
         dup2(out, 2);
         for (int fd = 3; fd < 1024; fd++) close(fd);
-        char **argv = calloc((size_t)(nopts + 12), sizeof(char *));
+        int n;
+        char **argv = java_argv(10, &n);
         if (!argv) _exit(127);
-        int n = 0;
-        argv[n++] = "java";
-        for (int i = 0; i < nopts; i++) argv[n++] = opts[i];
         /* A small young generation and a heap that gives memory back: the daemon lives long, and
            what it keeps between invocations is little (measured: ~80 MiB RSS instead of ~140). */
         argv[n++] = "-Xms16m";
