@@ -66,10 +66,13 @@ public final class Bed {
         }
     }
 
-    /** The environment every process of the tests starts with, before the test's own. */
-    static void defaults(Map<String, String> env) {
-        env.put("XDG_RUNTIME_DIR", RUNTIME.toString());
-        env.put("NSSIMG_DAEMON_IDLE", "30");
+    /** argv in dir, stdin empty, with the tests' defaults (the daemon's runtime directory) and then env. */
+    static ProcessBuilder process(List<String> argv, Path dir, Map<String, String> env) {
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
+        pb.environment().put("XDG_RUNTIME_DIR", RUNTIME.toString());
+        pb.environment().put("NSSIMG_DAEMON_IDLE", "30");
+        pb.environment().putAll(env);
+        return pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     }
 
     private Bed() {}
@@ -113,11 +116,7 @@ public final class Bed {
     public static Run exec(List<String> argv, Path dir, Map<String, String> env, long timeoutSeconds) {
         engine();
         try {
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
-            defaults(pb.environment());
-            pb.environment().putAll(env);
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Process p = pb.start();
+            Process p = process(argv, dir, env).start();
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

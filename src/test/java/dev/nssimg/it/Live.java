@@ -27,11 +27,7 @@ final class Live implements AutoCloseable {
         Bed.engine();
         List<String> argv = new ArrayList<>(List.of(Bed.ROOT.resolve("bin/nssimg").toString()));
         argv.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
-        Bed.defaults(pb.environment());
-        pb.environment().putAll(env);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        return new Live(pb.start());
+        return new Live(Bed.process(argv, dir, env).start());
     }
 
     private static void pump(java.io.InputStream in, StringBuffer sink) {
