@@ -63,6 +63,8 @@ public final class BuildRunner {
     private final boolean json;
     private final Map<String, String> baseEnv;
     private final List<Process> running = new ArrayList<>();
+    /** Set (under this lock) when a platform failed: no further process may start. */
+    private boolean stopping;
     private volatile Consumer<String> imageStored = label -> {};
 
     public BuildRunner(ProcessLauncher launcher, PrintWriter out, PrintWriter err, Path cwd, boolean json,
@@ -183,7 +185,12 @@ public final class BuildRunner {
             if (firstFailure.get() != null) {
                 break; // another platform failed: start nothing more
             }
-            StepResult r = runOne(c, prefix);
+            StepResult r;
+            try {
+                r = runOne(c, prefix);
+            } catch (Stopped e) {
+                break; // another platform failed between the check above and the start
+            }
             out.add(r);
             if (!r.ok()) {
                 if (firstFailure.compareAndSet(null, r)) {
@@ -247,8 +254,7 @@ public final class BuildRunner {
         Thread outPump = pump(p.getInputStream(), tag, progress);
         Thread errPump = pump(p.getErrorStream(), tag, progress);
         int exit = p.waitFor();
-        outPump.join();
-        errPump.join();
+        awaitPumps(outPump, errPump);
         forget(p);
         Log.debug(BuildRunner.class, "pid {} ({}) exited {} after {} ms", p.pid(), c.label(), exit, (System.nanoTime() - t0) / 1_000_000);
         String digest = exit != 0 ? null : c.kind() == Command.Kind.PUSH ? progress.pushedDigest() : readDigest(c.metadataFile());
@@ -310,9 +316,46 @@ public final class BuildRunner {
         }
     }
 
+    /** Thrown by start once a platform failed: the caller starts nothing more. */
+    private static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super("another platform failed", null, false, false);
+        }
+    }
+
+    /**
+     * Waits for a child's output to end. A stopped child's own children can outlive it holding the pipe
+     * (one it forked just as it was signalled is not among the descendants seen): once stopping, the
+     * output gets two seconds more, not forever.
+     */
+    private void awaitPumps(Thread... pumps) throws InterruptedException {
+        long deadline = 0;
+        for (Thread t : pumps) {
+            while (t.isAlive()) {
+                if (deadline == 0 && isStopping()) {
+                    deadline = System.nanoTime() + 2_000_000_000L;
+                }
+                long left = deadline == 0 ? 200 : (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
+                t.join(left);
+            }
+        }
+    }
+
+    private synchronized boolean isStopping() {
+        return stopping;
+    }
+
     private synchronized Process start(List<String> argv, Map<String, String> env) throws IOException {
         // Under the same lock as destroyAll: a process is either refused here or stopped there.
         Cleanup.checkNotInterrupted();
+        if (stopping) {
+            throw new Stopped();
+        }
         Process p = launcher.start(argv, env, cwd);
         running.add(p);
         if (Log.debug()) {
@@ -325,11 +368,13 @@ public final class BuildRunner {
         running.remove(p);
     }
 
-    /** Stops every running child (and its children): SIGTERM, then SIGKILL after 5 s. */
+    /** Stops every running child (and its children), SIGTERM then SIGKILL after 5 s, and refuses new ones. */
     public synchronized void destroyAll() {
+        stopping = true;
         for (Process p : List.copyOf(running)) {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy();
+            p.descendants().forEach(ProcessHandle::destroy); // forked while we looked
         }
         for (Process p : List.copyOf(running)) {
             try {
