@@ -63,7 +63,7 @@ public final class BuildRunner {
     private final boolean json;
     private final Map<String, String> baseEnv;
     private final List<Process> running = new ArrayList<>();
-    /** Set (under this lock) when a platform failed: no further process may start. */
+    /** Set (under this lock) when a platform failed or all were stopped: no further process of this run may start. */
     private boolean stopping;
     private volatile Consumer<String> imageStored = label -> {};
 
@@ -94,6 +94,9 @@ public final class BuildRunner {
 
     public Result run(BuildPlan plan, int jobs) {
         long t0 = System.nanoTime();
+        synchronized (this) {
+            stopping = false; // a runner is run again after a failure (the classic builder fallback)
+        }
         boolean prefix = plan.builds().stream().map(Command::label).distinct().count() > 1;
         String digest = null;
         try (AutoCloseable ignored = Cleanup.register(this::destroyAll)) {

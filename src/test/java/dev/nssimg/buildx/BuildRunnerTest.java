@@ -162,4 +162,16 @@ class BuildRunnerTest {
         assertEquals("2", Files.readString(dir.resolve("mcount")).strip());
         assertTrue(err.toString().contains("while publishing the tag"), err.toString());
     }
+
+    @Test
+    void aRunnerRunsAgainAfterAFailedRun() {
+        // The classic-builder fallback runs the same runner again after the buildx run failed.
+        String digest = "sha256:" + "c".repeat(64);
+        Map<String, String> scripts = Map.of(
+                "bad", "echo '#5 ERROR: exit code: 1' >&2; exit 1",
+                "good", "echo '{\"containerimage.digest\": \"" + digest + "\"}' > m.json");
+        BuildRunner runner = runner(scripted(scripts));
+        assertThrows(NssimgException.class, () -> runner.run(plan(build("linux/amd64", "bad", null, "--load")), 1));
+        assertEquals(digest, runner.run(plan(build("linux/amd64", "good", dir.resolve("m.json"), "--load")), 1).digest());
+    }
 }
