@@ -236,11 +236,24 @@ public final class BuildRunner {
     }
 
     private StepResult runOnce(Command c, boolean prefix) throws IOException, InterruptedException {
-        long t0 = System.nanoTime();
-        if (c.metadataFile() != null) {
-            Files.createDirectories(c.metadataFile().toAbsolutePath().getParent());
-            Files.deleteIfExists(c.metadataFile());
+        if (c.metadataFile() == null) {
+            return runStep(c, prefix);
         }
+        String tag = prefix ? "[" + c.label() + "] " : "";
+        try (TurnLock turn = TurnLock.take(c.metadataFile(), () -> {
+            synchronized (err) {
+                err.println(tag + "nssimg: another build of this profile, target and platform is running in this checkout"
+                        + " (it writes " + cwd.relativize(c.metadataFile().toAbsolutePath()) + "); waiting for it");
+                err.flush();
+            }
+        })) {
+            Files.deleteIfExists(c.metadataFile());
+            return runStep(c, prefix);
+        }
+    }
+
+    private StepResult runStep(Command c, boolean prefix) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
         Map<String, String> env = new LinkedHashMap<>(baseEnv);
         env.putAll(c.env());
         Process p;

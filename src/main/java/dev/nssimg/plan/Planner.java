@@ -68,7 +68,7 @@ public final class Planner {
             List<String> sources = new ArrayList<>();
             for (String p : platforms) {
                 String arch = p.substring(p.indexOf('/') + 1).replace('/', '-');
-                Path meta = metadataFile(req, p);
+                Path meta = metadataFile(req, r, p);
                 if (byDigest) {
                     // Builders other than the docker driver push a platform by digest: no tag at all until the index.
                     List<String> argv = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
@@ -110,15 +110,19 @@ public final class Planner {
                 argv.add(t);
             }
             argv.add(push ? "--push" : "--load");
-            Path meta = metadataFile(req, String.join("+", platforms));
+            Path meta = metadataFile(req, r, String.join("+", platforms));
             commands.add(finish(argv, r, facts, meta, String.join(",", platforms), 0));
         }
         return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings);
     }
 
-    /** Where buildx writes what it built (the digest), per target and platform(s), under the project's .nssimg/. */
-    private static Path metadataFile(BuildRequest req, String platforms) {
-        return req.workDir().resolve("metadata-" + req.target() + "-" + platforms.replace('/', '-') + ".json");
+    /**
+     * Where buildx writes what it built (the digest), per profile, target and platform(s), under the project's
+     * .nssimg/: a CI matrix building two profiles at once in one checkout reads two files. Two builds of
+     * the same name take turns (TurnLock).
+     */
+    private static Path metadataFile(BuildRequest req, Resolved r, String platforms) {
+        return req.workDir().resolve("metadata-" + r.profile() + "-" + req.target() + "-" + platforms.replace('/', '-') + ".json");
     }
 
     private static List<String> common(BuildRequest req, Resolved r, DockerfileInfo df, BuildFacts facts, String platform,

@@ -174,4 +174,26 @@ class BuildRunnerTest {
         assertThrows(NssimgException.class, () -> runner.run(plan(build("linux/amd64", "bad", null, "--load")), 1));
         assertEquals(digest, runner.run(plan(build("linux/amd64", "good", dir.resolve("m.json"), "--load")), 1).digest());
     }
+
+    @Test
+    void twoBuildsWritingOneMetadataFileTakeTurnsAndEachReadsItsOwnDigest() throws Exception {
+        // Two invocations of the same profile, target and platform in one checkout (a daemon serves both).
+        String a = "sha256:" + "a".repeat(64);
+        String b = "sha256:" + "b".repeat(64);
+        Path meta = dir.resolve(".nssimg/metadata-default-runtime-linux-amd64.json");
+        Map<String, String> scripts = Map.of(
+                // Unguarded, fast's write would land between slow's write and slow's reading of the file.
+                "slow", "echo '{\"containerimage.digest\": \"" + a + "\"}' > .nssimg/metadata-default-runtime-linux-amd64.json; sleep 0.6",
+                "fast", "sleep 0.2; echo '{\"containerimage.digest\": \"" + b + "\"}' > .nssimg/metadata-default-runtime-linux-amd64.json");
+        java.util.concurrent.CompletableFuture<BuildRunner.Result> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> runner(scripted(scripts)).run(plan(build("linux/amd64", "slow", meta, "--load")), 1));
+        while (started.isEmpty()) {
+            Thread.sleep(10);
+        }
+        BuildRunner.Result second = runner(scripted(scripts)).run(plan(build("linux/amd64", "fast", meta, "--load")), 1);
+        assertEquals(a, first.get().digest());
+        assertEquals(b, second.digest());
+        assertTrue(err.toString().contains("another build of this profile, target and platform is running in this checkout"
+                + " (it writes .nssimg/metadata-default-runtime-linux-amd64.json); waiting for it"), err.toString());
+    }
 }

@@ -55,7 +55,7 @@ class PlannerTest {
         BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE));
         assertEquals("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/amd64 "
                 + ARGS_AMD64 + " " + LABELS + " --progress plain --tag nss-gpu:latest --load"
-                + " --metadata-file .nssimg/metadata-runtime-linux-amd64.json .", lines(p));
+                + " --metadata-file .nssimg/metadata-default-runtime-linux-amd64.json .", lines(p));
     }
 
     @Test
@@ -63,7 +63,7 @@ class PlannerTest {
         BuildPlan p = plan(req("dev", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE));
         assertEquals("docker buildx build --file containers/Dockerfile.cuda --target dev --platform linux/amd64 "
                 + ARGS_AMD64 + " " + LABELS + " --progress plain --tag nss-gpu-dev:latest --load"
-                + " --metadata-file .nssimg/metadata-dev-linux-amd64.json .", lines(p));
+                + " --metadata-file .nssimg/metadata-default-dev-linux-amd64.json .", lines(p));
     }
 
     @Test
@@ -71,7 +71,7 @@ class PlannerTest {
         BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("arm64", Overrides.NONE));
         assertEquals("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/arm64 "
                 + ARGS_ARM64 + " " + LABELS + " --progress plain --tag nss-gpu:latest --load"
-                + " --metadata-file .nssimg/metadata-runtime-linux-arm64.json .", lines(p));
+                + " --metadata-file .nssimg/metadata-arm64-runtime-linux-arm64.json .", lines(p));
     }
 
     @Test
@@ -79,7 +79,7 @@ class PlannerTest {
         BuildPlan p = plan(req("runtime", true, BuildRequest.Strategy.SINGLE), resolve(null, registry("ghcr.io/nvidia-nemo")));
         assertEquals("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/amd64,linux/arm64 "
                 + ARGS_AMD64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest --push"
-                + " --metadata-file .nssimg/metadata-runtime-linux-amd64+linux-arm64.json .", lines(p));
+                + " --metadata-file .nssimg/metadata-default-runtime-linux-amd64+linux-arm64.json .", lines(p));
         assertEquals(1, p.warnings().size(), "single strategy warns that arm64's own args are ignored");
     }
 
@@ -90,10 +90,10 @@ class PlannerTest {
         String common = "docker buildx build --file containers/Dockerfile.cuda --target runtime --platform ";
         assertEquals(String.join("\n",
                 common + "linux/amd64 " + ARGS_AMD64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-amd64"
-                        + " --load --metadata-file .nssimg/metadata-runtime-linux-amd64.json .",
+                        + " --load --metadata-file .nssimg/metadata-default-runtime-linux-amd64.json .",
                 "docker push ghcr.io/nvidia-nemo/nss-gpu:latest-amd64",
                 common + "linux/arm64 " + ARGS_ARM64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-arm64"
-                        + " --load --metadata-file .nssimg/metadata-runtime-linux-arm64.json .",
+                        + " --load --metadata-file .nssimg/metadata-default-runtime-linux-arm64.json .",
                 "docker push ghcr.io/nvidia-nemo/nss-gpu:latest-arm64",
                 "docker buildx imagetools create --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest"
                         + " 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/amd64}' 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/arm64}'"),
