@@ -145,15 +145,25 @@ public final class Daemons {
 
     /** Removes the logs and start locks of daemons that are gone (one pair per jar build accumulates otherwise). */
     public static void tidy(Path dir) {
+        tidy(dir, Duration.ZERO);
+    }
+
+    /**
+     * As tidy(dir), but only files untouched for minAge: what a daemon does at its start, when another client
+     * may be starting another daemon (its lock and log are fresh) and a recent crash's log is still worth reading.
+     */
+    public static void tidy(Path dir, Duration minAge) {
         java.util.Set<String> live = new java.util.HashSet<>();
         for (Running d : list(dir)) {
             String s = d.socket().getFileName().toString();
             live.add(s.substring(0, s.length() - ".sock".length()));
         }
+        long before = System.currentTimeMillis() - minAge.toMillis();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "d-*.{log,lock}")) {
             for (Path f : files) {
                 String n = f.getFileName().toString();
-                if (!live.contains(n.substring(0, n.lastIndexOf('.')))) {
+                if (!live.contains(n.substring(0, n.lastIndexOf('.')))
+                        && (minAge.isZero() || Files.getLastModifiedTime(f).toMillis() < before)) {
                     Files.deleteIfExists(f);
                 }
             }

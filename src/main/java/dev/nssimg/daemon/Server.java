@@ -54,6 +54,7 @@ public final class Server {
         Path pidFile = Path.of(socket + ".pid");
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
         Object pidFileId = stamp(pidFile);
+        Daemons.tidy(socket.getParent(), java.time.Duration.ofHours(1)); // what earlier jar builds' daemons left
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Stopped (SIGTERM): every running command is interrupted and its client told, before the JVM halts.
             sessions.forEach(s -> s.cancel(15));
