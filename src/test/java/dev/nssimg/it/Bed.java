@@ -46,7 +46,14 @@ public final class Bed {
     private static Path runtimeDir() {
         try {
             Path dir = Files.createTempDirectory("nssimg-it");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopDaemons(dir)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopDaemons(dir);
+                try {
+                    removeRunImages();
+                } catch (RuntimeException | AssertionError e) {
+                    // no engine (the tests have said so already)
+                }
+            }));
             return dir;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -63,6 +70,20 @@ public final class Bed {
             // nothing was started
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Removes the images this run tagged (every per-run tag carries RUN_ID), so repeated runs on one engine
+     * do not pile them up. Images of fixed names are overwritten by the next run instead.
+     */
+    static void removeRunImages() {
+        Run ls = exec(List.of("docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"), ROOT, Map.of(), 60);
+        List<String> ours = ls.out().lines().filter(t -> t.contains("nssimg-it/") && t.contains(RUN_ID) && !t.endsWith(":<none>")).toList();
+        if (!ours.isEmpty()) {
+            List<String> argv = new ArrayList<>(List.of("docker", "image", "rm", "--force"));
+            argv.addAll(ours);
+            exec(argv, ROOT, Map.of(), 120);
         }
     }
 
