@@ -332,7 +332,7 @@ public final class BuildRunner {
         }
     }
 
-    /** Thrown by start once a platform failed: the caller starts nothing more. */
+    /** Thrown by start once the run is stopping (a platform failed): the caller starts nothing more. */
     private static final class Stopped extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -347,18 +347,14 @@ public final class BuildRunner {
      * output gets two seconds more, not forever.
      */
     private void awaitPumps(Thread... pumps) throws InterruptedException {
-        long deadline = 0;
         for (Thread t : pumps) {
-            while (t.isAlive()) {
-                if (deadline == 0 && isStopping()) {
-                    deadline = System.nanoTime() + 2_000_000_000L;
-                }
-                long left = deadline == 0 ? 200 : (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    break;
-                }
-                t.join(left);
+            while (t.isAlive() && !isStopping()) {
+                t.join(200);
             }
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (Thread t : pumps) {
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000)); // join(0) would wait forever
         }
     }
 
