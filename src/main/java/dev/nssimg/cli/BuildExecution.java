@@ -11,6 +11,7 @@ import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.Resolved;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,15 @@ final class BuildExecution {
             ctx.out().println("  steps      " + cached + " cached of " + steps);
         }
         ctx.out().flush();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"digest", digest == null ? "unknown" : "`" + digest + "`"});
+        rows.add(new String[] {"platforms", String.join(", ", plan.platforms())});
+        if (size >= 0) {
+            rows.add(new String[] {"size", humanSize(size)});
+        }
+        rows.add(new String[] {"duration", String.format(java.util.Locale.ROOT, "%.1f s", secs)});
+        rows.add(new String[] {"steps", cached + " cached of " + steps});
+        StepSummary.append(ctx, StepSummary.table("nssimg " + (plan.push() ? "pushed " : "built ") + String.join(", ", plan.tags()), rows));
         if (smoke) {
             SmokeCommand s = new SmokeCommand(ctx);
             s.common = common;

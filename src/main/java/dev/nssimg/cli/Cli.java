@@ -67,6 +67,7 @@ public final class Cli {
                 code = n.exitCode().code();
                 // "interrupted" is a fact, not an error; everything else is one.
                 ctx.err().println("nssimg: " + (n.exitCode() == ExitCode.INTERRUPTED ? "" : "error: ") + oneLine(n.getMessage()));
+                StepSummary.append(ctx, StepSummary.failure(c.getCommandSpec().qualifiedName(), code, oneLine(n.getMessage())));
             } else if (ex instanceof picocli.CommandLine.ParameterException p) {
                 code = ExitCode.USAGE.code();
                 ctx.err().println(usageLine(p.getMessage(), c));

@@ -107,6 +107,7 @@ public final class SmokeCommand implements Callable<Integer> {
             Reports.table(checks, ctx.out());
         }
         ctx.out().flush();
+        StepSummary.append(ctx, StepSummary.smoke(ref, checks));
         if (report != null) {
             try {
                 Reports.writeAtomically(ctx.cwd().resolve(report), Reports.junit(ref, checks));

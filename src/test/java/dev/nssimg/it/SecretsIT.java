@@ -30,7 +30,8 @@ class SecretsIT {
         Path tokenFile = ctx.resolve("token.txt");
         Files.writeString(tokenFile, TOKEN);
         String tag = "nssimg-it/secret:" + Bed.RUN_ID;
-        Map<String, String> env = Map.of("NSS_IT_TOKEN", TOKEN);
+        Path summary = ctx.resolve("step-summary.md");
+        Map<String, String> env = Map.of("NSS_IT_TOKEN", TOKEN, "GITHUB_STEP_SUMMARY", summary.toString());
         String[] args = {"build", "--file", ctx.resolve("Dockerfile").toString(), "--context", ctx.toString(), "--tag", tag,
             "--secret", "id=hf_token,env=NSS_IT_TOKEN", "--no-cache", "--verbose"};
 
@@ -45,11 +46,13 @@ class SecretsIT {
         Bed.Run sha = Bed.docker("run", "--rm", "--entrypoint", "cat", tag, "/token.sha256");
         assertEquals(sha256(TOKEN), sha.out().strip(), "the build saw the secret");
 
+        assertTrue(Files.readString(summary).contains("### nssimg built " + tag), "the job summary was written (and is scanned below)");
         Bed.Run history = Bed.docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag);
         Bed.Run inspect = Bed.docker("image", "inspect", tag);
         for (Map.Entry<String, String> place : Map.of(
                 "dry-run", dry.all(), "dry-run --json", dryJson.all(), "build output and logs", build.all(),
-                "the daemon's logs", daemonLogs(), "docker history", history.all(), "labels and config", inspect.all())
+                "the daemon's logs", daemonLogs(), "docker history", history.all(), "labels and config", inspect.all(),
+                "the job summary", Files.readString(summary))
                 .entrySet()) {
             assertFalse(place.getValue().contains(TOKEN), "token leaked into " + place.getKey());
         }
