@@ -5,7 +5,8 @@
 #   (b) fully cached rebuild through nssimg vs the same argv run directly  target <= 1.10
 #   (c) split multi-arch build        vs  the single-call build (fresh)   target <= 1.2
 #   (d) peak RSS of nssimg (client + daemon) while it drives a build      target <= 150 MiB
-# Needs the test bed (it starts it); ROUNDS=N (default 7) sets the rounds.
+# Needs the test bed (it starts it); ROUNDS=N (default 7) sets the rounds, ROUNDS_B those of (b)
+# (default 3 x ROUNDS: its signal is the smallest).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
