@@ -99,6 +99,16 @@ final class BuildExecution {
         int steps = result.builds().stream().mapToInt(BuildRunner.StepResult::steps).sum();
         int cached = result.builds().stream().mapToInt(BuildRunner.StepResult::cached).sum();
         double secs = result.duration().toMillis() / 1000.0;
+        String title = (plan.push() ? "pushed " : "built ") + String.join(", ", plan.tags());
+        List<String[]> rows = new ArrayList<>(); // for people: the console and the job summary
+        rows.add(new String[] {"digest", digest == null ? "unknown" : digest});
+        rows.add(new String[] {"platforms", String.join(", ", plan.platforms())
+                + (plan.builds().size() > 1 ? " (split: one build per platform)" : "")});
+        if (size >= 0) {
+            rows.add(new String[] {"size", humanSize(size)});
+        }
+        rows.add(new String[] {"duration", String.format(java.util.Locale.ROOT, "%.1f s", secs)});
+        rows.add(new String[] {"steps", cached + " cached of " + steps});
         if (json) {
             Map<String, String> event = new LinkedHashMap<>();
             event.put("event", Json.str("result"));
@@ -113,26 +123,11 @@ final class BuildExecution {
             event.put("cachedSteps", String.valueOf(cached));
             ctx.out().println(Json.object(event));
         } else {
-            ctx.out().println((plan.push() ? "pushed " : "built ") + String.join(", ", plan.tags()));
-            ctx.out().println("  digest     " + (digest == null ? "unknown" : digest));
-            ctx.out().println("  platforms  " + String.join(", ", plan.platforms())
-                    + (plan.builds().size() > 1 ? " (split: one build per platform)" : ""));
-            if (size >= 0) {
-                ctx.out().println("  size       " + humanSize(size));
-            }
-            ctx.out().printf("  duration   %.1f s%n", secs);
-            ctx.out().println("  steps      " + cached + " cached of " + steps);
+            ctx.out().println(title);
+            rows.forEach(row -> ctx.out().printf("  %-10s %s%n", row[0], row[1]));
         }
         ctx.out().flush();
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"digest", digest == null ? "unknown" : "`" + digest + "`"});
-        rows.add(new String[] {"platforms", String.join(", ", plan.platforms())});
-        if (size >= 0) {
-            rows.add(new String[] {"size", humanSize(size)});
-        }
-        rows.add(new String[] {"duration", String.format(java.util.Locale.ROOT, "%.1f s", secs)});
-        rows.add(new String[] {"steps", cached + " cached of " + steps});
-        StepSummary.append(ctx, StepSummary.table("nssimg " + (plan.push() ? "pushed " : "built ") + String.join(", ", plan.tags()), rows));
+        StepSummary.append(ctx, StepSummary.table("nssimg " + title, rows));
         if (smoke) {
             SmokeCommand s = new SmokeCommand(ctx);
             s.common = common;

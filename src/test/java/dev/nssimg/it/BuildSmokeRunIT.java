@@ -62,7 +62,7 @@ class BuildSmokeRunIT {
         Bed.Run b = Bed.nssimg(Bed.ROOT, Bed.env("GITHUB_STEP_SUMMARY", summary.toString()), "build", "--profile", "example", "--json", "--smoke");
         assertEquals(0, b.exit(), b.err());
         String md = Files.readString(summary); // GitHub Actions' job summary: the build, then its smoke checks
-        assertTrue(md.startsWith("### nssimg built nss-example:latest\n") && md.contains("| digest | `sha256:")
+        assertTrue(md.startsWith("### nssimg built nss-example:latest\n") && md.contains("| digest | sha256:")
                 && md.contains("\n### nssimg smoke nss-example:latest: all 8 checks passed\n"), md);
         List<String> lines = b.out().lines().toList();
         ObjectMapper m = new ObjectMapper();
