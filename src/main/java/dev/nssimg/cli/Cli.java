@@ -51,6 +51,12 @@ public final class Cli {
             }
         }
         addHelp(cl);
+        cl.setExecutionStrategy(parsed -> {
+            if (leaf(parsed).hasMatchedOption(Diagnostics.VERBOSE)) {
+                dev.nssimg.lifecycle.Log.enableDebug(); // JVM-wide: the daemon hands -v commands to a JVM of their own
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -60,8 +66,7 @@ public final class Cli {
             return ExitCode.USAGE.code();
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            boolean trace = Arrays.stream(parsed.originalArgs().toArray(new String[0]))
-                    .anyMatch(a -> a.equals("--stacktrace") || a.equals("--verbose") || a.equals("-v"));
+            boolean trace = leaf(parsed).hasMatchedOption(Diagnostics.STACKTRACE) || leaf(parsed).hasMatchedOption(Diagnostics.VERBOSE);
             int code;
             if (ex instanceof NssimgException n) {
                 code = n.exitCode().code();
@@ -84,12 +89,25 @@ public final class Cli {
         return cl;
     }
 
-    /** -h/--help (and -V) on every command, so `nssimg build --help` works like `nssimg --help`. */
+    /**
+     * -h/--help (and -V) on every command, so `nssimg build --help` works like `nssimg --help`, and the
+     * Diagnostics options (-v/--verbose, --stacktrace), which Cli acts on.
+     */
     private static void addHelp(CommandLine cl) {
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.getCommandSpec().mixinStandardHelpOptions(true);
+            sub.getCommandSpec().addMixin("diagnostics", CommandLine.Model.CommandSpec.forAnnotatedObject(new Diagnostics()));
             addHelp(sub);
         }
+    }
+
+    /** The parse result of the command that runs (the innermost subcommand). */
+    private static CommandLine.ParseResult leaf(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult pr = parsed;
+        while (pr.subcommand() != null) {
+            pr = pr.subcommand();
+        }
+        return pr;
     }
 
     private static String usageLine(String message, CommandLine c) {

@@ -11,10 +11,4 @@ public final class CommonOptions {
 
     @Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Named profile from the profiles file.")
     String profile;
-
-    @Option(names = {"-v", "--verbose"}, description = "Log details to stderr; print stack traces of errors.")
-    boolean verbose;
-
-    @Option(names = "--stacktrace", description = "Print the stack trace of an error.")
-    boolean stacktrace;
 }

@@ -38,9 +38,6 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the rows as JSON.")
     boolean json;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
-    boolean verbose;
-
     public DoctorCommand(Context ctx) {
         this.ctx = ctx;
     }

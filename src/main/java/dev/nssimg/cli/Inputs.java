@@ -15,9 +15,6 @@ import java.util.Map;
 record Inputs(Project project, ProfilesFile file, Resolved resolved) {
 
     static Inputs load(Context ctx, CommonOptions common, Overrides flags) {
-        if (common.verbose) {
-            dev.nssimg.lifecycle.Log.enableDebug();
-        }
         Project project = Project.discover(ctx.cwd());
         ProfilesFile file = project.profiles(common.config);
         Resolved r = Resolver.resolve(file, common.profile, project.root(), project.cwd(), Overrides.fromEnv(ctx.env()), flags);

@@ -34,9 +34,6 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
-    boolean verbose;
-
     public InspectCommand(Context ctx) {
         this.ctx = ctx;
     }

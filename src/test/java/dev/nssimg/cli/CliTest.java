@@ -124,6 +124,23 @@ class CliTest {
     }
 
     @Test
+    void everyCommandTakesTheDiagnosticsOptionsAndOnlyAsItsOwn() {
+        // The README promises --stacktrace and -v/--verbose on every command.
+        TestCli.Result inspect = new TestCli().run("inspect", "not a ref", "--stacktrace");
+        assertEquals(2, inspect.exit(), inspect.err());
+        assertTrue(inspect.err().contains("\tat dev.nssimg."), inspect.err());
+        for (String[] args : List.of(new String[] {"completion", "-v"}, new String[] {"profiles", "--stacktrace"},
+                new String[] {"doctor", "--help", "--stacktrace"})) {
+            TestCli.Result r = new TestCli().run(args);
+            assertEquals(0, r.exit(), String.join(" ", args) + ": " + r.err());
+        }
+        // After "--", -v belongs to the container's command: no stack trace for nssimg's own error.
+        TestCli.Result run = new TestCli().run("run", "--gpus", "bogus", "--", "-v");
+        assertEquals(2, run.exit(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+    }
+
+    @Test
     void worksFromASubdirectoryOfTheProject() {
         TestCli.Result r = new TestCli().cwd(TestCli.ROOT.resolve("examples")).run("build", "--dry-run");
         assertEquals(0, r.exit(), r.err());
