@@ -149,7 +149,7 @@ static void spawn_daemon(const char *sock, const char *log) {
         argv[n++] = "-XX:MinHeapFreeRatio=10";
         argv[n++] = "-cp";
         argv[n++] = (char *)jar;
-        argv[n++] = "dev.nssimg.daemon.Server";
+        argv[n++] = "dev.nssimg.DaemonMain";
         argv[n++] = (char *)sock;
         argv[n++] = (char *)jar;
         argv[n] = NULL;

@@ -1,17 +1,11 @@
 package dev.nssimg.cli;
 
-import dev.nssimg.dockerfile.DockerfileInfo;
-import dev.nssimg.error.NssimgException;
-import dev.nssimg.plan.BuildFacts;
-import dev.nssimg.plan.BuildPlan;
+import dev.nssimg.app.Builds;
+import dev.nssimg.app.Invocation;
+import dev.nssimg.app.Smokes;
+import dev.nssimg.error.ExitCode;
 import dev.nssimg.plan.BuildRequest;
-import dev.nssimg.plan.Planner;
-import dev.nssimg.profile.Located;
-import dev.nssimg.profile.Overrides;
-import dev.nssimg.profile.Resolved;
-import dev.nssimg.workspace.Project;
-import java.nio.file.Path;
-import java.time.Instant;
+import dev.nssimg.report.Report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,8 +16,7 @@ import picocli.CommandLine.Option;
         description = {"Build an image with docker buildx, from a profile.",
             "Without a registry the image is loaded into the engine; with --multiarch it is pushed."})
 public final class BuildCommand implements Callable<Integer> {
-    static final List<String> PROGRESS = List.of("auto", "plain", "tty", "quiet", "rawjson");
-    private final Context ctx;
+    private final Invocation inv;
 
     @Mixin CommonOptions common;
 
@@ -103,8 +96,7 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the commands, one per line (shell-quoted), and run nothing.")
     boolean dryRun;
 
-    @Option(names = "--json", description = "JSON output: the plan with --dry-run, else progress events and a result.")
-    boolean json;
+    @Mixin OutputFormat format;
 
     @Option(names = "--smoke", description = "Smoke-test the image right after building it.")
     boolean smoke;
@@ -113,47 +105,27 @@ public final class BuildCommand implements Callable<Integer> {
             description = "Timeout of each smoke container (default: ${DEFAULT-VALUE}).")
     long smokeTimeout;
 
-    public BuildCommand(Context ctx) {
-        this.ctx = ctx;
+    public BuildCommand(Invocation inv) {
+        this.inv = inv;
     }
 
     @Override
     public Integer call() {
-        if (progress != null && !PROGRESS.contains(progress)) {
-            throw NssimgException.usage("flag --progress: '" + progress + "' is not one of " + String.join(", ", PROGRESS));
-        }
-        if (push && load) {
-            throw NssimgException.usage("flags --push and --load: choose one (--push sends to the registry, --load into the engine)");
-        }
-        if (jobs < 1) {
-            throw NssimgException.usage("flag --jobs: must be at least 1");
-        }
-        Located<List<String>> platformsFlag = Overrides.platformList(platform, "flag --platform");
-        Located<String> platformFlag = platformsFlag == null ? Inputs.flag(platform, "--platform") : null;
-        multiarch |= platformsFlag != null; // a comma list implies --multiarch
-        Overrides flags = new Overrides(platformFlag, platformsFlag, null, null, Inputs.flag(registry, "--registry"),
-                Inputs.flag(file, "--file"), Inputs.flag(context, "--context"), Inputs.keyValues(buildArgs, "--build-arg"),
-                Inputs.flag(builder, "--builder"), Inputs.flag(cacheFrom, "--cache-from"), Inputs.flag(cacheTo, "--cache-to"));
-        Inputs in = Inputs.load(ctx, common, flags);
-        Resolved r = in.resolved();
-        DockerfileInfo df = in.project().dockerfile(r.dockerfile().value());
-        BuildRequest.Output out = push ? BuildRequest.Output.PUSH : load ? BuildRequest.Output.LOAD : BuildRequest.Output.DEFAULT;
-        String prog = progress != null ? progress : json && !dryRun ? "rawjson" : "plain";
-        Path work = in.project().root().resolve(".nssimg");
-        BuildRequest req = new BuildRequest(target, multiarch, strategy, tags, out, noCache, pull, prog, secrets, strict,
-                pushByDigest, work);
-        BuildFacts facts = new BuildFacts(Project.gitRevision(r.context().value()).orElse(null),
-                Project.created(ctx.env(), Instant.now()), ctx.cwd());
-        BuildPlan plan = Planner.plan(req, r, df, facts);
-        for (String w : plan.warnings()) {
-            ctx.err().println("nssimg: warning: " + w);
-        }
-        ctx.err().flush();
-        BuildExecution run = new BuildExecution(ctx, common, target, json, jobs, smoke, smokeTimeout);
+        Builds.Planned planned = Builds.plan(inv, new Builds.Request(common.selection(), target, platform, tags, buildArgs, file,
+                context, multiarch, strategy, jobs, pushByDigest, registry, push, load, noCache, pull, cacheFrom, cacheTo, builder,
+                progress, secrets, strict, format.json, dryRun));
+        Report report = new Report(inv, format.json);
+        report.warnings(planned.warnings());
         if (dryRun) {
-            run.printPlan(plan);
-            return 0;
+            report.plan(planned.plan().commands());
+            return ExitCode.OK.code();
         }
-        return run.execute(plan, r);
+        report.build(Builds.run(inv, planned));
+        if (!smoke) {
+            return ExitCode.OK.code();
+        }
+        Smokes.Outcome s = Smokes.afterBuild(inv, planned, smokeTimeout);
+        report.smoke(s, null);
+        return s.exitCode().code();
     }
 }

@@ -1,9 +1,12 @@
 package dev.nssimg.cli;
 
+import dev.nssimg.app.Invocation;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.report.Report;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -11,45 +14,40 @@ import picocli.CommandLine;
 public final class Cli {
     private Cli() {}
 
+    /** A subcommand's name and class. */
+    private record Sub(String name, Class<?> type) {}
+
     /** Subcommands in help order. Building picocli's model of each costs start-up time, so only the invoked one is built. */
-    static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+    private static final List<Sub> COMMANDS = List.of(new Sub("build", BuildCommand.class), new Sub("smoke", SmokeCommand.class),
+            new Sub("run", RunCommand.class), new Sub("doctor", DoctorCommand.class), new Sub("inspect", InspectCommand.class),
+            new Sub("profiles", ProfilesCommand.class), new Sub("builder", BuilderCommand.class),
+            new Sub("daemon", DaemonCommand.class), new Sub("completion", CompletionCommand.class));
 
-    static {
-        COMMANDS.put("build", BuildCommand.class);
-        COMMANDS.put("smoke", SmokeCommand.class);
-        COMMANDS.put("run", RunCommand.class);
-        COMMANDS.put("doctor", DoctorCommand.class);
-        COMMANDS.put("inspect", InspectCommand.class);
-        COMMANDS.put("profiles", ProfilesCommand.class);
-        COMMANDS.put("builder", BuilderCommand.class);
-        COMMANDS.put("daemon", DaemonCommand.class);
-        COMMANDS.put("completion", CompletionCommand.class);
-    }
-
-    public static int execute(Context ctx, String... args) {
+    public static int execute(Invocation ctx, String... args) {
         return create(ctx, args).execute(args);
     }
 
     /** The full command tree (help, completion). */
-    public static CommandLine create(Context ctx) {
+    public static CommandLine create(Invocation ctx) {
         return create(ctx, new String[0]);
     }
 
     /** The command tree for these arguments: only the invoked subcommand when it is known, else all of them. */
-    public static CommandLine create(Context ctx, String[] args) {
+    public static CommandLine create(Invocation ctx, String[] args) {
         Factory factory = new Factory(ctx);
         CommandLine cl = new CommandLine(new RootCommand(), factory);
         String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
-        boolean onlyOne = first != null && COMMANDS.containsKey(first) && !first.equals("completion");
-        for (Map.Entry<String, Class<?>> e : COMMANDS.entrySet()) {
-            if (!onlyOne || e.getKey().equals(first)) {
+        boolean onlyOne = first != null && !first.equals("completion") && COMMANDS.stream().anyMatch(c -> c.name().equals(first));
+        for (Sub sub : COMMANDS) {
+            if (!onlyOne || sub.name().equals(first)) {
                 try {
-                    cl.addSubcommand(e.getKey(), new CommandLine(factory.create(e.getValue()), factory));
+                    cl.addSubcommand(sub.name(), new CommandLine(factory.create(sub.type()), factory));
                 } catch (Exception ex) {
-                    throw new IllegalStateException("cannot create command " + e.getKey(), ex);
+                    throw new IllegalStateException("cannot create command " + sub.name(), ex);
                 }
             }
         }
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes());
         addHelp(cl);
         cl.setExecutionStrategy(parsed -> {
             if (leaf(parsed).hasMatchedOption(Diagnostics.VERBOSE)) {
@@ -72,7 +70,7 @@ public final class Cli {
                 code = n.exitCode().code();
                 // "interrupted" is a fact, not an error; everything else is one.
                 ctx.err().println("nssimg: " + (n.exitCode() == ExitCode.INTERRUPTED ? "" : "error: ") + oneLine(n.getMessage()));
-                StepSummary.append(ctx, StepSummary.failure(c.getCommandSpec().qualifiedName(), code, oneLine(n.getMessage())));
+                Report.failure(ctx, c.getCommandSpec().qualifiedName(), code, oneLine(n.getMessage()));
             } else if (ex instanceof picocli.CommandLine.ParameterException p) {
                 code = ExitCode.USAGE.code();
                 ctx.err().println(usageLine(p.getMessage(), c));
@@ -121,12 +119,21 @@ public final class Cli {
         return s.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 
-    /** Gives every command the Context (constructor injection). */
-    private record Factory(Context ctx) implements CommandLine.IFactory {
+    /** The help's exit-code list: the one table, {@link ExitCode}. */
+    private static Map<String, String> exitCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (ExitCode c : ExitCode.values()) {
+            codes.put(String.valueOf(c.code()), c.meaning());
+        }
+        return codes;
+    }
+
+    /** Gives every command the Invocation (constructor injection). */
+    private record Factory(Invocation ctx) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
             try {
-                return cls.getDeclaredConstructor(Context.class).newInstance(ctx);
+                return cls.getDeclaredConstructor(Invocation.class).newInstance(ctx);
             } catch (NoSuchMethodException e) {
                 return CommandLine.defaultFactory().create(cls);
             }

@@ -1,5 +1,6 @@
 package dev.nssimg.cli;
 
+import dev.nssimg.app.Selection;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -11,4 +12,8 @@ public final class CommonOptions {
 
     @Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Named profile from the profiles file.")
     String profile;
+
+    Selection selection() {
+        return new Selection(config, profile);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.nssimg.cli;
 
+import dev.nssimg.app.Invocation;
+import dev.nssimg.error.ExitCode;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -7,20 +9,20 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "completion",
         description = {"Print a bash completion script.", "Use: source <(bin/nssimg completion)"})
 public final class CompletionCommand implements Callable<Integer> {
-    private final Context ctx;
+    private final Invocation inv;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    public CompletionCommand(Context ctx) {
-        this.ctx = ctx;
+    public CompletionCommand(Invocation inv) {
+        this.inv = inv;
     }
 
     @Override
     public Integer call() {
         CommandLine root = spec.root().commandLine();
-        ctx.out().print(AutoComplete.bash("nssimg", root));
-        ctx.out().flush();
-        return 0;
+        inv.out().print(AutoComplete.bash("nssimg", root));
+        inv.out().flush();
+        return ExitCode.OK.code();
     }
 }

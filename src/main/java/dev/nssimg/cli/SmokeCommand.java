@@ -1,25 +1,9 @@
 package dev.nssimg.cli;
 
-import dev.nssimg.buildx.Imagetools;
-import dev.nssimg.engine.Engine;
-import dev.nssimg.engine.ImageFacts;
-import dev.nssimg.error.NssimgException;
-import dev.nssimg.plan.Planner;
-import dev.nssimg.profile.BuildArgs;
-import dev.nssimg.profile.Located;
-import dev.nssimg.profile.Overrides;
-import dev.nssimg.profile.Resolved;
-import dev.nssimg.profile.Validation;
-import dev.nssimg.smoke.Check;
-import dev.nssimg.smoke.Reports;
-import dev.nssimg.smoke.SmokeChecks;
-import dev.nssimg.smoke.SmokeRunner;
-import java.io.IOException;
+import dev.nssimg.app.Invocation;
+import dev.nssimg.app.Smokes;
+import dev.nssimg.report.Report;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,9 +13,9 @@ import picocli.CommandLine.Option;
             "Runs its entrypoint with --help and checks labels, user, entrypoint and NVIDIA environment.",
             "Exit 0 only if every check passes."})
 public final class SmokeCommand implements Callable<Integer> {
-    private final Context ctx;
+    private final Invocation inv;
 
-    @Mixin CommonOptions common = new CommonOptions();
+    @Mixin CommonOptions common;
 
     @Option(names = "--target", defaultValue = "runtime", paramLabel = "runtime|dev",
             description = "Which image of the profile to test (default: ${DEFAULT-VALUE}).")
@@ -50,71 +34,19 @@ public final class SmokeCommand implements Callable<Integer> {
             description = "Timeout of each container (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
-    @Option(names = "--json", description = "Print the results as JSON.")
-    boolean json;
+    @Mixin OutputFormat format;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Also write a JUnit XML report.")
     Path report;
 
-    public SmokeCommand(Context ctx) {
-        this.ctx = ctx;
+    public SmokeCommand(Invocation inv) {
+        this.inv = inv;
     }
 
     @Override
     public Integer call() {
-        if (!target.equals("runtime") && !target.equals("dev")) {
-            throw NssimgException.usage("flag --target: '" + target + "' is not runtime or dev");
-        }
-        if (timeoutSeconds < 1) {
-            throw NssimgException.usage("flag --timeout: must be at least 1 second");
-        }
-        Resolved r = Inputs.load(ctx, common, Overrides.platformOnly(Inputs.flag(platform, "--platform"))).resolved();
-        return smoke(r);
-    }
-
-    int smoke(Resolved r) {
-        String ref = image != null ? image : target.equals("dev") ? r.imageDev().value() : r.image().value();
-        if (image != null) {
-            Validation.imageRef(Located.of(image, "flag --image"), "image");
-        }
-        if (allPlatforms && !Planner.hasHost(ref)) {
-            throw NssimgException.usage("flag --all-platforms: '" + ref + "' is not a registry reference; pass the pushed"
-                    + " index with --image REGISTRY/IMAGE:TAG");
-        }
-        Map<String, Located<String>> args = r.argsFor(r.platform().value());
-        SmokeChecks.Expect expect = new SmokeChecks.Expect(target, args.get(BuildArgs.CUDA_VERSION).value(),
-                args.get(BuildArgs.UBUNTU_VERSION).value());
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        Engine engine = ctx.engine();
-        SmokeRunner runner = new SmokeRunner(engine);
-        List<Check> checks = new ArrayList<>();
-        if (allPlatforms) {
-            Imagetools.Index index = new Imagetools(Inputs.dockerCli(ctx)).inspect(ref);
-            for (Imagetools.Platform p : index.platforms()) {
-                String pinned = Planner.repository(ref) + "@" + p.digest();
-                engine.pull(pinned, p.platform());
-                checks.addAll(runner.smoke(pinned, p.platform(), p.facts(), expect, timeout));
-            }
-        } else {
-            ImageFacts facts = engine.inspectImage(ref)
-                    .orElseThrow(() -> Inputs.imageMissing(ref, engine.host(), target, common.profile));
-            checks.addAll(runner.smoke(ref, platform, facts, expect, timeout));
-        }
-        if (json) {
-            ctx.out().println(Reports.json(ref, checks));
-        } else {
-            ctx.out().println("smoke " + ref);
-            Reports.table(checks, ctx.out());
-        }
-        ctx.out().flush();
-        StepSummary.append(ctx, StepSummary.smoke(ref, checks));
-        if (report != null) {
-            try {
-                Reports.writeAtomically(ctx.cwd().resolve(report), Reports.junit(ref, checks));
-            } catch (IOException e) {
-                throw NssimgException.usage("flag --report: cannot write " + report + ": " + e.getMessage());
-            }
-        }
-        return checks.stream().allMatch(Check::ok) ? 0 : 1;
+        Smokes.Outcome s = Smokes.run(inv, new Smokes.Request(common.selection(), target, image, platform, allPlatforms, timeoutSeconds));
+        new Report(inv, format.json).smoke(s, report);
+        return s.exitCode().code();
     }
 }

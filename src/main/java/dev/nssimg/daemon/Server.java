@@ -1,5 +1,6 @@
 package dev.nssimg.daemon;
 
+import dev.nssimg.app.Invocation;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -19,21 +20,34 @@ import java.util.concurrent.ConcurrentHashMap;
  * and jar build; it ends itself when idle (NSSIMG_DAEMON_IDLE seconds, default
  * 900), when its jar is replaced, or when its socket is taken away.
  *
- * <pre>java -cp nssimg.jar dev.nssimg.daemon.Server SOCKET JAR</pre>
+ * <p>It knows nothing of the command line: its entry point ({@code dev.nssimg.DaemonMain}) hands it the
+ * one that {@code dev.nssimg.Main} uses too.
+ *
+ * <pre>java -cp nssimg.jar dev.nssimg.DaemonMain SOCKET JAR</pre>
  */
 public final class Server {
+    /** What serves one invocation: the same entry as a plain run's (the CLI), with the invocation's own runtime. */
+    @FunctionalInterface
+    public interface Entry {
+        int execute(Invocation inv, String[] args);
+    }
+
     private static final long CHECK_MILLIS = 2000;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private volatile long lastActive = System.nanoTime();
+    private final Entry entry;
 
-    private Server() {}
+    private Server(Entry entry) {
+        this.entry = entry;
+    }
 
-    public static void main(String[] args) throws IOException {
+    /** Serves SOCKET for JAR until idle, stale or orphaned; args are the daemon's command line. */
+    public static void main(String[] args, Entry entry) throws IOException {
         if (args.length != 2) {
-            System.err.println("usage: dev.nssimg.daemon.Server SOCKET JAR");
+            System.err.println("usage: dev.nssimg.DaemonMain SOCKET JAR");
             System.exit(2);
         }
-        new Server().serve(Path.of(args[0]), Path.of(args[1]), idleSeconds(System.getenv("NSSIMG_DAEMON_IDLE")));
+        new Server(entry).serve(Path.of(args[0]), Path.of(args[1]), idleSeconds(System.getenv("NSSIMG_DAEMON_IDLE")));
     }
 
     static long idleSeconds(String value) {
@@ -74,7 +88,7 @@ public final class Server {
         log("serving " + socket + " for " + jar + " (idle limit " + idleSeconds + " s)");
         while (true) {
             SocketChannel c = server.accept();
-            Session s = new Session(c);
+            Session s = new Session(c, entry);
             Thread t = new Thread(() -> {
                 sessions.add(s);
                 try {

@@ -1,9 +1,8 @@
 package dev.nssimg.daemon;
 
+import dev.nssimg.app.Engines;
+import dev.nssimg.app.Invocation;
 import dev.nssimg.buildx.ProcessLauncher;
-import dev.nssimg.cli.Cli;
-import dev.nssimg.cli.Context;
-import dev.nssimg.cli.Engines;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.lifecycle.Cleanup;
 import java.io.IOException;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One invocation served by the daemon: the client's arguments, working
- * directory and environment in a {@link Context} of their own, output framed
+ * directory and environment in an {@link Invocation} of their own, output framed
  * back to the client, and a cleanup scope of its own. A signal from the client
  * (or the client vanishing) runs that scope, which stops this invocation's
  * buildx children and removes its containers, and ends it with 128+signal,
@@ -30,15 +29,17 @@ final class Session {
 
     private final SocketChannel channel;
     private final Wire wire;
+    private final Server.Entry entry;
     private volatile int signal;
     private volatile boolean quiet;
     private Cleanup.Scope scope;
     private volatile Thread worker;
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
-    Session(SocketChannel channel) {
+    Session(SocketChannel channel, Server.Entry entry) {
         this.channel = channel;
         this.wire = new Wire(channel);
+        this.entry = entry;
     }
 
     /** True when this invocation must run in the client's own JVM: it reads the terminal, or it changes logging. */
@@ -85,11 +86,11 @@ final class Session {
         scope = new Cleanup.Scope(writer(Wire.ERR, false)); // a failed cleanup is always worth saying
         int[] code = {ExitCode.FAILED.code()};
         try (Engines engines = Engines.connecting()) {
-            Context ctx = new Context(req.env(), Path.of(req.cwd()), out, err, ProcessLauncher.system(), engines);
+            Invocation inv = new Invocation(req.env(), Path.of(req.cwd()), out, err, ProcessLauncher.system(), engines);
             worker = new Thread(() -> {
                 Cleanup.enter(scope);
                 try {
-                    code[0] = Cli.execute(ctx, req.args().toArray(new String[0]));
+                    code[0] = entry.execute(inv, req.args().toArray(new String[0]));
                 } finally {
                     out.flush();
                     err.flush();

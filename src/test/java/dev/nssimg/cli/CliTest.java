@@ -181,12 +181,12 @@ class CliTest {
         for (List<String> args : List.of(List.of("--help"), List.of("--version"), List.of("build", "--dry-run"),
                 List.of("build", "--multiarch", "--registry", "r.example", "--dry-run", "--json"), List.of("profiles"))) {
             List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xshare:off",
-                    "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"), "dev.nssimg.cli.Main"));
+                    "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"), "dev.nssimg.Main"));
             cmd.addAll(args);
             Process p = new ProcessBuilder(cmd).directory(TestCli.ROOT.toFile()).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             assertEquals(0, p.waitFor(), log.lines().filter(l -> !l.contains("class,load")).toList().toString());
-            assertTrue(log.contains("dev.nssimg.cli.Main"), "class loading was logged");
+            assertTrue(log.contains("dev.nssimg.Main"), "class loading was logged");
             for (String pkg : List.of("com.github.dockerjava", "ch.qos.logback", "org.slf4j")) {
                 assertTrue(log.lines().noneMatch(l -> l.contains("class,load") && l.contains(" " + pkg)), args + " loaded " + pkg);
             }

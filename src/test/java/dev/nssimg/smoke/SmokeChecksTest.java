@@ -79,22 +79,6 @@ class SmokeChecksTest {
         assertEquals(null, SmokeChecks.uidOf("appuser"));
     }
 
-    @Test
-    void reportsRenderAndWriteAtomically(@TempDir Path dir) throws Exception {
-        List<Check> checks = List.of(new Check("linux/amd64", "user", true, "uid 1000"), new Check("linux/arm64", "oci-labels", false, "missing <vendor> & \"x\""));
-        String xml = Reports.junit("img", checks);
-        assertTrue(xml.contains("tests=\"2\" failures=\"1\""));
-        assertTrue(xml.contains("missing &lt;vendor&gt; &amp; &quot;x&quot;"));
-        String json = Reports.json("img", checks);
-        assertTrue(json.contains("\"passed\":false") && json.contains("\\\"x\\\""));
-        Path f = dir.resolve("sub/report.xml");
-        Reports.writeAtomically(f, xml);
-        assertEquals(xml, Files.readString(f));
-        try (var s = Files.list(f.getParent())) {
-            assertEquals(1, s.count(), "no temporary file left behind");
-        }
-    }
-
     private static Map<String, Boolean> failed(Map<String, Boolean> r) {
         return r.entrySet().stream().filter(e -> !e.getValue()).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }

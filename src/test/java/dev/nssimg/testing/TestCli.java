@@ -1,8 +1,8 @@
 package dev.nssimg.testing;
 
+import dev.nssimg.app.Invocation;
 import dev.nssimg.buildx.ProcessLauncher;
 import dev.nssimg.cli.Cli;
-import dev.nssimg.cli.Context;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ public final class TestCli {
             spawned.add(List.copyOf(argv));
             throw new java.io.IOException("test launcher: no processes in unit tests");
         };
-        Context ctx = new Context(Map.copyOf(env), cwd, new PrintWriter(out, true), new PrintWriter(err, true), launcher,
+        Invocation ctx = new Invocation(Map.copyOf(env), cwd, new PrintWriter(out, true), new PrintWriter(err, true), launcher,
                 e -> {
                     engine[0]++;
                     throw dev.nssimg.error.NssimgException.environment("test: no engine in unit tests");

@@ -1,4 +1,4 @@
-package dev.nssimg.cli;
+package dev.nssimg.app;
 
 import dev.nssimg.engine.Engine;
 import java.io.IOException;
@@ -9,11 +9,11 @@ import java.util.function.Function;
  * --smoke hands over to smoke), and closed with the invocation: a plain run
  * exits anyway, but the daemon serves many invocations in one JVM.
  */
-public final class Engines implements Function<Context, Engine>, AutoCloseable {
-    private final Function<Context, Engine> connect;
+public final class Engines implements Function<Invocation, Engine>, AutoCloseable {
+    private final Function<Invocation, Engine> connect;
     private Engine made;
 
-    public Engines(Function<Context, Engine> connect) {
+    public Engines(Function<Invocation, Engine> connect) {
         this.connect = connect;
     }
 
@@ -23,7 +23,7 @@ public final class Engines implements Function<Context, Engine>, AutoCloseable {
     }
 
     @Override
-    public synchronized Engine apply(Context ctx) {
+    public synchronized Engine apply(Invocation ctx) {
         if (made == null) {
             made = connect.apply(ctx);
         }

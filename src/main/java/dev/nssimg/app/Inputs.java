@@ -1,4 +1,4 @@
-package dev.nssimg.cli;
+package dev.nssimg.app;
 
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.Located;
@@ -11,13 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Loads project, profiles file and resolved profile for a command. */
+/** The project, its profiles file and the resolved profile an operation works on. */
 record Inputs(Project project, ProfilesFile file, Resolved resolved) {
 
-    static Inputs load(Context ctx, CommonOptions common, Overrides flags) {
-        Project project = Project.discover(ctx.cwd());
-        ProfilesFile file = project.profiles(common.config);
-        Resolved r = Resolver.resolve(file, common.profile, project.root(), project.cwd(), Overrides.fromEnv(ctx.env()), flags);
+    static Inputs load(Invocation inv, Selection sel, Overrides flags) {
+        Project project = Project.discover(inv.cwd());
+        ProfilesFile file = project.profiles(sel.config());
+        Resolved r = Resolver.resolve(file, sel.profile(), project.root(), project.cwd(), Overrides.fromEnv(inv.env()), flags);
         return new Inputs(project, file, r);
     }
 
@@ -32,10 +32,6 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved) {
             out.put(item.substring(0, eq), Located.of(item.substring(eq + 1), "flag " + flag));
         }
         return out;
-    }
-
-    static dev.nssimg.buildx.DockerCli dockerCli(Context ctx) {
-        return new dev.nssimg.buildx.DockerCli(ctx.launcher(), ctx.env(), ctx.cwd());
     }
 
     /** The image a command needs is not on the engine: exit 1, with the build command that makes it. */

@@ -1,4 +1,4 @@
-package dev.nssimg.cli;
+package dev.nssimg.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,19 +11,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StepSummaryTest {
+class JobSummaryTest {
     @TempDir
     Path dir;
 
     @Test
     void tablesKeepEachValueInItsCell() {
         assertEquals("### nssimg built a:1\n\n| | |\n|---|---|\n| digest | `sha256:1` |\n| note | a \\| b c |\n\n",
-                StepSummary.table("nssimg built a:1", List.of(new String[] {"digest", "`sha256:1`"}, new String[] {"note", "a | b\nc"})));
-        String smoke = StepSummary.smoke("a:1", List.of(new Check("linux/amd64", "user", true, "uid 1000"),
+                JobSummary.table("nssimg built a:1", List.of(new String[] {"digest", "`sha256:1`"}, new String[] {"note", "a | b\nc"})));
+        String smoke = JobSummary.smoke("a:1", List.of(new Check("linux/amd64", "user", true, "uid 1000"),
                 new Check("linux/amd64", "help", false, "exit 1 | see log")));
         assertTrue(smoke.startsWith("### nssimg smoke a:1: 1 of 2 checks FAILED\n\n| platform | check | result | detail |\n"), smoke);
         assertTrue(smoke.contains("| linux/amd64 | help | **FAIL** | exit 1 \\| see log |\n"), smoke);
-        assertTrue(StepSummary.smoke("a:1", List.of(new Check("linux/amd64", "user", true, "ok"))).contains("all 1 checks passed"));
+        assertTrue(JobSummary.smoke("a:1", List.of(new Check("linux/amd64", "user", true, "ok"))).contains("all 1 checks passed"));
     }
 
     @Test

@@ -1,41 +1,44 @@
-package dev.nssimg.cli;
+package dev.nssimg.report;
 
 import dev.nssimg.smoke.Check;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 
 /**
  * GitHub Actions' job summary: when GITHUB_STEP_SUMMARY names a file, build and smoke append a Markdown
  * section to it (what was built, the smoke checks), which the run's page shows. Elsewhere nothing happens.
  * A summary that cannot be written is a warning: the build itself is not failed for it.
  */
-final class StepSummary {
-    static final String VARIABLE = "GITHUB_STEP_SUMMARY";
+public final class JobSummary {
+    public static final String VARIABLE = "GITHUB_STEP_SUMMARY";
 
-    private StepSummary() {}
+    private JobSummary() {}
 
-    static void append(Context ctx, String markdown) {
-        String file = ctx.env().get(VARIABLE);
+    /** Appends markdown to the file GITHUB_STEP_SUMMARY names (relative to cwd), if any; a failure is a warning on err. */
+    public static void append(Map<String, String> env, Path cwd, PrintWriter err, String markdown) {
+        String file = env.get(VARIABLE);
         if (file == null || file.isBlank()) {
             return;
         }
-        Path path = ctx.cwd().resolve(file);
+        Path path = cwd.resolve(file);
         try {
             // One write of the whole section, appended: steps before this one keep theirs.
             Files.writeString(path, markdown, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
-            ctx.err().println("nssimg: warning: " + VARIABLE + "=" + file + ": cannot write the job summary: " + e.getMessage());
-            ctx.err().flush();
+            err.println("nssimg: warning: " + VARIABLE + "=" + file + ": cannot write the job summary: " + e.getMessage());
+            err.flush();
         }
     }
 
     /** A two-column table of name and value under a heading. */
-    static String table(String heading, List<String[]> rows) {
+    public static String table(String heading, List<String[]> rows) {
         StringBuilder sb = new StringBuilder("### ").append(cell(heading)).append("\n\n| | |\n|---|---|\n");
         for (String[] r : rows) {
             sb.append("| ").append(cell(r[0])).append(" | ").append(cell(r[1])).append(" |\n");
@@ -44,7 +47,7 @@ final class StepSummary {
     }
 
     /** The smoke checks as a table, with a count of failures in the heading. */
-    static String smoke(String image, List<Check> checks) {
+    public static String smoke(String image, List<Check> checks) {
         long failed = checks.stream().filter(c -> !c.ok()).count();
         StringBuilder sb = new StringBuilder("### nssimg smoke ").append(cell(image)).append(": ")
                 .append(failed == 0 ? "all " + checks.size() + " checks passed" : failed + " of " + checks.size() + " checks FAILED")
@@ -57,7 +60,7 @@ final class StepSummary {
     }
 
     /** A command that failed: its one-line message and exit code. */
-    static String failure(String command, int exit, String message) {
+    public static String failure(String command, int exit, String message) {
         return "### " + cell(command) + " failed (exit " + exit + ")\n\n" + cell(message) + "\n\n";
     }
 

@@ -1,0 +1,149 @@
+package dev.nssimg.app;
+
+import dev.nssimg.buildx.Builders;
+import dev.nssimg.buildx.DockerCli;
+import dev.nssimg.daemon.Daemons;
+import dev.nssimg.engine.Engine;
+import dev.nssimg.engine.EngineInfo;
+import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.NssimgException;
+import dev.nssimg.profile.Located;
+import dev.nssimg.profile.Validation;
+import dev.nssimg.registry.Registries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** `nssimg doctor`: can this machine build, smoke-test and run the images? One row per check. */
+public final class Doctor {
+    static final long MIN_FREE_BYTES = 30L * 1024 * 1024 * 1024;
+
+    private Doctor() {}
+
+    public enum Status { OK, WARN, FAIL;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One check: its name, status, what was found and what to do about it (empty when nothing). */
+    public record Row(String check, Status status, String detail, String hint) {
+        static Row ok(String check, String detail) {
+            return new Row(check, Status.OK, detail, "");
+        }
+    }
+
+    public record Report(List<Row> rows) {
+        public Report {
+            rows = List.copyOf(rows);
+        }
+
+        /** Warnings allowed; any failure is an environment error. */
+        public ExitCode exitCode() {
+            return rows.stream().anyMatch(r -> r.status() == Status.FAIL) ? ExitCode.ENVIRONMENT : ExitCode.OK;
+        }
+    }
+
+    /** registry: the flag's value (null: CONTAINER_GPU_REGISTRY, else none). */
+    public static Report run(Invocation inv, String registry) {
+        String reg = registry != null ? registry : inv.env().getOrDefault("CONTAINER_GPU_REGISTRY", "");
+        if (!reg.isBlank()) {
+            Validation.registry(Located.of(reg, registry != null ? "flag --registry" : "env CONTAINER_GPU_REGISTRY"));
+        }
+        List<Row> rows = new ArrayList<>();
+        EngineInfo info = null;
+        try {
+            info = inv.engine().info();
+            rows.add(Row.ok("engine", "Docker " + info.serverVersion() + " (API " + info.apiVersion() + ") at "
+                    + info.host() + ", " + info.os() + "/" + info.arch()));
+        } catch (NssimgException e) {
+            rows.add(new Row("engine", Status.FAIL, e.getMessage(), "start an engine (scripts/testbed up) or set DOCKER_HOST"));
+        }
+        if (info != null) {
+            rows.add(info.containerdSnapshotter()
+                    ? Row.ok("image-store", "containerd image store: multi-platform --load works")
+                    : new Row("image-store", Status.WARN, "classic image store: one platform per --load",
+                            "enable {\"features\":{\"containerd-snapshotter\":true}} in daemon.json"));
+            rows.add(info.runtimes().contains("nvidia")
+                    ? Row.ok("nvidia-runtime", "runtimes: " + String.join(", ", info.runtimes()))
+                    : new Row("nvidia-runtime", Status.WARN, "no nvidia runtime (runtimes: " + String.join(", ", info.runtimes()) + ")",
+                            "install the NVIDIA Container Toolkit to use --gpus; use 'nssimg run --gpus none' here"));
+            rows.add(disk(info));
+        }
+        DockerCli cli = inv.dockerCli();
+        DockerCli.Output v = cli.capture(List.of("docker", "buildx", "version"), 30);
+        if (v.ok()) {
+            rows.add(Row.ok("buildx", v.stdout().trim()));
+            builders(cli, info, rows);
+        } else {
+            rows.add(new Row("buildx", Status.FAIL, v.exit() == 127 ? "docker CLI not found" : "the buildx plugin is missing: "
+                    + v.lastErrorLine(), "install docker-buildx (Debian) or run scripts/testbed up"));
+        }
+        if (!reg.isBlank()) {
+            rows.add(registryRow(inv, reg));
+        }
+        Daemons.Health daemon = Daemons.health(inv.env());
+        rows.add(new Row("nssimg-daemon", daemon.ok() ? Status.OK : Status.WARN, daemon.detail(), daemon.hint()));
+        return new Report(rows);
+    }
+
+    private static void builders(DockerCli cli, EngineInfo info, List<Row> rows) {
+        DockerCli.Output ls = cli.capture(List.of("docker", "buildx", "ls", "--format", "json"), 60);
+        if (!ls.ok()) {
+            rows.add(new Row("builders", Status.WARN, "cannot list builders: " + ls.lastErrorLine(), ""));
+            return;
+        }
+        List<Builders.Builder> builders = Builders.parse(ls.stdout());
+        Set<String> platforms = Builders.platforms(builders);
+        List<String> names = builders.stream().map(b -> b.name() + " (" + b.driver() + ": "
+                + String.join(",", b.platforms().stream().filter(p -> p.chars().filter(c -> c == '/').count() == 1).toList())
+                + ")").toList();
+        rows.add(new Row("builders", platforms.isEmpty() ? Status.WARN : Status.OK,
+                names.isEmpty() ? ls.stdout().trim() : String.join("; ", names), ""));
+        String arch = info == null ? "amd64" : info.arch().equals("x86_64") ? "amd64" : info.arch().equals("aarch64") ? "arm64" : info.arch();
+        String other = arch.equals("amd64") ? "linux/arm64" : "linux/amd64";
+        rows.add(platforms.contains(other)
+                ? Row.ok("qemu", other + " can be built and run (binfmt/QEMU or a native node)")
+                : new Row("qemu", Status.WARN, "no builder supports " + other,
+                        "install qemu-user-static + binfmt-support, or append a native node: nssimg builder create"));
+    }
+
+    private static Row disk(EngineInfo info) {
+        Path root = info.rootDir() == null ? null : Path.of(info.rootDir());
+        boolean local = info.host().startsWith("unix://");
+        if (root == null || !local || !Files.isDirectory(root)) {
+            return new Row("disk", Status.WARN, "cannot measure free space of " + info.rootDir() + " (remote engine?)",
+                    "the runtime image needs 15-25 GB; keep 30 GB free");
+        }
+        try {
+            long free = Files.getFileStore(root).getUsableSpace();
+            String d = String.format(Locale.ROOT, "%.1f GB free at %s", free / 1e9, root);
+            return free < MIN_FREE_BYTES
+                    ? new Row("disk", Status.WARN, d, "the runtime image is 15-25 GB; free at least 30 GB (docker builder prune)")
+                    : Row.ok("disk", d);
+        } catch (IOException e) {
+            return new Row("disk", Status.WARN, "cannot measure free space: " + e.getMessage(), "");
+        }
+    }
+
+    private static Row registryRow(Invocation inv, String reg) {
+        Registries.Probe p = Registries.probe(reg);
+        if (!p.reached()) {
+            return new Row("registry", Status.FAIL, p.host() + " unreachable: " + p.error(), "check the address and network");
+        }
+        if (p.status() != 200 && p.status() != 401) {
+            return new Row("registry", Status.FAIL, p.url() + " answered HTTP " + p.status(), "is this a registry?");
+        }
+        boolean creds = Registries.hasCredentials(Engine.dockerConfigDir(inv.env(), inv.cwd()), p.host());
+        if (p.status() == 401 && !creds) {
+            return new Row("registry", Status.FAIL, p.host() + " wants credentials and none are configured", "docker login " + p.host());
+        }
+        return Row.ok("registry", p.host() + " reachable (HTTP " + p.status() + ")"
+                + (creds ? ", credentials configured" : ", no credentials needed"));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.nssimg.app;
+
+import dev.nssimg.buildx.Imagetools;
+import dev.nssimg.engine.Engine;
+import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.Planner;
+import dev.nssimg.profile.BuildArgs;
+import dev.nssimg.profile.Located;
+import dev.nssimg.profile.Overrides;
+import dev.nssimg.profile.Resolved;
+import dev.nssimg.profile.Validation;
+import dev.nssimg.smoke.Check;
+import dev.nssimg.smoke.SmokeChecks;
+import dev.nssimg.smoke.SmokeRunner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** `nssimg smoke`: run an image's checks on the engine (every platform of a pushed index with allPlatforms). */
+public final class Smokes {
+    private Smokes() {}
+
+    /** image null: the profile's image of target. platform null: the image's own. */
+    public record Request(Selection selection, String target, String image, String platform, boolean allPlatforms,
+            long timeoutSeconds) {}
+
+    /** The image tested and every check's outcome. */
+    public record Outcome(String image, List<Check> checks) {
+        public Outcome {
+            checks = List.copyOf(checks);
+        }
+
+        public boolean passed() {
+            return checks.stream().allMatch(Check::ok);
+        }
+
+        public ExitCode exitCode() {
+            return passed() ? ExitCode.OK : ExitCode.FAILED;
+        }
+    }
+
+    public static Outcome run(Invocation inv, Request req) {
+        if (!req.target().equals("runtime") && !req.target().equals("dev")) {
+            throw NssimgException.usage("flag --target: '" + req.target() + "' is not runtime or dev");
+        }
+        if (req.timeoutSeconds() < 1) {
+            throw NssimgException.usage("flag --timeout: must be at least 1 second");
+        }
+        Resolved r = Inputs.load(inv, req.selection(), Overrides.platformOnly(Inputs.flag(req.platform(), "--platform"))).resolved();
+        return run(inv, req, r);
+    }
+
+    /** The smoke of an image just built from r (build --smoke), without reading the profile again. */
+    public static Outcome afterBuild(Invocation inv, Builds.Planned built, long timeoutSeconds) {
+        Builds.Request b = built.request();
+        boolean all = built.plan().push() && built.plan().platforms().size() > 1;
+        return run(inv, new Request(b.selection(), b.target(), built.plan().tags().get(0), null, all, timeoutSeconds),
+                built.resolved());
+    }
+
+    private static Outcome run(Invocation inv, Request req, Resolved r) {
+        String ref = req.image() != null ? req.image() : req.target().equals("dev") ? r.imageDev().value() : r.image().value();
+        if (req.image() != null) {
+            Validation.imageRef(Located.of(req.image(), "flag --image"), "image");
+        }
+        if (req.allPlatforms() && !Planner.hasHost(ref)) {
+            throw NssimgException.usage("flag --all-platforms: '" + ref + "' is not a registry reference; pass the pushed"
+                    + " index with --image REGISTRY/IMAGE:TAG");
+        }
+        Map<String, Located<String>> args = r.argsFor(r.platform().value());
+        SmokeChecks.Expect expect = new SmokeChecks.Expect(req.target(), args.get(BuildArgs.CUDA_VERSION).value(),
+                args.get(BuildArgs.UBUNTU_VERSION).value());
+        Duration timeout = Duration.ofSeconds(req.timeoutSeconds());
+        Engine engine = inv.engine();
+        SmokeRunner runner = new SmokeRunner(engine);
+        List<Check> checks = new ArrayList<>();
+        if (req.allPlatforms()) {
+            Imagetools.Index index = new Imagetools(inv.dockerCli()).inspect(ref);
+            for (Imagetools.Platform p : index.platforms()) {
+                String pinned = Planner.repository(ref) + "@" + p.digest();
+                engine.pull(pinned, p.platform());
+                checks.addAll(runner.smoke(pinned, p.platform(), p.facts(), expect, timeout));
+            }
+        } else {
+            ImageFacts facts = engine.inspectImage(ref)
+                    .orElseThrow(() -> Inputs.imageMissing(ref, engine.host(), req.target(), req.selection().profile()));
+            checks.addAll(runner.smoke(ref, req.platform(), facts, expect, timeout));
+        }
+        return new Outcome(ref, checks);
+    }
+}

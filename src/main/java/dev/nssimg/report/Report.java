@@ -1,0 +1,260 @@
+package dev.nssimg.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nssimg.app.BuilderSetup;
+import dev.nssimg.app.Builds;
+import dev.nssimg.app.DaemonControl;
+import dev.nssimg.app.Doctor;
+import dev.nssimg.app.Inspect;
+import dev.nssimg.app.Invocation;
+import dev.nssimg.app.Profiles;
+import dev.nssimg.app.Smokes;
+import dev.nssimg.buildx.Imagetools;
+import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.plan.Command;
+import dev.nssimg.smoke.Check;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+
+/**
+ * Renders every result of the application layer: text for people or JSON for tools on stdout, and,
+ * where a result has one, its section of the GitHub job summary and its JUnit XML file. Warnings go to stderr.
+ */
+public final class Report {
+    private final Invocation inv;
+    private final boolean json;
+    private final PrintWriter out;
+
+    public Report(Invocation inv, boolean json) {
+        this.inv = inv;
+        this.json = json;
+        this.out = inv.out();
+    }
+
+    public void warnings(List<String> warnings) {
+        warnings.forEach(w -> inv.err().println("nssimg: warning: " + w));
+        inv.err().flush();
+    }
+
+    /** A dry run: one shell-quoted line per command, or {"commands":[{"argv":[...],"env":{...}}]}. */
+    public void plan(List<Command> commands) {
+        if (json) {
+            ObjectNode doc = Json.document(Json.Schema.PLAN);
+            ArrayNode list = doc.putArray("commands");
+            for (Command c : commands) {
+                ObjectNode o = list.addObject();
+                o.set("argv", Json.strings(c.argv()));
+                o.set("env", Json.strings(c.env()));
+            }
+            out.println(Json.line(doc));
+        } else {
+            commands.forEach(c -> out.println(c.shellLine()));
+        }
+        out.flush();
+    }
+
+    public void build(Builds.Outcome b) {
+        String title = (b.pushed() ? "pushed " : "built ") + String.join(", ", b.tags());
+        List<String[]> rows = new ArrayList<>(); // for people: the console and the job summary
+        rows.add(new String[] {"digest", b.digest() == null ? "unknown" : b.digest()});
+        rows.add(new String[] {"platforms", String.join(", ", b.platforms()) + (b.split() ? " (split: one build per platform)" : "")});
+        if (b.size() >= 0) {
+            rows.add(new String[] {"size", humanSize(b.size())});
+        }
+        rows.add(new String[] {"duration", String.format(Locale.ROOT, "%.1f s", b.duration().toMillis() / 1000.0)});
+        rows.add(new String[] {"steps", b.cachedSteps() + " cached of " + b.steps()});
+        if (json) {
+            ObjectNode doc = Json.document(Json.Schema.BUILD_EVENT);
+            doc.put("event", "result");
+            doc.set("tags", Json.strings(b.tags()));
+            doc.put("digest", b.digest());
+            doc.set("platforms", Json.strings(b.platforms()));
+            doc.put("strategy", b.strategy().name().toLowerCase(Locale.ROOT));
+            doc.put("pushed", b.pushed());
+            doc.put("size", b.size());
+            doc.put("durationMs", b.duration().toMillis());
+            doc.put("steps", b.steps());
+            doc.put("cachedSteps", b.cachedSteps());
+            out.println(Json.line(doc));
+        } else {
+            out.println(title);
+            rows.forEach(row -> out.printf("  %-10s %s%n", row[0], row[1]));
+        }
+        out.flush();
+        summary(JobSummary.table("nssimg " + title, rows));
+    }
+
+    /** The checks as a table or JSON, their job-summary section, and the JUnit file when junit is not null. */
+    public void smoke(Smokes.Outcome s, Path junit) {
+        List<Check> checks = s.checks();
+        if (json) {
+            ObjectNode doc = Json.document(Json.Schema.SMOKE);
+            doc.put("image", s.image());
+            doc.put("passed", s.passed());
+            ArrayNode list = doc.putArray("checks");
+            for (Check c : checks) {
+                list.addObject().put("platform", c.platform()).put("check", c.name()).put("ok", c.ok()).put("detail", c.detail());
+            }
+            out.println(Json.line(doc));
+        } else {
+            out.println("smoke " + s.image());
+            int pw = Math.max(8, checks.stream().mapToInt(c -> c.platform().length()).max().orElse(0));
+            int nw = Math.max(5, checks.stream().mapToInt(c -> c.name().length()).max().orElse(0));
+            String fmt = "%-" + pw + "s  %-" + nw + "s  %-6s  %s%n";
+            out.printf(fmt, "PLATFORM", "CHECK", "RESULT", "DETAIL");
+            for (Check c : checks) {
+                out.printf(fmt, c.platform(), c.name(), c.ok() ? "pass" : "FAIL", c.detail());
+            }
+            long failed = checks.stream().filter(c -> !c.ok()).count();
+            out.printf("%d passed, %d failed%n", checks.size() - failed, failed);
+        }
+        out.flush();
+        summary(JobSummary.smoke(s.image(), checks));
+        if (junit != null) {
+            try {
+                AtomicFile.writeAtomically(inv.cwd().resolve(junit), JUnitXml.smoke(s.image(), checks));
+            } catch (IOException e) {
+                throw dev.nssimg.error.NssimgException.usage("flag --report: cannot write " + junit + ": " + e.getMessage());
+            }
+        }
+    }
+
+    public void doctor(Doctor.Report d) {
+        if (json) {
+            ObjectNode doc = Json.document(Json.Schema.DOCTOR);
+            ArrayNode list = doc.putArray("checks");
+            for (Doctor.Row r : d.rows()) {
+                list.addObject().put("check", r.check()).put("status", r.status().word()).put("detail", r.detail()).put("hint", r.hint());
+            }
+            out.println(Json.line(doc));
+        } else {
+            String fmt = "%-15s %-5s %s%n";
+            out.printf(fmt, "CHECK", "STATUS", "DETAIL");
+            for (Doctor.Row r : d.rows()) {
+                out.printf(fmt, r.check(), r.status().word(), r.detail() + (r.hint().isEmpty() ? "" : "\n" + " ".repeat(22) + "hint: " + r.hint()));
+            }
+        }
+        out.flush();
+    }
+
+    public void inspect(Inspect.Outcome result) {
+        if (result instanceof Inspect.Local l) {
+            image(l.image());
+        } else if (result instanceof Inspect.Remote r) {
+            index(r.index());
+        }
+        out.flush();
+    }
+
+    private void image(ImageFacts f) {
+        if (json) {
+            ObjectNode doc = Json.document(Json.Schema.IMAGE);
+            doc.put("ref", f.ref()).put("id", f.id()).put("platform", f.platform()).put("size", f.size()).put("user", f.user());
+            doc.set("entrypoint", Json.strings(f.entrypoint()));
+            doc.set("cmd", Json.strings(f.cmd()));
+            doc.set("env", Json.strings(f.env()));
+            doc.set("labels", Json.strings(f.labels()));
+            out.println(Json.line(doc));
+            return;
+        }
+        out.println("image       " + f.ref());
+        out.println("id          " + f.id());
+        out.println("platform    " + f.platform());
+        out.println("size        " + humanSize(f.size()));
+        out.println("user        " + (f.user().isEmpty() ? "(root)" : f.user()));
+        out.println("entrypoint  " + f.entrypoint());
+        out.println("cmd         " + f.cmd());
+        out.println("env");
+        f.env().forEach(e -> out.println("  " + e));
+        out.println("labels");
+        new TreeMap<>(f.labels()).forEach((k, v) -> out.println("  " + k + "=" + v));
+    }
+
+    private void index(Imagetools.Index idx) {
+        if (json) {
+            ObjectNode doc = Json.document(Json.Schema.INDEX);
+            doc.put("ref", idx.ref()).put("digest", idx.digest()).put("mediaType", idx.mediaType());
+            ArrayNode list = doc.putArray("platforms");
+            for (Imagetools.Platform p : idx.platforms()) {
+                ObjectNode o = list.addObject().put("platform", p.platform()).put("digest", p.digest());
+                o.set("buildArgs", Json.strings(Inspect.buildArgs(p.facts().labels())));
+                o.put("user", p.facts().user());
+                o.set("labels", Json.strings(p.facts().labels()));
+            }
+            out.println(Json.line(doc));
+            return;
+        }
+        out.println("index       " + idx.ref());
+        out.println("digest      " + idx.digest());
+        out.println("media type  " + idx.mediaType());
+        for (Imagetools.Platform p : idx.platforms()) {
+            out.println("platform " + p.platform());
+            out.println("  digest      " + p.digest());
+            out.println("  user        " + p.facts().user());
+            out.println("  entrypoint  " + p.facts().entrypoint());
+            Inspect.buildArgs(p.facts().labels()).forEach((k, v) -> out.println("  build-arg   " + k + "=" + v));
+        }
+    }
+
+    public void profiles(Profiles.Listing l) {
+        out.println("profiles in " + l.file() + ":");
+        for (Profiles.Entry e : l.profiles()) {
+            out.printf("  %-14s %s%s%n", e.name(), e.description(), e.extendsName() == null ? "" : " (extends " + e.extendsName() + ")");
+        }
+        out.flush();
+    }
+
+    public void profile(Profiles.Shown s) {
+        out.println("profile " + s.profile());
+        for (Profiles.Value v : s.values()) {
+            out.printf("  %-36s %-28s %s%n", v.key(), v.value().isEmpty() ? "(none)" : v.value(), v.origin());
+        }
+        out.flush();
+    }
+
+    public void builderCreated(BuilderSetup.Planned b) {
+        out.println("builder " + b.name() + " created; use it with --builder " + b.name());
+        out.flush();
+    }
+
+    public void daemons(DaemonControl.Outcome d) {
+        if (d.daemons().isEmpty()) {
+            out.println("no nssimg daemon running (" + d.dir() + ")");
+        }
+        for (DaemonControl.Entry e : d.daemons()) {
+            var r = e.daemon();
+            if (e.stopped()) {
+                out.println("stopped daemon " + r.pid() + (e.clean() ? "" : " (killed: it did not stop within " + d.stopLimitSeconds() + " s)"));
+            } else {
+                out.printf("daemon %d  up %ds  rss %d MiB  jar %s  socket %s%n", r.pid(), r.uptime().toSeconds(), r.rssKib() / 1024,
+                        r.jar(), r.socket());
+            }
+        }
+        out.flush();
+    }
+
+    /** A command that failed: its job-summary section (the one-line error itself is printed by the CLI). */
+    public static void failure(Invocation inv, String command, int exit, String message) {
+        JobSummary.append(inv.env(), inv.cwd(), inv.err(), JobSummary.failure(command, exit, message));
+    }
+
+    private void summary(String markdown) {
+        JobSummary.append(inv.env(), inv.cwd(), inv.err(), markdown);
+    }
+
+    public static String humanSize(long bytes) {
+        if (bytes < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
+        }
+        if (bytes < 1024L * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+        }
+        return String.format(Locale.ROOT, "%.2f GB", bytes / (1024.0 * 1024 * 1024));
+    }
+}
