@@ -5,8 +5,10 @@ import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
+import dev.nssimg.plan.Build;
 import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.Command;
+import dev.nssimg.plan.Manifest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -107,8 +109,8 @@ public final class BuildRunner {
                 digest = done.get(0).get(done.get(0).size() - 1).digest();
             }
             for (Command c : plan.commands()) {
-                if (c.kind() == Command.Kind.MANIFEST) {
-                    digest = runManifest(c, List.copyOf(latest.values()));
+                if (c instanceof Manifest m) {
+                    digest = runManifest(m, List.copyOf(latest.values()));
                 }
             }
             return new Result(done.stream().map(chain -> chain.get(0)).toList(), digest, Duration.ofNanos(System.nanoTime() - t0));
@@ -220,7 +222,7 @@ public final class BuildRunner {
     /** Runs a step; a push that failed on a registry server error is run once more (builds are cached by then). */
     StepResult runOne(Command c, boolean prefix) throws IOException, InterruptedException {
         StepResult r = runOnce(c, prefix);
-        if (!r.ok() && pushes(c) && r.error() != null && TRANSIENT_REGISTRY.matcher(r.error()).find()) {
+        if (!r.ok() && c.pushes() && r.error() != null && TRANSIENT_REGISTRY.matcher(r.error()).find()) {
             synchronized (err) {
                 err.println("nssimg: " + c.label() + ": the registry failed (" + r.error() + "); trying once more");
                 err.flush();
@@ -228,11 +230,6 @@ public final class BuildRunner {
             r = runOnce(c, prefix);
         }
         return r;
-    }
-
-    static boolean pushes(Command c) {
-        return c.kind() == Command.Kind.PUSH || c.argv().contains("--push")
-                || c.argv().stream().anyMatch(a -> a.startsWith("type=image") && a.contains("push=true"));
     }
 
     private StepResult runOnce(Command c, boolean prefix) throws IOException, InterruptedException {
@@ -275,7 +272,7 @@ public final class BuildRunner {
         Log.debug(BuildRunner.class, "pid {} ({}) exited {} after {} ms", p.pid(), c.label(), exit, (System.nanoTime() - t0) / 1_000_000);
         String digest = exit != 0 ? null : c.kind() == Command.Kind.PUSH ? progress.pushedDigest() : readDigest(c.metadataFile());
         boolean missing = progress.buildxMissing();
-        if (exit != 0 && !missing && c.kind() == Command.Kind.BUILD && c.argv().size() > 1 && c.argv().get(1).equals("buildx")
+        if (exit != 0 && !missing && c instanceof Build b && b.tool() == Build.Tool.BUILDX
                 && !progress.sawBuildkit()) {
             // Newer docker CLIs answer an unknown `buildx` with a flag error: ask once, on this failure path only.
             missing = !new DockerCli(launcher, baseEnv, cwd).capture(List.of("docker", "buildx", "version"), 30).ok();
@@ -288,15 +285,10 @@ public final class BuildRunner {
     private static final Pattern METADATA_DIGEST = Pattern.compile("\"containerimage\\.digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"");
 
     /** Runs imagetools create with the builds' digests; returns the digest of the index it pushed (null if not said). */
-    private String runManifest(Command c, List<StepResult> results) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>();
-        for (String a : c.argv()) {
-            for (StepResult r : results) {
-                a = a.replace(Command.digestOf(r.label()), r.digest() == null ? "" : r.digest());
-            }
-            argv.add(a);
-        }
-        String text = publishIndex(argv);
+    private String runManifest(Manifest manifest, List<StepResult> results) throws IOException, InterruptedException {
+        Map<String, String> digests = new LinkedHashMap<>();
+        results.forEach(r -> digests.put(r.label(), r.digest() == null ? "" : r.digest()));
+        String text = publishIndex(manifest.argv(digests));
         java.util.regex.Matcher m = PUSHED_INDEX.matcher(text);
         String digest = null;
         while (m.find()) {
