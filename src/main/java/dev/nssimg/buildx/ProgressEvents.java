@@ -1,20 +1,33 @@
 package dev.nssimg.buildx;
 
-import dev.nssimg.json.Json;
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /** The --json line of a progress event: a flat object of its strings and booleans, then the platform it is of. */
 final class ProgressEvents {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private ProgressEvents() {}
 
     /** platform: null when the run builds one platform (its lines are not prefixed either). */
     static String line(Map<String, Object> event, String platform) {
-        Map<String, String> raw = new LinkedHashMap<>();
-        event.forEach((k, v) -> raw.put(k, v instanceof Boolean b ? b.toString() : Json.str(String.valueOf(v))));
+        ObjectNode n = JSON.createObjectNode();
+        event.forEach((k, v) -> {
+            if (v instanceof Boolean b) {
+                n.put(k, b);
+            } else {
+                n.put(k, String.valueOf(v));
+            }
+        });
         if (platform != null) {
-            raw.put("platform", Json.str(platform));
+            n.put("platform", platform);
         }
-        return Json.object(raw);
+        try {
+            return JSON.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree of strings and booleans always writes
+        }
     }
 }
