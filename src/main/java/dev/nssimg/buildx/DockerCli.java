@@ -18,7 +18,7 @@ public final class DockerCli {
         }
 
         public String lastErrorLine() {
-            return BuildRunner.lastLine(stderr.isBlank() ? stdout : stderr);
+            return lastLine(stderr.isBlank() ? stdout : stderr);
         }
     }
 
@@ -57,6 +57,12 @@ public final class DockerCli {
         } catch (IOException e) {
             return new Output(1, "", e.getMessage());
         }
+    }
+
+    /** The last non-blank line of a tool's output, trimmed: usually what it says went wrong. */
+    static String lastLine(String s) {
+        String[] lines = s.strip().split("\\R");
+        return lines.length == 0 ? "" : lines[lines.length - 1].trim();
     }
 
     private static String read(java.io.InputStream in) {

@@ -3,7 +3,6 @@ package dev.nssimg.plan;
 import dev.nssimg.profile.BuilderSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** `docker buildx create` commands for a described builder: the first node creates it, the others --append. Pure. */
 public final class BuilderPlanner {
@@ -36,17 +35,16 @@ public final class BuilderPlanner {
             if (n.endpoint() != null) {
                 argv.add(n.endpoint());
             }
-            out.add(new Command(Command.Kind.BUILDER, i, argv, Map.of(), n.name(), null));
+            out.add(new BuilderStep(i, n.name(), argv));
         }
         if (bootstrap) {
-            out.add(new Command(Command.Kind.BUILDER, b.nodes().size(), List.of("docker", "buildx", "inspect", "--bootstrap", b.name()),
-                    Map.of(), "bootstrap", null));
+            out.add(new BuilderStep(b.nodes().size(), "bootstrap", List.of("docker", "buildx", "inspect", "--bootstrap", b.name())));
         }
         return out;
     }
 
     /** Removes a half-created builder after a failed step. */
     public static Command remove(BuilderSpec b) {
-        return new Command(Command.Kind.BUILDER, 0, List.of("docker", "buildx", "rm", b.name()), Map.of(), "rm", null);
+        return new BuilderStep(0, "rm", List.of("docker", "buildx", "rm", b.name()));
     }
 }

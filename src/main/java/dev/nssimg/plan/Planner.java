@@ -65,53 +65,28 @@ public final class Planner {
             String repo = repository(tags.get(0));
             boolean byDigest = req.pushByDigest() != null ? req.pushByDigest()
                     : r.builder() != null || !r.platformBuilders().isEmpty();
-            List<String> sources = new ArrayList<>();
             for (String p : platforms) {
                 String arch = p.substring(p.indexOf('/') + 1).replace('/', '-');
+                BuildFlags flags = flags(req, r, df, facts, p, r.argsFor(p), r.builderFor(p));
                 Path meta = metadataFile(req, r, p);
                 if (byDigest) {
                     // Builders other than the docker driver push a platform by digest: no tag at all until the index.
-                    List<String> argv = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
-                    argv.add("--output");
-                    argv.add("type=image,name=" + repo + ",push-by-digest=true,name-canonical=true,push=true");
-                    commands.add(finish(argv, r, facts, meta, p, 0));
+                    commands.add(build(r, facts, List.of(p), flags, List.of(), Build.Output.pushByDigest(repo), meta));
                 } else {
                     // The docker driver cannot push by digest. Each platform is built into the engine (--load)
                     // and then pushed as TAG-ARCH (only blobs the registry lacks travel), as soon as its own build
                     // is done; phase 2 joins them into TAG once every platform succeeded.
                     String archTag = archTag(tags.get(0), arch);
-                    List<String> build = common(req, r, df, facts, p, List.of(p), r.argsFor(p), r.builderFor(p));
-                    build.add("--tag");
-                    build.add(archTag);
-                    build.add("--load");
-                    commands.add(finish(build, r, facts, meta, p, 0));
-                    commands.add(new Command(Command.Kind.PUSH, 1, List.of("docker", "push", archTag), Map.of(), p, null));
+                    commands.add(build(r, facts, List.of(p), flags, List.of(archTag), Build.Output.LOAD, meta));
+                    commands.add(new Push(p, archTag));
                 }
-                sources.add(repo + "@" + Command.digestOf(p));
             }
-            // --progress plain makes imagetools print the digest of the index it pushes.
-            List<String> argv = new ArrayList<>(List.of("docker", "buildx", "imagetools", "create", "--progress", "plain"));
-            if (r.builder() != null) {
-                argv.add("--builder");
-                argv.add(r.builder().value());
-            }
-            for (String t : tags) {
-                argv.add("--tag");
-                argv.add(t);
-            }
-            argv.addAll(sources);
-            commands.add(new Command(Command.Kind.MANIFEST, byDigest ? 1 : 2, argv, Map.of(), "manifest", null));
+            commands.add(new Manifest(byDigest ? 1 : 2, value(r.builder()), tags, repo, platforms));
         } else {
             Map<String, Located<String>> args = multi ? r.sharedArgs() : r.argsFor(platforms.get(0));
-            List<String> argv = common(req, r, df, facts, platforms.get(0), platforms, args,
-                    multi ? r.builder() : r.builderFor(platforms.get(0)));
-            for (String t : tags) {
-                argv.add("--tag");
-                argv.add(t);
-            }
-            argv.add(push ? "--push" : "--load");
+            BuildFlags flags = flags(req, r, df, facts, platforms.get(0), args, multi ? r.builder() : r.builderFor(platforms.get(0)));
             Path meta = metadataFile(req, r, String.join("+", platforms));
-            commands.add(finish(argv, r, facts, meta, String.join(",", platforms), 0));
+            commands.add(build(r, facts, platforms, flags, tags, push ? Build.Output.PUSH : Build.Output.LOAD, meta));
         }
         return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings);
     }
@@ -125,104 +100,47 @@ public final class Planner {
         return req.workDir().resolve("metadata-" + r.profile() + "-" + req.target() + "-" + platforms.replace('/', '-') + ".json");
     }
 
-    private static List<String> common(BuildRequest req, Resolved r, DockerfileInfo df, BuildFacts facts, String platform,
-            List<String> platforms, Map<String, Located<String>> args, Located<String> builder) {
-        List<String> argv = new ArrayList<>(List.of("docker", "buildx", "build"));
-        if (builder != null) {
-            argv.add("--builder");
-            argv.add(builder.value());
-        }
-        argv.add("--file");
-        argv.add(rel(facts.cwd(), r.dockerfile().value()));
-        argv.add("--target");
-        argv.add(req.target());
-        argv.add("--platform");
-        argv.add(String.join(",", platforms));
+    /** The flags of a build of platforms whose first is platform (the cache refs name its arch). */
+    private static BuildFlags flags(BuildRequest req, Resolved r, DockerfileInfo df, BuildFacts facts, String platform,
+            Map<String, Located<String>> args, Located<String> builder) {
         // Profile arguments reach only Dockerfiles that declare them (one profile serves several
         // Dockerfiles); --build-arg flags are always passed (and warned about when undeclared).
         Set<String> declared = df.declaredArgs();
+        Map<String, String> buildArgs = new LinkedHashMap<>();
         args.entrySet().stream()
                 .filter(e -> declared.contains(e.getKey()) || BuildArgs.BUILTIN.contains(e.getKey())
                         || r.overrideArgs().containsKey(e.getKey()))
                 .sorted(Comparator.comparing((Map.Entry<String, Located<String>> e) -> BuildArgs.order(e.getKey()))
                         .thenComparing(Map.Entry::getKey))
-                .forEach(e -> {
-                    argv.add("--build-arg");
-                    argv.add(e.getKey() + "=" + e.getValue().value());
-                });
-        r.contexts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            argv.add("--build-context");
-            argv.add(e.getKey() + "=" + rel(facts.cwd(), e.getValue().value()));
-        });
-        argv.add("--label");
-        argv.add(LABEL_CREATED + "=" + facts.created());
+                .forEach(e -> buildArgs.put(e.getKey(), e.getValue().value()));
+        Map<String, String> contexts = new LinkedHashMap<>();
+        r.contexts().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> contexts.put(e.getKey(), rel(facts.cwd(), e.getValue().value())));
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL_CREATED, facts.created());
         if (facts.gitRevision() != null) {
-            argv.add("--label");
-            argv.add(LABEL_REVISION + "=" + facts.gitRevision());
-        }
-        for (String s : req.secrets()) {
-            argv.add("--secret");
-            argv.add(s);
+            labels.put(LABEL_REVISION, facts.gitRevision());
         }
         String arch = platform.substring(platform.indexOf('/') + 1);
         String repo = r.hasRegistry() || tagsQualified(req.tags()) ? repository(tags(req, r).get(0)) : null;
-        if (r.cacheFrom() != null) {
-            argv.add("--cache-from");
-            argv.add(cacheSpec(r.cacheFrom(), repo, arch, false));
-        }
-        if (r.cacheTo() != null) {
-            argv.add("--cache-to");
-            argv.add(cacheSpec(r.cacheTo(), repo, arch, true));
-        }
-        if (req.noCache()) {
-            argv.add("--no-cache");
-        }
-        if (req.pull()) {
-            argv.add("--pull");
-        }
-        if (req.progress() != null) {
-            argv.add("--progress");
-            argv.add(req.progress());
-        }
-        return argv;
+        return new BuildFlags(value(builder), rel(facts.cwd(), r.dockerfile().value()), req.target(), buildArgs, contexts,
+                labels, req.secrets(), r.cacheFrom() == null ? null : cacheSpec(r.cacheFrom(), repo, arch, false),
+                r.cacheTo() == null ? null : cacheSpec(r.cacheTo(), repo, arch, true), req.noCache(), req.pull(), req.progress());
     }
 
     /**
-     * The same single-platform --load build for the classic `docker build`
-     * with BuildKit enabled, for engines without the buildx plugin. Returns
-     * null when the command needs buildx (named contexts, cache export, a builder).
+     * The same single-platform --load build for the classic `docker build` with BuildKit enabled, for engines
+     * without the buildx plugin. Returns null when the command needs buildx (named contexts, cache export, a
+     * builder), or is not a build.
      */
     public static Command classic(Command c) {
-        List<String> a = c.argv();
-        if (c.kind() != Command.Kind.BUILD || !a.contains("--load") || a.contains("--build-context")
-                || a.contains("--cache-to") || a.contains("--builder") || a.get(a.indexOf("--platform") + 1).contains(",")) {
-            return null;
-        }
-        List<String> out = new ArrayList<>(List.of("docker", "build"));
-        Path iid = c.metadataFile() == null ? null : c.metadataFile().resolveSibling(c.metadataFile().getFileName() + ".iid");
-        for (int i = 3; i < a.size(); i++) {
-            String x = a.get(i);
-            if (x.equals("--load")) {
-                continue;
-            }
-            if (x.equals("--metadata-file")) {
-                i++;
-                if (iid != null) {
-                    out.add("--iidfile");
-                    out.add(a.get(i) + ".iid");
-                }
-                continue;
-            }
-            out.add(x);
-        }
-        return new Command(Command.Kind.BUILD, c.phase(), out, Map.of("DOCKER_BUILDKIT", "1"), c.label(), iid);
+        return c instanceof Build b ? b.classic().orElse(null) : null;
     }
 
-    private static Command finish(List<String> argv, Resolved r, BuildFacts facts, Path meta, String label, int phase) {
-        argv.add("--metadata-file");
-        argv.add(rel(facts.cwd(), meta));
-        argv.add(rel(facts.cwd(), r.context().value()));
-        return new Command(Command.Kind.BUILD, phase, argv, Map.of(), label, meta);
+    private static Build build(Resolved r, BuildFacts facts, List<String> platforms, BuildFlags flags, List<String> tags,
+            Build.Output output, Path meta) {
+        return new Build(Build.Tool.BUILDX, platforms, flags, tags, output, meta, rel(facts.cwd(), meta),
+                rel(facts.cwd(), r.context().value()));
     }
 
     /** The per-architecture tag a staged split build pushes: nss-gpu:latest -> nss-gpu:latest-arm64. */
@@ -328,7 +246,7 @@ public final class Planner {
         }
     }
 
-    private static Object value(Located<?> l) {
+    private static <T> T value(Located<T> l) {
         return l == null ? null : l.value();
     }
 

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.Build;
+import dev.nssimg.plan.BuildFlags;
 import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.BuildRequest;
 import dev.nssimg.plan.Command;
+import dev.nssimg.plan.Manifest;
+import dev.nssimg.plan.Push;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -47,11 +51,12 @@ class BuildRunnerTest {
         return new BuildRunner(l, new PrintWriter(new StringWriter()), new PrintWriter(err, true), dir, false, Map.of());
     }
 
-    static Command build(String label, String context, Path meta, String... extra) {
-        List<String> argv = new ArrayList<>(List.of("docker", "buildx", "build"));
-        argv.addAll(List.of(extra));
-        argv.add(context);
-        return new Command(Command.Kind.BUILD, 0, argv, Map.of(), label, meta);
+    /** A build of platform whose argv ends with context (the key of its script). */
+    static Command build(String platform, String context, Path meta, Build.Output output) {
+        BuildFlags flags = new BuildFlags(null, "Dockerfile", "runtime", Map.of(), Map.of(), Map.of(), List.of(), null, null,
+                false, false, null);
+        return new Build(Build.Tool.BUILDX, List.of(platform), flags, List.of(), output, meta,
+                meta == null ? null : meta.toString(), context);
     }
 
     static BuildPlan plan(Command... cs) {
@@ -65,7 +70,7 @@ class BuildRunnerTest {
         String script = "n=$(cat count 2>/dev/null || echo 0); echo $((n+1)) > count; "
                 + "if [ $n -eq 0 ]; then echo 'ERROR: failed to push: unexpected status from HEAD request to http://r/v2/x/manifests/1: 500 Internal Server Error' >&2; exit 1; fi; "
                 + "echo '{\"containerimage.digest\": \"" + digest + "\"}' > m.json";
-        BuildRunner.Result r = runner(scripted(Map.of("ctx", script))).run(plan(build("linux/amd64", "ctx", meta, "--push")), 1);
+        BuildRunner.Result r = runner(scripted(Map.of("ctx", script))).run(plan(build("linux/amd64", "ctx", meta, Build.Output.PUSH)), 1);
         assertEquals(digest, r.digest());
         assertEquals(2, started.stream().filter(a -> a.contains("ctx")).count(), "one retry");
         assertTrue(err.toString().contains("the registry failed") && err.toString().contains("trying once more"), err.toString());
@@ -75,13 +80,13 @@ class BuildRunnerTest {
     void refusalsAndBuildFailuresAreNotRetried() {
         String refused = "echo 'ERROR: failed to push: 401 Unauthorized' >&2; exit 1";
         NssimgException e = assertThrows(NssimgException.class,
-                () -> runner(scripted(Map.of("ctx", refused))).run(plan(build("linux/amd64", "ctx", null, "--push")), 1));
+                () -> runner(scripted(Map.of("ctx", refused))).run(plan(build("linux/amd64", "ctx", null, Build.Output.PUSH)), 1));
         assertEquals(1, started.stream().filter(a -> a.contains("ctx")).count());
         assertEquals(ExitCode.FAILED, e.exitCode());
         started.clear();
         String stepFails = "echo '#5 [runtime 2/2] RUN false' >&2; echo '#5 ERROR: process \"/bin/sh -c false\" did not complete successfully: exit code: 1' >&2; exit 1";
         NssimgException f = assertThrows(NssimgException.class,
-                () -> runner(scripted(Map.of("ctx", stepFails))).run(plan(build("linux/amd64", "ctx", null, "--load")), 1));
+                () -> runner(scripted(Map.of("ctx", stepFails))).run(plan(build("linux/amd64", "ctx", null, Build.Output.LOAD)), 1));
         assertEquals(1, started.stream().filter(a -> a.contains("ctx")).count());
         assertEquals("build failed at step [runtime 2/2] RUN false: process \"/bin/sh -c false\" did not complete successfully: exit code: 1",
                 f.getMessage());
@@ -91,18 +96,17 @@ class BuildRunnerTest {
     BuildRunner.Result runSplit(Map<String, String> scripts, int jobs) {
         String index = "sha256:" + "3".repeat(64);
         List<Command> cs = List.of(
-                build("linux/amd64", "amd", null, "--load"),
-                new Command(Command.Kind.PUSH, 1, List.of("docker", "push", "r/x:1-amd64"), Map.of(), "linux/amd64", null),
-                build("linux/arm64", "arm", null, "--load"),
-                new Command(Command.Kind.PUSH, 1, List.of("docker", "push", "r/x:1-arm64"), Map.of(), "linux/arm64", null),
-                new Command(Command.Kind.MANIFEST, 2, List.of("bash", "-c", "echo \"#1 0.1 pushing " + index + " to r/x:1 from $0 $1\" >&2",
-                        "r/x@" + Command.digestOf("linux/amd64"), "r/x@" + Command.digestOf("linux/arm64")), Map.of(), "manifest", null));
+                build("linux/amd64", "amd", null, Build.Output.LOAD),
+                new Push("linux/amd64", "r/x:1-amd64"),
+                build("linux/arm64", "arm", null, Build.Output.LOAD),
+                new Push("linux/arm64", "r/x:1-arm64"),
+                new Manifest(2, null, List.of("r/x:1"), "r/x", List.of("linux/amd64", "linux/arm64")));
         ProcessLauncher launcher = (argv, env, cwd) -> {
             synchronized (started) {
                 started.add(argv);
             }
-            if (argv.get(0).equals("bash")) {
-                return new ProcessBuilder(argv).directory(dir.toFile()).start();
+            if (argv.contains("imagetools")) {
+                return imagetools("echo \"#1 0.1 pushing " + index + " to r/x:1\" >&2", argv);
             }
             String key = argv.get(argv.size() - 1);
             String script = key.equals("version") ? "echo github.com/docker/buildx v0.13.1" : scripts.get(key);
@@ -111,6 +115,13 @@ class BuildRunnerTest {
         BuildPlan p = new BuildPlan("runtime", List.of("linux/amd64", "linux/arm64"), BuildRequest.Strategy.SPLIT, List.of("r/x:1"),
                 true, cs, List.of());
         return runner(launcher).run(p, jobs);
+    }
+
+    /** Runs script for an imagetools argv, which it sees as its arguments. */
+    Process imagetools(String script, List<String> argv) throws java.io.IOException {
+        List<String> bash = new ArrayList<>(List.of("bash", "-c", script, "docker"));
+        bash.addAll(argv.subList(1, argv.size()));
+        return new ProcessBuilder(bash).directory(dir.toFile()).start();
     }
 
     static String pushed(String arch, String digest) {
@@ -145,7 +156,7 @@ class BuildRunnerTest {
         NssimgException e = assertThrows(NssimgException.class, () -> runSplit(scripts, 2));
         assertTrue((System.nanoTime() - t0) / 1_000_000_000L < 10, "amd64's build was stopped, not waited for");
         assertEquals("build failed for linux/arm64 at step [runtime 2/2] RUN false: exit code: 1", e.getMessage());
-        assertTrue(started.stream().noneMatch(a -> a.get(0).equals("bash") || a.contains("r/x:1-amd64") || a.contains("r/x:1-arm64")),
+        assertTrue(started.stream().noneMatch(a -> a.contains("imagetools") || a.contains("r/x:1-amd64") || a.contains("r/x:1-arm64")),
                 "no push after the failure, no index: " + started);
     }
 
@@ -155,8 +166,8 @@ class BuildRunnerTest {
         String script = "n=$(cat mcount 2>/dev/null || echo 0); echo $((n+1)) > mcount; if [ $n -eq 0 ]; then "
                 + "echo 'error: received unexpected HTTP status: 503 Service Unavailable' >&2; exit 1; fi; "
                 + "echo '#1 0.1 pushing " + index + " to r/x:1' >&2";
-        Command manifest = new Command(Command.Kind.MANIFEST, 0, List.of("bash", "-c", script), Map.of(), "manifest", null);
-        ProcessLauncher launcher = (argv, env, cwd) -> new ProcessBuilder(argv).directory(dir.toFile()).start();
+        Command manifest = new Manifest(0, null, List.of("r/x:1"), "r/x", List.of());
+        ProcessLauncher launcher = (argv, env, cwd) -> imagetools(script, argv);
         BuildRunner.Result r = runner(launcher).run(plan(manifest), 1);
         assertEquals(index, r.digest());
         assertEquals("2", Files.readString(dir.resolve("mcount")).strip());
@@ -171,8 +182,8 @@ class BuildRunnerTest {
                 "bad", "echo '#5 ERROR: exit code: 1' >&2; exit 1",
                 "good", "echo '{\"containerimage.digest\": \"" + digest + "\"}' > m.json");
         BuildRunner runner = runner(scripted(scripts));
-        assertThrows(NssimgException.class, () -> runner.run(plan(build("linux/amd64", "bad", null, "--load")), 1));
-        assertEquals(digest, runner.run(plan(build("linux/amd64", "good", dir.resolve("m.json"), "--load")), 1).digest());
+        assertThrows(NssimgException.class, () -> runner.run(plan(build("linux/amd64", "bad", null, Build.Output.LOAD)), 1));
+        assertEquals(digest, runner.run(plan(build("linux/amd64", "good", dir.resolve("m.json"), Build.Output.LOAD)), 1).digest());
     }
 
     @Test
@@ -186,11 +197,11 @@ class BuildRunnerTest {
                 "slow", "echo '{\"containerimage.digest\": \"" + a + "\"}' > .nssimg/metadata-default-runtime-linux-amd64.json; sleep 0.6",
                 "fast", "sleep 0.2; echo '{\"containerimage.digest\": \"" + b + "\"}' > .nssimg/metadata-default-runtime-linux-amd64.json");
         java.util.concurrent.CompletableFuture<BuildRunner.Result> first = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> runner(scripted(scripts)).run(plan(build("linux/amd64", "slow", meta, "--load")), 1));
+                () -> runner(scripted(scripts)).run(plan(build("linux/amd64", "slow", meta, Build.Output.LOAD)), 1));
         while (started.isEmpty()) {
             Thread.sleep(10);
         }
-        BuildRunner.Result second = runner(scripted(scripts)).run(plan(build("linux/amd64", "fast", meta, "--load")), 1);
+        BuildRunner.Result second = runner(scripted(scripts)).run(plan(build("linux/amd64", "fast", meta, Build.Output.LOAD)), 1);
         assertEquals(a, first.get().digest());
         assertEquals(b, second.digest());
         assertTrue(err.toString().contains("another build of this profile, target and platform is running in this checkout"

@@ -1,6 +1,7 @@
 package dev.nssimg.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -154,6 +155,46 @@ class PlannerTest {
         assertTrue(c.argv().contains("--iidfile") && !c.argv().contains("--load") && !c.argv().contains("--metadata-file"));
         BuildPlan ex = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("example", Overrides.NONE));
         assertNull(Planner.classic(ex.commands().get(0)), "named contexts need buildx");
+    }
+
+    @Test
+    void theClassicFallbackIsTheSameBuildForDockerBuild() {
+        BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE));
+        assertEquals("DOCKER_BUILDKIT=1 docker build --file containers/Dockerfile.cuda --target runtime --platform linux/amd64 "
+                + ARGS_AMD64 + " " + LABELS + " --progress plain --tag nss-gpu:latest"
+                + " --iidfile .nssimg/metadata-default-runtime-linux-amd64.json.iid .", lines(p.classic().orElseThrow()));
+        assertEquals(ROOT.resolve(".nssimg/metadata-default-runtime-linux-amd64.json.iid"),
+                p.classic().orElseThrow().commands().get(0).metadataFile());
+        BuildPlan split = plan(req("runtime", true, BuildRequest.Strategy.AUTO), resolve(null, registry("ghcr.io/nvidia-nemo")));
+        assertTrue(split.classic().isEmpty(), "several platforms need buildx");
+    }
+
+    @Test
+    void commandsCarryTheirFactsAndTheIndexTakesTheBuiltDigests() {
+        BuildPlan p = plan(req("runtime", true, BuildRequest.Strategy.AUTO), resolve(null, registry("ghcr.io/nvidia-nemo")));
+        Build amd = (Build) p.commands().get(0);
+        assertEquals(List.of("linux/amd64"), amd.platforms());
+        assertEquals(Build.Output.LOAD, amd.output());
+        assertFalse(amd.pushes());
+        assertFalse(amd.needsBuildx());
+        assertEquals(ROOT.resolve(".nssimg/metadata-default-runtime-linux-amd64.json"), amd.metadataFile());
+        Command push = p.commands().get(1);
+        assertEquals(Command.Kind.PUSH, push.kind());
+        assertTrue(push.pushes());
+        assertEquals(List.of("linux/amd64"), push.platforms());
+        Command index = p.commands().get(4);
+        assertEquals(List.of("linux/amd64", "linux/arm64"), index.needsDigestsOf());
+        assertTrue(index.pushes() && index.needsBuildx());
+        List<String> argv = index.argv(Map.of("linux/amd64", "sha256:1", "linux/arm64", "sha256:2"));
+        assertEquals(List.of("ghcr.io/nvidia-nemo/nss-gpu@sha256:1", "ghcr.io/nvidia-nemo/nss-gpu@sha256:2"),
+                argv.subList(argv.size() - 2, argv.size()));
+
+        BuildPlan one = plan(req("runtime", true, BuildRequest.Strategy.SINGLE), resolve(null, registry("ghcr.io/nvidia-nemo")));
+        Build both = (Build) one.commands().get(0);
+        assertEquals(List.of("linux/amd64", "linux/arm64"), both.platforms());
+        assertEquals("linux/amd64,linux/arm64", both.label());
+        assertTrue(both.pushes() && both.needsBuildx());
+        assertEquals(Build.Output.PUSH, both.output());
     }
 
     @Test

@@ -1,0 +1,43 @@
+package dev.nssimg.plan;
+
+import java.util.List;
+import java.util.Map;
+
+/** `docker push` of one platform's image, built into the engine as tag (a split build with the docker driver). */
+public record Push(String platform, String tag) implements Command {
+    @Override
+    public Kind kind() {
+        return Kind.PUSH;
+    }
+
+    /** After its own platform's build. */
+    @Override
+    public int phase() {
+        return 1;
+    }
+
+    @Override
+    public String label() {
+        return platform;
+    }
+
+    @Override
+    public List<String> platforms() {
+        return List.of(platform);
+    }
+
+    @Override
+    public boolean pushes() {
+        return true;
+    }
+
+    @Override
+    public boolean needsBuildx() {
+        return false;
+    }
+
+    @Override
+    public List<String> argv(Map<String, String> digests) {
+        return List.of("docker", "push", tag);
+    }
+}
