@@ -3,7 +3,7 @@ package dev.nssimg.app;
 import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.BuilderPlanner;
-import dev.nssimg.plan.Command;
+import dev.nssimg.plan.BuilderStep;
 import dev.nssimg.profile.BuilderSpec;
 import dev.nssimg.profile.ProfileSpec;
 import dev.nssimg.profile.ProfilesFile;
@@ -18,7 +18,7 @@ public final class BuilderSetup {
     public record Request(Selection selection, String name, boolean bootstrap) {}
 
     /** The builder and the docker buildx commands that create it. */
-    public record Planned(BuilderSpec builder, List<Command> commands) {
+    public record Planned(BuilderSpec builder, List<BuilderStep> commands) {
         public Planned {
             commands = List.copyOf(commands);
         }
@@ -38,7 +38,7 @@ public final class BuilderSetup {
     public static void run(Invocation inv, Planned plan) {
         BuilderSpec b = plan.builder();
         DockerCli cli = inv.dockerCli();
-        for (Command c : plan.commands()) {
+        for (BuilderStep c : plan.commands()) {
             DockerCli.Output o = cli.capture(c.argv(), 600);
             if (!o.ok()) {
                 if (c.phase() > 0 || c.label().equals("bootstrap")) {
@@ -47,7 +47,7 @@ public final class BuilderSetup {
                 throw NssimgException.environment("creating builder " + b.name() + " failed at node " + c.label() + ": "
                         + o.lastErrorLine() + (c.phase() > 0 ? " (the half-made builder was removed)" : ""));
             }
-            inv.err().println("nssimg: " + String.join(" ", c.argv().subList(0, 3)) + " " + c.label() + ": ok");
+            inv.err().println("nssimg: docker buildx " + c.action() + " " + c.label() + ": ok");
         }
     }
 

@@ -2,15 +2,14 @@ package dev.nssimg.app;
 
 import dev.nssimg.buildx.BuildRunner;
 import dev.nssimg.buildx.Imagetools;
+import dev.nssimg.buildx.ProgressListener;
 import dev.nssimg.dockerfile.DockerfileInfo;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.NssimgException;
-import dev.nssimg.lifecycle.Log;
 import dev.nssimg.plan.BuildFacts;
 import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.BuildRequest;
-import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
@@ -84,11 +83,14 @@ public final class Builds {
         return new Planned(Planner.plan(br, r, df, facts), r, req);
     }
 
-    /** Runs the plan: buildx (or the classic builder when buildx is missing and the plan allows it), then the facts. */
-    public static Outcome run(Invocation inv, Planned planned) {
+    /**
+     * Runs the plan: buildx (or the classic builder when buildx is missing and the plan allows it), then the facts.
+     * events: where progress events go (--json); null passes buildx's own lines to stderr.
+     */
+    public static Outcome run(Invocation inv, Planned planned, ProgressListener events) {
         BuildPlan plan = planned.plan();
         int jobs = planned.request().jobs();
-        BuildRunner runner = new BuildRunner(inv.launcher(), inv.out(), inv.err(), inv.cwd(), planned.request().json(), inv.env());
+        BuildRunner runner = new BuildRunner(inv.launcher(), inv.err(), inv.cwd(), events, inv.env(), inv.cleanup(), inv.log());
         ImageSize size = plan.push() ? null : new ImageSize(inv, plan.tags().get(0));
         if (size != null && plan.builds().size() == 1) {
             runner.onImageStored(label -> size.askNow());
@@ -110,16 +112,12 @@ public final class Builds {
     }
 
     private static BuildRunner.Result runClassic(Invocation inv, BuildRunner runner, BuildPlan plan, int jobs) {
-        List<Command> classic = plan.commands().stream().map(Planner::classic).toList();
-        if (classic.contains(null)) {
-            throw NssimgException.environment("docker buildx is not installed, and this build needs it"
-                    + (plan.platforms().size() > 1 ? " (several platforms)" : "")
-                    + "; install the buildx plugin (Debian: docker-buildx; or scripts/testbed up)");
-        }
+        BuildPlan classic = plan.classic().orElseThrow(() -> NssimgException.environment(
+                "docker buildx is not installed, and this build needs it" + (plan.platforms().size() > 1 ? " (several platforms)" : "")
+                        + "; install the buildx plugin (Debian: docker-buildx; or scripts/testbed up)"));
         inv.err().println("nssimg: docker buildx is not installed; building with the classic `docker build` and DOCKER_BUILDKIT=1");
         try {
-            return runner.run(new BuildPlan(plan.target(), plan.platforms(), plan.strategy(), plan.tags(), plan.push(),
-                    classic, plan.warnings()), jobs);
+            return runner.run(classic, jobs);
         } catch (BuildRunner.BuildxMissing stillMissing) {
             throw NssimgException.environment("docker buildx is not installed, and this docker CLI (23.0 or newer) needs it"
                     + " for every BuildKit build; install the buildx plugin (Debian: docker-buildx; or scripts/testbed up)");
@@ -131,17 +129,19 @@ public final class Builds {
      * and the size is asked as soon as the exporter has stored the image, while buildx is still finishing.
      */
     private static final class ImageSize {
+        private final Invocation inv;
         private final String ref;
         private final CompletableFuture<Engine> engine;
         private final AtomicReference<CompletableFuture<Long>> early = new AtomicReference<>();
 
         ImageSize(Invocation inv, String ref) {
+            this.inv = inv;
             this.ref = ref;
             this.engine = CompletableFuture.supplyAsync(() -> {
                 long t0 = System.nanoTime();
                 Engine e = inv.engine();
                 e.inspectImage(ref);
-                Log.debug(Builds.class, "engine client ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
+                inv.log().debug(Builds.class, "engine client ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
                 return e;
             });
         }
@@ -159,9 +159,9 @@ public final class Builds {
             try {
                 long t0 = System.nanoTime();
                 Engine e = engine.join();
-                Log.debug(Builds.class, "waited {} ms for the engine client", (System.nanoTime() - t0) / 1_000_000);
+                inv.log().debug(Builds.class, "waited {} ms for the engine client", (System.nanoTime() - t0) / 1_000_000);
                 Optional<ImageFacts> f = e.inspectImage(ref);
-                Log.debug(Builds.class, "inspected {} in {} ms", ref, (System.nanoTime() - t0) / 1_000_000);
+                inv.log().debug(Builds.class, "inspected {} in {} ms", ref, (System.nanoTime() - t0) / 1_000_000);
                 return f.map(ImageFacts::size).orElse(-1L);
             } catch (NssimgException | CompletionException e) {
                 return -1; // the size is a nicety; the build itself succeeded

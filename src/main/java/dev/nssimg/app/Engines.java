@@ -19,7 +19,7 @@ public final class Engines implements Function<Invocation, Engine>, AutoCloseabl
 
     /** The real engine of the invocation's DOCKER_HOST. A lambda: docker-java loads only when it is used. */
     public static Engines connecting() {
-        return new Engines(c -> Engine.connect(c.env(), c.cwd()));
+        return new Engines(c -> Engine.connect(c.env(), c.cwd(), c.cleanup(), c.log()));
     }
 
     @Override

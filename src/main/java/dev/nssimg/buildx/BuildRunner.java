@@ -3,6 +3,7 @@ package dev.nssimg.buildx;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.lifecycle.Cleanup;
+import dev.nssimg.lifecycle.Log;
 import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Manifest;
@@ -37,17 +38,23 @@ public final class BuildRunner {
 
     public record Result(List<StepResult> builds, String digest, Duration duration) {}
 
+    private final Cleanup cleanup;
     private final Children children;
     private final PlatformChains chains;
     private final IndexPublisher index;
     private volatile Consumer<String> imageStored = label -> {};
 
-    public BuildRunner(ProcessLauncher launcher, PrintWriter out, PrintWriter err, Path cwd, boolean json,
-            Map<String, String> baseEnv) {
-        children = new Children(launcher, cwd);
-        OutputPump pump = new OutputPump(out, err, json);
+    /**
+     * events: where progress events go (--json), null to pass buildx's lines to err. cleanup: the invocation's,
+     * which stops this runner's children on Ctrl-C.
+     */
+    public BuildRunner(ProcessLauncher launcher, PrintWriter err, Path cwd, ProgressListener events,
+            Map<String, String> baseEnv, Cleanup cleanup, Log log) {
+        this.cleanup = cleanup;
+        children = new Children(launcher, cwd, cleanup, log);
+        OutputPump pump = new OutputPump(err, events);
         StepRunner steps = new StepRunner(children, pump, new DockerCli(launcher, baseEnv, cwd), cwd, baseEnv,
-                label -> imageStored.accept(label));
+                label -> imageStored.accept(label), cleanup, log);
         chains = new PlatformChains(steps::run, children::stopAll);
         index = new IndexPublisher(children, pump, baseEnv);
     }
@@ -72,7 +79,7 @@ public final class BuildRunner {
         children.reset(); // a runner is run again after a failure (the classic builder fallback)
         boolean prefix = plan.builds().stream().map(Command::label).distinct().count() > 1;
         String digest = null;
-        try (AutoCloseable ignored = Cleanup.register(this::destroyAll)) {
+        try (AutoCloseable ignored = cleanup.register(this::destroyAll)) {
             List<List<StepResult>> done = succeeded(chains.run(PlatformChains.of(plan), jobs, prefix), prefix);
             Map<String, StepResult> latest = new LinkedHashMap<>();
             done.forEach(chain -> latest.put(chain.get(0).label(), chain.get(chain.size() - 1)));

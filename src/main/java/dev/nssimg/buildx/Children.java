@@ -17,13 +17,17 @@ import java.util.concurrent.TimeUnit;
 final class Children {
     private final ProcessLauncher launcher;
     private final Path cwd;
+    private final Cleanup cleanup;
+    private final Log log;
     private final List<Process> running = new ArrayList<>();
     /** Set when a platform failed or all were stopped: no further process of this run may start. */
     private boolean stopping;
 
-    Children(ProcessLauncher launcher, Path cwd) {
+    Children(ProcessLauncher launcher, Path cwd, Cleanup cleanup, Log log) {
         this.launcher = launcher;
         this.cwd = cwd;
+        this.cleanup = cleanup;
+        this.log = log;
     }
 
     /** Thrown by start once the run is stopping (a platform failed): the caller starts nothing more. */
@@ -45,14 +49,14 @@ final class Children {
     }
 
     synchronized Process start(List<String> argv, Map<String, String> env) throws IOException {
-        Cleanup.checkNotInterrupted();
+        cleanup.checkNotInterrupted();
         if (stopping) {
             throw new Stopped();
         }
         Process p = launcher.start(argv, env, cwd);
         running.add(p);
-        if (Log.debug()) {
-            Log.debug(Children.class, "started pid {}: {}", p.pid(), ShellQuote.join(argv));
+        if (log.enabled()) {
+            log.debug(Children.class, "started pid {}: {}", p.pid(), ShellQuote.join(argv));
         }
         return p;
     }

@@ -10,17 +10,16 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Carries a child's output while it runs: each line to stderr, prefixed by its platform when several build,
- * or (--json) only its progress events, as JSON lines on stdout. Lines of concurrent children never interleave.
+ * or (--json) only its progress events, to a listener. Lines and events of concurrent children never interleave.
  */
 final class OutputPump {
-    private final PrintWriter out;
     private final PrintWriter err;
-    private final boolean json;
+    private final ProgressListener events;
 
-    OutputPump(PrintWriter out, PrintWriter err, boolean json) {
-        this.out = out;
+    /** events: null to pass the children's lines to err. */
+    OutputPump(PrintWriter err, ProgressListener events) {
         this.err = err;
-        this.json = json;
+        this.events = events;
     }
 
     /** "[label] " when label is not null, for the lines of one of several platforms. */
@@ -43,12 +42,11 @@ final class OutputPump {
                 String line;
                 while ((line = r.readLine()) != null) {
                     var event = progress.accept(line);
-                    if (!json) {
+                    if (events == null) {
                         tell(prefix(label) + line);
                     } else if (event != null) {
-                        synchronized (out) {
-                            out.println(ProgressEvents.line(event, label));
-                            out.flush();
+                        synchronized (this) {
+                            events.event(event, label);
                         }
                     }
                 }

@@ -2,6 +2,7 @@ package dev.nssimg.buildx;
 
 import dev.nssimg.buildx.BuildRunner.StepResult;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
 import dev.nssimg.plan.Build;
 import dev.nssimg.plan.Command;
@@ -26,9 +27,13 @@ final class StepRunner {
     private final Path cwd;
     private final Map<String, String> baseEnv;
     private final Consumer<String> imageStored;
+    private final Cleanup cleanup;
+    private final Log log;
 
     StepRunner(Children children, OutputPump pump, DockerCli docker, Path cwd, Map<String, String> baseEnv,
-            Consumer<String> imageStored) {
+            Consumer<String> imageStored, Cleanup cleanup, Log log) {
+        this.cleanup = cleanup;
+        this.log = log;
         this.children = children;
         this.pump = pump;
         this.docker = docker;
@@ -51,7 +56,7 @@ final class StepRunner {
         String tag = OutputPump.prefix(prefix ? c.label() : null);
         try (TurnLock turn = TurnLock.take(c.metadataFile(), () -> pump.tell(tag
                 + "nssimg: another build of this profile, target and platform is running in this checkout"
-                + " (it writes " + cwd.relativize(c.metadataFile().toAbsolutePath()) + "); waiting for it"))) {
+                + " (it writes " + cwd.relativize(c.metadataFile().toAbsolutePath()) + "); waiting for it"), cleanup)) {
             Files.deleteIfExists(c.metadataFile());
             return runStep(c, prefix);
         }
@@ -78,7 +83,7 @@ final class StepRunner {
         int exit = p.waitFor();
         OutputPump.await(children::stopping, outPump, errPump);
         children.forget(p);
-        Log.debug(StepRunner.class, "pid {} ({}) exited {} after {} ms", p.pid(), c.label(), exit, (System.nanoTime() - t0) / 1_000_000);
+        log.debug(StepRunner.class, "pid {} ({}) exited {} after {} ms", p.pid(), c.label(), exit, (System.nanoTime() - t0) / 1_000_000);
         String digest = exit != 0 ? null : c.kind() == Command.Kind.PUSH ? progress.pushedDigest() : MetadataDigest.read(c.metadataFile());
         boolean missing = progress.buildxMissing();
         if (exit != 0 && !missing && c instanceof Build b && b.tool() == Build.Tool.BUILDX && !progress.sawBuildkit()) {

@@ -4,53 +4,45 @@ import dev.nssimg.lifecycle.Cleanup;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds that write the same metadata file take turns, so each reads the digest of its own build.
- * Across processes it is a lock on FILE.lock (kept: deleting a lock file races its next taker);
- * within one JVM (the daemon serves many invocations) a set of the files held, since a JVM cannot
- * lock one file twice.
+ * It is a lock on FILE.lock (kept: deleting a lock file races its next taker). Another process's
+ * lock makes tryLock answer null; one held in this JVM (the daemon serves many invocations) makes it
+ * throw OverlappingFileLockException: both mean "wait for the turn".
  */
 final class TurnLock implements AutoCloseable {
-    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
-
-    private final Path key;
     private final FileChannel channel;
 
-    private TurnLock(Path key, FileChannel channel) {
-        this.key = key;
+    private TurnLock(FileChannel channel) {
         this.channel = channel;
     }
 
-    /** Takes the turn for file; calls waiting once if someone else has it. Ctrl-C ends the wait (exit 130). */
-    static TurnLock take(Path file, Runnable waiting) throws IOException, InterruptedException {
+    /** Takes the turn for file; calls waiting once if someone else has it. Ctrl-C (cleanup ran) ends the wait (exit 130). */
+    static TurnLock take(Path file, Runnable waiting, Cleanup cleanup) throws IOException, InterruptedException {
         Path key = file.toAbsolutePath().normalize();
         Path lockFile = key.resolveSibling(key.getFileName() + ".lock");
         Files.createDirectories(key.getParent());
         boolean told = false;
         while (true) {
-            Cleanup.checkNotInterrupted();
-            if (HELD_HERE.add(key)) {
-                FileChannel ch = null;
-                try {
-                    ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock lock = ch.tryLock();
-                    if (lock != null) {
-                        return new TurnLock(key, ch);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    close(ch);
-                    HELD_HERE.remove(key);
-                    throw e;
+            cleanup.checkNotInterrupted();
+            FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                FileLock lock = ch.tryLock();
+                if (lock != null) {
+                    return new TurnLock(ch);
                 }
+            } catch (OverlappingFileLockException e) {
+                // held by another invocation of this JVM
+            } catch (IOException | RuntimeException e) {
                 close(ch);
-                HELD_HERE.remove(key);
+                throw e;
             }
+            close(ch);
             if (!told) {
                 waiting.run();
                 told = true;
@@ -73,6 +65,5 @@ final class TurnLock implements AutoCloseable {
     @Override
     public void close() {
         close(channel);
-        HELD_HERE.remove(key);
     }
 }

@@ -120,7 +120,7 @@ public final class BuildCommand implements Callable<Integer> {
             report.plan(planned.plan().commands());
             return ExitCode.OK.code();
         }
-        report.build(Builds.run(inv, planned));
+        report.build(Builds.run(inv, planned, report.progressEvents()));
         if (!smoke) {
             return ExitCode.OK.code();
         }

@@ -51,7 +51,7 @@ public final class Cli {
         addHelp(cl);
         cl.setExecutionStrategy(parsed -> {
             if (leaf(parsed).hasMatchedOption(Diagnostics.VERBOSE)) {
-                dev.nssimg.lifecycle.Log.enableDebug(); // JVM-wide: the daemon hands -v commands to a JVM of their own
+                ctx.log().enableDebug();
             }
             return new CommandLine.RunLast().execute(parsed);
         });

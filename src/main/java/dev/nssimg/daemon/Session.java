@@ -5,6 +5,7 @@ import dev.nssimg.app.Invocation;
 import dev.nssimg.buildx.ProcessLauncher;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.lifecycle.Cleanup;
+import dev.nssimg.lifecycle.Log;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -32,7 +33,7 @@ final class Session {
     private final Server.Entry entry;
     private volatile int signal;
     private volatile boolean quiet;
-    private Cleanup.Scope scope;
+    private Cleanup scope;
     private volatile Thread worker;
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
@@ -83,18 +84,17 @@ final class Session {
     private int execute(Wire.Request req) {
         PrintWriter out = writer(Wire.OUT, true);
         PrintWriter err = writer(Wire.ERR, true);
-        scope = new Cleanup.Scope(writer(Wire.ERR, false)); // a failed cleanup is always worth saying
+        scope = new Cleanup(writer(Wire.ERR, false)); // a failed cleanup is always worth saying
         int[] code = {ExitCode.FAILED.code()};
         try (Engines engines = Engines.connecting()) {
-            Invocation inv = new Invocation(req.env(), Path.of(req.cwd()), out, err, ProcessLauncher.system(), engines);
+            Invocation inv = new Invocation(req.env(), Path.of(req.cwd()), out, err, ProcessLauncher.system(), engines, scope,
+                    new Log());
             worker = new Thread(() -> {
-                Cleanup.enter(scope);
                 try {
                     code[0] = entry.execute(inv, req.args().toArray(new String[0]));
                 } finally {
                     out.flush();
                     err.flush();
-                    Cleanup.leave();
                 }
             }, "nssimg-request");
             worker.start();

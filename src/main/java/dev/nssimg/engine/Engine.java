@@ -25,6 +25,7 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.lifecycle.Cleanup;
+import dev.nssimg.lifecycle.Log;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
@@ -47,17 +48,22 @@ public final class Engine implements Closeable {
     public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
     private final DockerClient client;
     private final String host;
+    private final Cleanup cleanup;
+    private final Log log;
 
-    private Engine(DockerClient client, String host) {
+    private Engine(DockerClient client, String host, Cleanup cleanup, Log log) {
         this.client = client;
         this.host = host;
+        this.cleanup = cleanup;
+        this.log = log;
     }
 
     /**
      * Connects lazily (nothing is sent until the first call) to DOCKER_HOST or the default socket.
      * Everything comes from env and cwd, nothing from this JVM's own environment: in the daemon they differ.
+     * Containers it starts are removed by cleanup on Ctrl-C.
      */
-    public static Engine connect(Map<String, String> env, Path cwd) {
+    public static Engine connect(Map<String, String> env, Path cwd, Cleanup cleanup, Log log) {
         String host = env.getOrDefault("DOCKER_HOST", "");
         if (host.isBlank()) {
             host = DEFAULT_HOST;
@@ -84,7 +90,7 @@ public final class Engine implements Closeable {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .maxConnections(32)
                 .build();
-        return new Engine(DockerClientImpl.getInstance(config, http), host);
+        return new Engine(DockerClientImpl.getInstance(config, http), host, cleanup, log);
     }
 
     /** The docker CLI's configuration directory: DOCKER_CONFIG (relative to cwd), else ~/.docker. */
@@ -116,7 +122,7 @@ public final class Engine implements Closeable {
 
     /** The image's configuration, or empty if the engine does not have it. */
     public Optional<ImageFacts> inspectImage(String ref) {
-        dev.nssimg.lifecycle.Log.debug(Engine.class, "inspect image {} at {}", ref, host);
+        log.debug(Engine.class, "inspect image {} at {}", ref, host);
         try {
             InspectImageResponse r = call(() -> client.inspectImageCmd(ref).exec());
             var c = r.getConfig();
@@ -195,9 +201,9 @@ public final class Engine implements Closeable {
         if (spec.platform() != null) {
             create.withPlatform(spec.platform());
         }
-        dev.nssimg.lifecycle.Log.debug(Engine.class, "create container {} from {} (platform {}, cmd {})", name, spec.image(),
+        log.debug(Engine.class, "create container {} from {} (platform {}, cmd {})", name, spec.image(),
                 spec.platform(), spec.cmd());
-        Cleanup.checkNotInterrupted();
+        cleanup.checkNotInterrupted();
         String id = call(() -> {
             try {
                 return create.exec().getId();
@@ -207,7 +213,7 @@ public final class Engine implements Closeable {
         });
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
-        try (AutoCloseable removal = Cleanup.register(() -> removeQuietly(id))) {
+        try (AutoCloseable removal = cleanup.register(() -> removeQuietly(id))) {
             Output output = new Output(out, err, spec.out(), spec.err());
             var attach = client.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
                     .withLogs(true);
@@ -272,7 +278,7 @@ public final class Engine implements Closeable {
             if (String.valueOf(e.getMessage()).contains("already in progress")) {
                 awaitGone(id, Duration.ofSeconds(15));
             } else {
-                Cleanup.warn("nssimg: could not remove container " + id.substring(0, 12) + ": " + e.getMessage());
+                cleanup.warn("nssimg: could not remove container " + id.substring(0, 12) + ": " + e.getMessage());
             }
         }
     }
@@ -292,7 +298,7 @@ public final class Engine implements Closeable {
                 return; // the engine cannot tell: nothing more to wait for
             }
         }
-        Cleanup.warn("nssimg: container " + id.substring(0, 12) + " was still being removed after " + limit.toSeconds() + " s");
+        cleanup.warn("nssimg: container " + id.substring(0, 12) + " was still being removed after " + limit.toSeconds() + " s");
     }
 
     /** Fails with a usage error unless gpus is all, none, a count or device=IDS. */

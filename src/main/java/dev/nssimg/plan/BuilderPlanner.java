@@ -8,8 +8,8 @@ import java.util.List;
 public final class BuilderPlanner {
     private BuilderPlanner() {}
 
-    public static List<Command> create(BuilderSpec b, boolean bootstrap) {
-        List<Command> out = new ArrayList<>();
+    public static List<BuilderStep> create(BuilderSpec b, boolean bootstrap) {
+        List<BuilderStep> out = new ArrayList<>();
         for (int i = 0; i < b.nodes().size(); i++) {
             BuilderSpec.Node n = b.nodes().get(i);
             List<String> argv = new ArrayList<>(List.of("docker", "buildx", "create"));
@@ -35,16 +35,16 @@ public final class BuilderPlanner {
             if (n.endpoint() != null) {
                 argv.add(n.endpoint());
             }
-            out.add(new BuilderStep(i, n.name(), argv));
+            out.add(new BuilderStep(i, n.name(), "create", argv));
         }
         if (bootstrap) {
-            out.add(new BuilderStep(b.nodes().size(), "bootstrap", List.of("docker", "buildx", "inspect", "--bootstrap", b.name())));
+            out.add(new BuilderStep(b.nodes().size(), "bootstrap", "inspect", List.of("docker", "buildx", "inspect", "--bootstrap", b.name())));
         }
         return out;
     }
 
     /** Removes a half-created builder after a failed step. */
-    public static Command remove(BuilderSpec b) {
-        return new BuilderStep(0, "rm", List.of("docker", "buildx", "rm", b.name()));
+    public static BuilderStep remove(BuilderSpec b) {
+        return new BuilderStep(0, "rm", "rm", List.of("docker", "buildx", "rm", b.name()));
     }
 }

@@ -3,8 +3,11 @@ package dev.nssimg.plan;
 import java.util.List;
 import java.util.Map;
 
-/** One `docker buildx create|inspect|rm` of a described builder, its argv rendered by {@link BuilderPlanner}. */
-public record BuilderStep(int phase, String label, List<String> argv) implements Command {
+/**
+ * One `docker buildx ACTION` (create, inspect, rm) of a described builder for a node (label), its argv
+ * rendered by {@link BuilderPlanner}.
+ */
+public record BuilderStep(int phase, String label, String action, List<String> argv) implements Command {
     public BuilderStep {
         argv = List.copyOf(argv);
     }

@@ -11,6 +11,7 @@ import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Profiles;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.buildx.Imagetools;
+import dev.nssimg.buildx.ProgressListener;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.plan.Command;
 import dev.nssimg.smoke.Check;
@@ -43,7 +44,7 @@ public final class Report {
     }
 
     /** A dry run: one shell-quoted line per command, or {"commands":[{"argv":[...],"env":{...}}]}. */
-    public void plan(List<Command> commands) {
+    public void plan(List<? extends Command> commands) {
         if (json) {
             ObjectNode doc = Json.document(Json.Schema.PLAN);
             ArrayNode list = doc.putArray("commands");
@@ -57,6 +58,28 @@ public final class Report {
             commands.forEach(c -> out.println(c.shellLine()));
         }
         out.flush();
+    }
+
+    /** With --json, the listener that prints each progress event as a line of JSON on stdout; else null. */
+    public ProgressListener progressEvents() {
+        if (!json) {
+            return null;
+        }
+        return (event, platform) -> {
+            ObjectNode doc = Json.document(Json.Schema.BUILD_EVENT);
+            event.forEach((k, v) -> {
+                if (v instanceof Boolean b) {
+                    doc.put(k, b);
+                } else {
+                    doc.put(k, String.valueOf(v));
+                }
+            });
+            if (platform != null) {
+                doc.put("platform", platform);
+            }
+            out.println(Json.line(doc));
+            out.flush();
+        };
     }
 
     public void build(Builds.Outcome b) {

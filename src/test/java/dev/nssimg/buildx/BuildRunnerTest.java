@@ -13,6 +13,8 @@ import dev.nssimg.plan.BuildRequest;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Manifest;
 import dev.nssimg.plan.Push;
+import dev.nssimg.lifecycle.Cleanup;
+import dev.nssimg.lifecycle.Log;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -48,7 +50,8 @@ class BuildRunnerTest {
     }
 
     BuildRunner runner(ProcessLauncher l) {
-        return new BuildRunner(l, new PrintWriter(new StringWriter()), new PrintWriter(err, true), dir, false, Map.of());
+        return new BuildRunner(l, new PrintWriter(err, true), dir, null, Map.of(),
+                new Cleanup(new PrintWriter(err, true)), new Log());
     }
 
     /** A build of platform whose argv ends with context (the key of its script). */

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.nssimg.lifecycle.Cleanup;
+import java.io.PrintWriter;
 
 class TurnLockTest {
     @TempDir
@@ -22,9 +24,9 @@ class TurnLockTest {
     void aSecondTakerInThisJvmWaitsForTheFirst() throws Exception {
         Path meta = dir.resolve(".nssimg/metadata-x.json");
         AtomicInteger waits = new AtomicInteger();
-        TurnLock first = TurnLock.take(meta, waits::incrementAndGet);
+        TurnLock first = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)));
         CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> {
-            try (TurnLock t = TurnLock.take(meta, waits::incrementAndGet)) {
+            try (TurnLock t = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)))) {
                 return System.nanoTime();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -36,7 +38,7 @@ class TurnLockTest {
         first.close();
         assertTrue(second.get(10, TimeUnit.SECONDS) >= released);
         assertEquals(1, waits.get(), "told once that it waits");
-        try (TurnLock again = TurnLock.take(meta, waits::incrementAndGet)) {
+        try (TurnLock again = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)))) {
             assertEquals(1, waits.get(), "free again: no wait");
         }
     }
@@ -51,7 +53,7 @@ class TurnLockTest {
             assertEquals("held", r.readLine(), "the other process took the turn");
             AtomicInteger waits = new AtomicInteger();
             CompletableFuture<Void> mine = CompletableFuture.runAsync(() -> {
-                try (TurnLock t = TurnLock.take(meta, waits::incrementAndGet)) {
+                try (TurnLock t = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)))) {
                     // got it
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -70,7 +72,7 @@ class TurnLockTest {
     /** Takes the turn, says "held", and keeps it until stdin ends. */
     public static final class Holder {
         public static void main(String[] args) throws Exception {
-            try (TurnLock t = TurnLock.take(Path.of(args[0]), () -> {})) {
+            try (TurnLock t = TurnLock.take(Path.of(args[0]), () -> {}, new Cleanup(new PrintWriter(System.err, true)))) {
                 System.out.println("held");
                 System.out.flush();
                 System.in.readAllBytes();

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.nssimg.engine.Engine;
+import dev.nssimg.lifecycle.Cleanup;
+import dev.nssimg.lifecycle.Log;
+import java.io.PrintWriter;
 import dev.nssimg.error.NssimgException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +109,7 @@ public final class Bed {
                     + " which starts it (CI=" + System.getenv("CI") + ")");
         }
         if (engine == null) {
-            Engine e = Engine.connect(System.getenv(), ROOT);
+            Engine e = Engine.connect(System.getenv(), ROOT, new Cleanup(new PrintWriter(System.err, true)), new Log());
             try {
                 e.ping();
             } catch (NssimgException ex) {

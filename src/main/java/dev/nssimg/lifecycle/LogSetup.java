@@ -1,4 +1,4 @@
-package dev.nssimg.cli;
+package dev.nssimg.lifecycle;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
