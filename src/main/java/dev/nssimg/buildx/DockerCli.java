@@ -1,6 +1,7 @@
 package dev.nssimg.buildx;
 
 import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.Lines;
 import dev.nssimg.error.NssimgException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ public final class DockerCli {
         }
 
         public String lastErrorLine() {
-            return lastLine(stderr.isBlank() ? stdout : stderr);
+            return Lines.last(stderr.isBlank() ? stdout : stderr);
         }
     }
 
@@ -57,12 +58,6 @@ public final class DockerCli {
         } catch (IOException e) {
             return new Output(1, "", e.getMessage());
         }
-    }
-
-    /** The last non-blank line of a tool's output, trimmed: usually what it says went wrong. */
-    static String lastLine(String s) {
-        String[] lines = s.strip().split("\\R");
-        return lines.length == 0 ? "" : lines[lines.length - 1].trim();
     }
 
     private static String read(java.io.InputStream in) {

@@ -1,5 +1,6 @@
 package dev.nssimg.buildx;
 
+import dev.nssimg.error.Lines;
 import dev.nssimg.plan.Manifest;
 import java.io.IOException;
 import java.util.List;
@@ -30,10 +31,10 @@ final class IndexPublisher {
     String publish(Manifest m, Map<String, String> digests) throws IOException, InterruptedException {
         List<String> argv = m.argv(digests);
         Output o = Failures.retriedOnce(() -> run(argv),
-                r -> r.exit() != 0 && Failures.registryServerError(r.text()) ? DockerCli.lastLine(r.text()) : null,
+                r -> r.exit() != 0 && Failures.registryServerError(r.text()) ? Lines.last(r.text()) : null,
                 why -> pump.tell("nssimg: the registry failed while publishing the tag (" + why + "); trying once more"));
         if (o.exit() != 0) {
-            String why = DockerCli.lastLine(o.text());
+            String why = Lines.last(o.text());
             throw Failures.classified("publishing the multi-platform tag failed: " + why, why);
         }
         Matcher found = PUSHED_INDEX.matcher(o.text());

@@ -2,6 +2,7 @@ package dev.nssimg.cli;
 
 import dev.nssimg.app.Invocation;
 import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.Lines;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.report.Report;
 import java.util.Arrays;
@@ -69,8 +70,8 @@ public final class Cli {
             if (ex instanceof NssimgException n) {
                 code = n.exitCode().code();
                 // "interrupted" is a fact, not an error; everything else is one.
-                ctx.err().println("nssimg: " + (n.exitCode() == ExitCode.INTERRUPTED ? "" : "error: ") + oneLine(n.getMessage()));
-                Report.failure(ctx, c.getCommandSpec().qualifiedName(), code, oneLine(n.getMessage()));
+                ctx.err().println("nssimg: " + (n.exitCode() == ExitCode.INTERRUPTED ? "" : "error: ") + Lines.joined(n.getMessage()));
+                Report.failure(ctx, c.getCommandSpec().qualifiedName(), code, Lines.joined(n.getMessage()));
             } else if (ex instanceof picocli.CommandLine.ParameterException p) {
                 code = ExitCode.USAGE.code();
                 ctx.err().println(usageLine(p.getMessage(), c));
@@ -109,15 +110,9 @@ public final class Cli {
     }
 
     private static String usageLine(String message, CommandLine c) {
-        return "nssimg: " + oneLine(message) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')";
+        return "nssimg: " + Lines.joined(message) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')";
     }
 
-    static String oneLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.replaceAll("\\s*\\R\\s*", " ").trim();
-    }
 
     /** The help's exit-code list: the one table, {@link ExitCode}. */
     private static Map<String, String> exitCodes() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.nssimg.error.Lines;
 import dev.nssimg.error.NssimgException;
 import java.io.IOException;
 import java.io.Reader;
@@ -39,7 +40,7 @@ public sealed interface YamlNode {
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             String where = loc == null ? file : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
-            throw NssimgException.usage(where + ": invalid YAML: " + firstLine(e.getOriginalMessage()));
+            throw NssimgException.usage(where + ": invalid YAML: " + (e.getOriginalMessage() == null ? "syntax error" : Lines.first(e.getOriginalMessage())));
         } catch (IOException e) {
             throw NssimgException.usage(file + ": cannot read: " + e.getMessage());
         }
@@ -80,11 +81,4 @@ public sealed interface YamlNode {
         }
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "syntax error";
-        }
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).trim();
-    }
 }
