@@ -7,6 +7,8 @@
 #   (d) peak RSS of nssimg (client + daemon) while it drives a build      target <= 150 MiB
 # Needs the test bed (it starts it); ROUNDS=N (default 7) sets the rounds, ROUNDS_B those of (b)
 # (default 3 x ROUNDS: its signal is the smallest).
+# bench/run.sh --tricks instead measures each start-up trick on and off, cold and through the
+# daemon (bench/tricks.py; ROUNDS defaults to 15 there).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -14,4 +16,8 @@ cd "$root"
 scripts/testbed up >&2
 eval "$(scripts/testbed env)"
 export DOCKER_HOST
+if [[ ${1:-} == --tricks ]]; then
+  shift
+  exec python3 bench/tricks.py "$@"
+fi
 exec python3 bench/bench.py "$@"

@@ -1,6 +1,10 @@
 package dev.nssimg.dockerfile;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.nssimg.error.NssimgException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +12,8 @@ import java.util.Map;
 
 /** Splitting of ARG/LABEL/ENV assignments and ENTRYPOINT/CMD forms, with Dockerfile quoting. */
 final class Words {
+    private static final JsonFactory JSON = new JsonFactory();
+
     private Words() {}
 
     /** Shell-like words: quotes group and are removed, backslash escapes the next character outside single quotes. */
@@ -88,80 +94,22 @@ final class Words {
         return List.of("/bin/sh", "-c", s);
     }
 
-    /**
-     * A JSON array of strings, or null if the text is not exactly that. Hand-written: a JSON library's
-     * factory cost more start-up time than everything else in reading a Dockerfile.
-     */
+    /** A JSON array of strings (read by Jackson's streaming parser), or null if the text is not exactly that. */
     static List<String> jsonStrings(String s) {
-        List<String> out = new ArrayList<>();
-        int i = skip(s, 1);
-        if (s.charAt(i) == ']') {
-            return skip(s, i + 1) == s.length() ? List.of() : null;
-        }
-        while (true) {
-            if (i >= s.length() || s.charAt(i) != '"') {
+        try (JsonParser p = JSON.createParser(s)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
                 return null;
             }
-            StringBuilder sb = new StringBuilder();
-            i++;
-            while (true) {
-                if (i >= s.length()) {
+            List<String> out = new ArrayList<>();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t != JsonToken.VALUE_STRING) {
                     return null;
                 }
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    break;
-                }
-                if (c != '\\') {
-                    sb.append(c);
-                    continue;
-                }
-                if (i >= s.length()) {
-                    return null;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case '"', '\\', '/' -> sb.append(e);
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
-                    case 'u' -> {
-                        if (i + 4 > s.length()) {
-                            return null;
-                        }
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            return null;
-                        }
-                        i += 4;
-                    }
-                    default -> {
-                        return null;
-                    }
-                }
+                out.add(p.getText());
             }
-            out.add(sb.toString());
-            i = skip(s, i);
-            if (i >= s.length()) {
-                return null;
-            }
-            if (s.charAt(i) == ']') {
-                return skip(s, i + 1) == s.length() ? List.copyOf(out) : null;
-            }
-            if (s.charAt(i) != ',') {
-                return null;
-            }
-            i = skip(s, i + 1);
+            return p.nextToken() == null ? List.copyOf(out) : null;
+        } catch (IOException e) {
+            return null; // not JSON: Docker runs it as a shell form
         }
-    }
-
-    private static int skip(String s, int i) {
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-            i++;
-        }
-        return i;
     }
 }

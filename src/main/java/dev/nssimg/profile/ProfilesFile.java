@@ -34,11 +34,6 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
     }
 
     public static ProfilesFile load(Path path, String displayName) {
-        return load(path, displayName, null);
-    }
-
-    /** As {@link #load(Path, String)}, reusing a parsed tree from cacheFile when the text is unchanged. */
-    public static ProfilesFile load(Path path, String displayName, Path cacheFile) {
         String text;
         try {
             text = Files.readString(path);
@@ -47,7 +42,7 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
         } catch (IOException e) {
             throw NssimgException.usage(displayName + ": cannot read: " + e.getMessage());
         }
-        return fromTree(YamlCache.load(text, displayName, cacheFile), displayName);
+        return fromTree(YamlNode.parse(new java.io.StringReader(text), displayName), displayName);
     }
 
     public static ProfilesFile parse(Reader reader, String file) {

@@ -30,26 +30,13 @@ public record Project(Path root, Path cwd) {
     public ProfilesFile profiles(Path config) {
         if (config != null) {
             Path p = cwd.resolve(config).normalize();
-            return ProfilesFile.load(p, config.toString(), cacheFile(p));
+            return ProfilesFile.load(p, config.toString());
         }
         Path p = root.resolve(PROFILES);
         if (Files.isRegularFile(p)) {
-            return ProfilesFile.load(p, display(p), cacheFile(p));
+            return ProfilesFile.load(p, display(p));
         }
         return ProfilesFile.parse(new StringReader(""), "(built-in defaults)");
-    }
-
-    /**
-     * Where the parsed tree of a profiles file is cached: the project's .nssimg/ (git- and docker-ignored),
-     * for profiles files inside the project only, so that the cache stays one file per profiles file.
-     */
-    private Path cacheFile(Path profiles) {
-        Path abs = profiles.toAbsolutePath().normalize();
-        if (!abs.startsWith(root) || abs.startsWith(root.resolve(".nssimg"))) {
-            return null;
-        }
-        String key = root.relativize(abs).toString().replaceAll("[^A-Za-z0-9._-]", "_");
-        return root.resolve(".nssimg").resolve("profiles-" + key + ".cache");
     }
 
     public DockerfileInfo dockerfile(Path file) {
