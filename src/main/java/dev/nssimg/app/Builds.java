@@ -90,7 +90,8 @@ public final class Builds {
     public static Outcome run(Invocation inv, Planned planned, ProgressListener events) {
         BuildPlan plan = planned.plan();
         int jobs = planned.request().jobs();
-        BuildRunner runner = new BuildRunner(inv.launcher(), inv.err(), inv.cwd(), events, inv.env(), inv.cleanup(), inv.log());
+        BuildRunner runner = new BuildRunner(inv.launcher(), inv.err(), inv.cwd(), events, inv.env(), inv.cleanup(), inv.log(),
+                inv.turns());
         ImageSize size = plan.push() ? null : new ImageSize(inv, plan.tags().get(0));
         if (size != null && plan.builds().size() == 1) {
             runner.onImageStored(label -> size.askNow());

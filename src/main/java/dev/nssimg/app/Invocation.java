@@ -2,6 +2,7 @@ package dev.nssimg.app;
 
 import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.buildx.ProcessLauncher;
+import dev.nssimg.buildx.TurnLock;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
@@ -19,19 +20,19 @@ import java.util.function.Function;
  * to err), the process launcher (the only way to start docker) and the engine
  * factory (the only way to reach docker-java, created on first use so that
  * paths without an engine never pay for it), its cleanup scope (what Ctrl-C
- * stops and removes) and its debug log.
+ * stops and removes), its debug log, and the build turns of its JVM (shared by every invocation a daemon serves).
  */
 public record Invocation(Map<String, String> env, Path cwd, PrintWriter out, PrintWriter err,
-        ProcessLauncher launcher, Function<Invocation, Engine> engines, Cleanup cleanup, Log log) {
+        ProcessLauncher launcher, Function<Invocation, Engine> engines, Cleanup cleanup, Log log, TurnLock.Turns turns) {
 
     public Invocation {
         env = Map.copyOf(env);
     }
 
-    /** An invocation with a cleanup scope and a log of its own, its cleanup messages on err. */
+    /** An invocation alone in its JVM: a cleanup scope, a log and turns of its own, its cleanup messages on err. */
     public Invocation(Map<String, String> env, Path cwd, PrintWriter out, PrintWriter err, ProcessLauncher launcher,
             Function<Invocation, Engine> engines) {
-        this(env, cwd, out, err, launcher, engines, new Cleanup(err), new Log());
+        this(env, cwd, out, err, launcher, engines, new Cleanup(err), new Log(), new TurnLock.Turns());
     }
 
     /** This JVM's own environment, directory and stdio, cleaned up by a shutdown hook (the plain entry point). */
@@ -39,7 +40,7 @@ public record Invocation(Map<String, String> env, Path cwd, PrintWriter out, Pri
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         return new Invocation(System.getenv(), Path.of("").toAbsolutePath(),
                 new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true), err,
-                ProcessLauncher.system(), engines, Cleanup.forJvm(err), new Log());
+                ProcessLauncher.system(), engines, Cleanup.forJvm(err), new Log(), new TurnLock.Turns());
     }
 
     public Engine engine() {

@@ -46,15 +46,15 @@ public final class BuildRunner {
 
     /**
      * events: where progress events go (--json), null to pass buildx's lines to err. cleanup: the invocation's,
-     * which stops this runner's children on Ctrl-C.
+     * which stops this runner's children on Ctrl-C. turns: this JVM's, shared by its invocations.
      */
     public BuildRunner(ProcessLauncher launcher, PrintWriter err, Path cwd, ProgressListener events,
-            Map<String, String> baseEnv, Cleanup cleanup, Log log) {
+            Map<String, String> baseEnv, Cleanup cleanup, Log log, TurnLock.Turns turns) {
         this.cleanup = cleanup;
         children = new Children(launcher, cwd, cleanup, log);
         OutputPump pump = new OutputPump(err, events);
-        StepRunner steps = new StepRunner(children, pump, new DockerCli(launcher, baseEnv, cwd), cwd, baseEnv,
-                label -> imageStored.accept(label), cleanup, log);
+        StepRunner steps = new StepRunner(children, pump, new DockerCli(launcher, baseEnv, cwd), baseEnv,
+                label -> imageStored.accept(label), cleanup, log, turns);
         chains = new PlatformChains(steps::run, children::stopAll);
         index = new IndexPublisher(children, pump, baseEnv);
     }

@@ -8,7 +8,6 @@ import dev.nssimg.plan.Build;
 import dev.nssimg.plan.Command;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,20 +23,20 @@ final class StepRunner {
     private final Children children;
     private final OutputPump pump;
     private final DockerCli docker;
-    private final Path cwd;
     private final Map<String, String> baseEnv;
     private final Consumer<String> imageStored;
     private final Cleanup cleanup;
     private final Log log;
+    private final TurnLock.Turns turns;
 
-    StepRunner(Children children, OutputPump pump, DockerCli docker, Path cwd, Map<String, String> baseEnv,
-            Consumer<String> imageStored, Cleanup cleanup, Log log) {
+    StepRunner(Children children, OutputPump pump, DockerCli docker, Map<String, String> baseEnv,
+            Consumer<String> imageStored, Cleanup cleanup, Log log, TurnLock.Turns turns) {
         this.cleanup = cleanup;
         this.log = log;
+        this.turns = turns;
         this.children = children;
         this.pump = pump;
         this.docker = docker;
-        this.cwd = cwd;
         this.baseEnv = baseEnv;
         this.imageStored = imageStored;
     }
@@ -56,7 +55,7 @@ final class StepRunner {
         String tag = OutputPump.prefix(prefix ? c.label() : null);
         try (TurnLock turn = TurnLock.take(c.metadataFile(), () -> pump.tell(tag
                 + "nssimg: another build of this profile, target and platform is running in this checkout"
-                + " (it writes " + cwd.relativize(c.metadataFile().toAbsolutePath()) + "); waiting for it"), cleanup)) {
+                + " (it writes " + c.metadataFile() + "); waiting for it"), cleanup, turns)) {
             Files.deleteIfExists(c.metadataFile());
             return runStep(c, prefix);
         }

@@ -1,6 +1,7 @@
 package dev.nssimg.daemon;
 
 import dev.nssimg.app.Invocation;
+import dev.nssimg.buildx.TurnLock;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -36,6 +37,8 @@ public final class Server {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private volatile long lastActive = System.nanoTime();
     private final Entry entry;
+    /** The build turns of this JVM, shared by every invocation it serves. */
+    private final TurnLock.Turns turns = new TurnLock.Turns();
 
     private Server(Entry entry) {
         this.entry = entry;
@@ -45,7 +48,7 @@ public final class Server {
     public static void main(String[] args, Entry entry) throws IOException {
         if (args.length != 2) {
             System.err.println("usage: dev.nssimg.DaemonMain SOCKET JAR");
-            System.exit(2);
+            System.exit(dev.nssimg.error.ExitCode.USAGE.code());
         }
         new Server(entry).serve(Path.of(args[0]), Path.of(args[1]), idleSeconds(System.getenv("NSSIMG_DAEMON_IDLE")));
     }
@@ -88,7 +91,7 @@ public final class Server {
         log("serving " + socket + " for " + jar + " (idle limit " + idleSeconds + " s)");
         while (true) {
             SocketChannel c = server.accept();
-            Session s = new Session(c, entry);
+            Session s = new Session(c, entry, turns);
             Thread t = new Thread(() -> {
                 sessions.add(s);
                 try {

@@ -3,6 +3,7 @@ package dev.nssimg.daemon;
 import dev.nssimg.app.Engines;
 import dev.nssimg.app.Invocation;
 import dev.nssimg.buildx.ProcessLauncher;
+import dev.nssimg.buildx.TurnLock;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
@@ -31,13 +32,15 @@ final class Session {
     private final SocketChannel channel;
     private final Wire wire;
     private final Server.Entry entry;
+    private final TurnLock.Turns turns;
     private volatile int signal;
     private volatile boolean quiet;
     private Cleanup scope;
     private volatile Thread worker;
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
-    Session(SocketChannel channel, Server.Entry entry) {
+    Session(SocketChannel channel, Server.Entry entry, TurnLock.Turns turns) {
+        this.turns = turns;
         this.channel = channel;
         this.wire = new Wire(channel);
         this.entry = entry;
@@ -88,7 +91,7 @@ final class Session {
         int[] code = {ExitCode.FAILED.code()};
         try (Engines engines = Engines.connecting()) {
             Invocation inv = new Invocation(req.env(), Path.of(req.cwd()), out, err, ProcessLauncher.system(), engines, scope,
-                    new Log());
+                    new Log(), turns);
             worker = new Thread(() -> {
                 try {
                     code[0] = entry.execute(inv, req.args().toArray(new String[0]));

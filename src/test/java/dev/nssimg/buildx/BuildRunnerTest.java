@@ -49,9 +49,12 @@ class BuildRunnerTest {
         };
     }
 
+    /** One JVM's turns: runners of this test class share them, as a daemon's invocations do. */
+    static final TurnLock.Turns TURNS = new TurnLock.Turns();
+
     BuildRunner runner(ProcessLauncher l) {
         return new BuildRunner(l, new PrintWriter(err, true), dir, null, Map.of(),
-                new Cleanup(new PrintWriter(err, true)), new Log());
+                new Cleanup(new PrintWriter(err, true)), new Log(), TURNS);
     }
 
     /** A build of platform whose argv ends with context (the key of its script). */
@@ -208,6 +211,6 @@ class BuildRunnerTest {
         assertEquals(a, first.get().digest());
         assertEquals(b, second.digest());
         assertTrue(err.toString().contains("another build of this profile, target and platform is running in this checkout"
-                + " (it writes .nssimg/metadata-default-runtime-linux-amd64.json); waiting for it"), err.toString());
+                + " (it writes " + meta + "); waiting for it"), err.toString());
     }
 }

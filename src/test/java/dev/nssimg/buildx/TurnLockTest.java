@@ -17,6 +17,9 @@ import dev.nssimg.lifecycle.Cleanup;
 import java.io.PrintWriter;
 
 class TurnLockTest {
+    /** This JVM's turns, as an entry point makes them. */
+    static final TurnLock.Turns TURNS = new TurnLock.Turns();
+
     @TempDir
     Path dir;
 
@@ -24,9 +27,9 @@ class TurnLockTest {
     void aSecondTakerInThisJvmWaitsForTheFirst() throws Exception {
         Path meta = dir.resolve(".nssimg/metadata-x.json");
         AtomicInteger waits = new AtomicInteger();
-        TurnLock first = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)));
+        TurnLock first = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)), TURNS);
         CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> {
-            try (TurnLock t = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)))) {
+            try (TurnLock t = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)), TURNS)) {
                 return System.nanoTime();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -38,7 +41,7 @@ class TurnLockTest {
         first.close();
         assertTrue(second.get(10, TimeUnit.SECONDS) >= released);
         assertEquals(1, waits.get(), "told once that it waits");
-        try (TurnLock again = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)))) {
+        try (TurnLock again = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)), TURNS)) {
             assertEquals(1, waits.get(), "free again: no wait");
         }
     }
@@ -53,7 +56,7 @@ class TurnLockTest {
             assertEquals("held", r.readLine(), "the other process took the turn");
             AtomicInteger waits = new AtomicInteger();
             CompletableFuture<Void> mine = CompletableFuture.runAsync(() -> {
-                try (TurnLock t = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)))) {
+                try (TurnLock t = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)), TURNS)) {
                     // got it
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -69,10 +72,51 @@ class TurnLockTest {
         assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
     }
 
+    @Test
+    void aWaiterInThisJvmNeverDropsTheHoldersLockForAnotherProcess() throws Exception {
+        Path meta = dir.resolve("metadata-z.json");
+        Cleanup cleanup = new Cleanup(new PrintWriter(System.err, true));
+        TurnLock first = TurnLock.take(meta, () -> {}, cleanup, TURNS);
+        try {
+            // A second invocation of this JVM waits (polling) while the first holds the turn...
+            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
+                try (TurnLock t = TurnLock.take(meta, () -> {}, cleanup, TURNS)) {
+                    // got it after the first
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(350); // a few polls
+            // ...and another process must still find the turn taken: POSIX locks drop on any close of the file.
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process other = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TryOnce.class.getName(),
+                    meta.toString()).redirectErrorStream(true).start();
+            String said = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertTrue(other.waitFor(20, TimeUnit.SECONDS));
+            assertEquals("busy", said, "the other process could take the turn while this JVM held it");
+            assertTrue(!second.isDone());
+            first.close();
+            second.get(10, TimeUnit.SECONDS);
+        } finally {
+            first.close();
+        }
+    }
+
+    /** Tries the lock file once: prints busy or free. */
+    public static final class TryOnce {
+        public static void main(String[] args) throws Exception {
+            Path key = Path.of(args[0]).toAbsolutePath().normalize();
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(key.resolveSibling(key.getFileName() + ".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+                System.out.println(ch.tryLock() == null ? "busy" : "free");
+            }
+        }
+    }
+
     /** Takes the turn, says "held", and keeps it until stdin ends. */
     public static final class Holder {
         public static void main(String[] args) throws Exception {
-            try (TurnLock t = TurnLock.take(Path.of(args[0]), () -> {}, new Cleanup(new PrintWriter(System.err, true)))) {
+            try (TurnLock t = TurnLock.take(Path.of(args[0]), () -> {}, new Cleanup(new PrintWriter(System.err, true)), TURNS)) {
                 System.out.println("held");
                 System.out.flush();
                 System.in.readAllBytes();
