@@ -7,28 +7,33 @@ import java.util.List;
 
 /** `nssimg daemon [status|stop]`: this user's resident nssimg processes. */
 public final class DaemonControl {
-    private static final Duration STOP_LIMIT = Duration.ofSeconds(15);
+    /** How long a stopped daemon may take before it is killed. */
+    public static final long STOP_LIMIT_SECONDS = 15;
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(STOP_LIMIT_SECONDS);
 
     private DaemonControl() {}
 
     /** A daemon found, and for stop whether it ended by itself (false: killed after the limit). */
     public record Entry(dev.nssimg.daemon.Daemons.Running daemon, boolean stopped, boolean clean) {}
 
-    public record Outcome(Path dir, boolean stop, List<Entry> daemons, long stopLimitSeconds) {
+    public record Outcome(Path dir, List<Entry> daemons) {
         public Outcome {
             daemons = List.copyOf(daemons);
         }
     }
 
-    public static Outcome run(Invocation inv, boolean stop) {
+    /** each: told of every daemon as soon as it is listed or stopped (a stop may take up to the limit). */
+    public static Outcome run(Invocation inv, boolean stop, java.util.function.Consumer<Entry> each) {
         Path dir = dev.nssimg.daemon.Daemons.dir(inv.env());
         List<Entry> entries = new ArrayList<>();
         for (dev.nssimg.daemon.Daemons.Running d : dev.nssimg.daemon.Daemons.list(dir)) {
-            entries.add(stop ? new Entry(d, true, dev.nssimg.daemon.Daemons.stop(d, STOP_LIMIT)) : new Entry(d, false, false));
+            Entry e = stop ? new Entry(d, true, dev.nssimg.daemon.Daemons.stop(d, STOP_LIMIT)) : new Entry(d, false, false);
+            entries.add(e);
+            each.accept(e);
         }
         if (stop) {
             dev.nssimg.daemon.Daemons.tidy(dir); // after the stops: what they leave behind goes too
         }
-        return new Outcome(dir, stop, entries, STOP_LIMIT.toSeconds());
+        return new Outcome(dir, entries);
     }
 }

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.util.function.Function;
 
 /**
- * One engine client per invocation, made on first use (also when build
+ * One engine client per invocation (it keeps the cleanup scope and log of the invocation it was made for), made on first use (also when build
  * --smoke hands over to smoke), and closed with the invocation: a plain run
  * exits anyway, but the daemon serves many invocations in one JVM.
  */

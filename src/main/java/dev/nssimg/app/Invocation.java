@@ -51,10 +51,4 @@ public record Invocation(Map<String, String> env, Path cwd, PrintWriter out, Pri
     DockerCli dockerCli() {
         return new DockerCli(launcher, env, cwd);
     }
-
-    /** A warning on stderr, in nssimg's one format. */
-    void warn(String message) {
-        err.println("nssimg: warning: " + message);
-        err.flush();
-    }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
-/** Builds the configured CommandLine; {@link Main} and the tests both go through here. */
+/** Builds the configured CommandLine; {@code dev.nssimg.Main} and the tests both go through here. */
 public final class Cli {
     private Cli() {}
 

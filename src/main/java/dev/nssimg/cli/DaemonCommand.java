@@ -28,7 +28,8 @@ public final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new Report(inv, false).daemons(DaemonControl.run(inv, action == Action.stop));
+        Report report = new Report(inv, false);
+        report.daemons(DaemonControl.run(inv, action == Action.stop, e -> report.daemon(e, DaemonControl.STOP_LIMIT_SECONDS)));
         return ExitCode.OK.code();
     }
 }

@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /** --json, the one output-format switch of every command that prints a result. */
 public final class OutputFormat {
-    @Option(names = "--json", description = "Print JSON (each document names its schema and version; see README)."
-            + " build: the plan with --dry-run, else progress events and a result.")
+    @Option(names = "--json", description = "Print the result as JSON: one document per line, each naming its schema and"
+            + " version (README: JSON output).")
     boolean json;
 }

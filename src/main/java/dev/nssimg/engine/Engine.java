@@ -148,11 +148,6 @@ public final class Engine implements Closeable {
         return containers.run(spec);
     }
 
-    /** Force-removes a container and returns when it is gone (also when another caller's removal is under way). */
-    public void removeQuietly(String id) {
-        containers.removeQuietly(id);
-    }
-
     /** Fails with a usage error unless gpus is all, none, a count or device=IDS. */
     public static void validateGpus(String gpus) {
         Containers.gpuRequest(gpus);

@@ -51,10 +51,6 @@ public final class Json {
         return doc;
     }
 
-    public static ObjectNode object() {
-        return MAPPER.createObjectNode();
-    }
-
     /** Strings as an array. */
     public static ArrayNode strings(List<String> items) {
         ArrayNode a = MAPPER.createArrayNode();

@@ -246,18 +246,22 @@ public final class Report {
         out.flush();
     }
 
+    /** One daemon, as soon as it is listed or stopped. */
+    public void daemon(DaemonControl.Entry e, long stopLimitSeconds) {
+        var r = e.daemon();
+        if (e.stopped()) {
+            out.println("stopped daemon " + r.pid() + (e.clean() ? "" : " (killed: it did not stop within " + stopLimitSeconds + " s)"));
+        } else {
+            out.printf("daemon %d  up %ds  rss %d MiB  jar %s  socket %s%n", r.pid(), r.uptime().toSeconds(), r.rssKib() / 1024,
+                    r.jar(), r.socket());
+        }
+        out.flush();
+    }
+
+    /** After the daemons: a line when there were none. */
     public void daemons(DaemonControl.Outcome d) {
         if (d.daemons().isEmpty()) {
             out.println("no nssimg daemon running (" + d.dir() + ")");
-        }
-        for (DaemonControl.Entry e : d.daemons()) {
-            var r = e.daemon();
-            if (e.stopped()) {
-                out.println("stopped daemon " + r.pid() + (e.clean() ? "" : " (killed: it did not stop within " + d.stopLimitSeconds() + " s)"));
-            } else {
-                out.printf("daemon %d  up %ds  rss %d MiB  jar %s  socket %s%n", r.pid(), r.uptime().toSeconds(), r.rssKib() / 1024,
-                        r.jar(), r.socket());
-            }
         }
         out.flush();
     }

@@ -50,6 +50,7 @@ class ReportTest {
         assertFalse(doc.path("passed").asBoolean(true));
         assertEquals("missing <vendor> & \"x\"", doc.path("checks").get(1).path("detail").asText());
         String xml = Files.readString(f);
+        assertEquals(JUnitXml.smoke("img", CHECKS), xml, "the file holds the whole report");
         assertTrue(xml.contains("tests=\"2\" failures=\"1\""), xml);
         assertTrue(xml.contains("missing &lt;vendor&gt; &amp; &quot;x&quot;"), xml);
         try (var s = Files.list(f.getParent())) {

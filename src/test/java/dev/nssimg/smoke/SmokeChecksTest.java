@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.engine.RunResult;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SmokeChecksTest {
     static final SmokeChecks.Expect RUNTIME = new SmokeChecks.Expect("runtime", "12.8.1", "22.04");
