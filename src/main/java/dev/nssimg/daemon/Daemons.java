@@ -111,7 +111,7 @@ public final class Daemons {
                 return Optional.empty();
             }
             List<String> cmd = List.of(h.get().info().arguments().orElse(new String[0]));
-            int at = cmd.indexOf(Server.class.getName());
+            int at = cmd.indexOf(Server.MAIN_CLASS);
             if (at < 0 || at + 2 >= cmd.size() || !cmd.get(at + 1).equals(socket.toString())) {
                 return Optional.empty();
             }

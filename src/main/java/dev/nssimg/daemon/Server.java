@@ -27,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>java -cp nssimg.jar dev.nssimg.DaemonMain SOCKET JAR</pre>
  */
 public final class Server {
+    /** The daemon's main class (dev.nssimg.DaemonMain), by which its processes are told apart (and the client starts it). */
+    public static final String MAIN_CLASS = "dev.nssimg.DaemonMain";
+
     /** What serves one invocation: the same entry as a plain run's (the CLI), with the invocation's own runtime. */
     @FunctionalInterface
     public interface Entry {
@@ -47,7 +50,7 @@ public final class Server {
     /** Serves SOCKET for JAR until idle, stale or orphaned; args are the daemon's command line. */
     public static void main(String[] args, Entry entry) throws IOException {
         if (args.length != 2) {
-            System.err.println("usage: dev.nssimg.DaemonMain SOCKET JAR");
+            System.err.println("usage: " + MAIN_CLASS + " SOCKET JAR");
             System.exit(dev.nssimg.error.ExitCode.USAGE.code());
         }
         new Server(entry).serve(Path.of(args[0]), Path.of(args[1]), idleSeconds(System.getenv("NSSIMG_DAEMON_IDLE")));
