@@ -59,4 +59,4 @@ container-run-gpu-dev: ## Run a command in the dev container (CMD="...")
 	$(run_env) $(NSSIMG) run $(profile_flag) --dev $(run_image_dev_flag) --hf-cache '$(CONTAINER_HF_CACHE)' -- $(CMD)
 
 container-build-test: ## Build the CPU-only CI image (containers/Dockerfile.test_ci)
-	$(NSSIMG) build $(profile_flag) --file containers/Dockerfile.test_ci --target test_ci --tag nss-test:latest
+	$(NSSIMG) build $(profile_flag) --file containers/Dockerfile.test_ci --tag nss-test:latest

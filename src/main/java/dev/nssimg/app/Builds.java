@@ -15,9 +15,12 @@ import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
 import dev.nssimg.workspace.Project;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -65,22 +68,54 @@ public final class Builds {
         }
         Located<List<String>> platformsFlag = Overrides.platformList(req.platform(), "flag --platform");
         Located<String> platformFlag = platformsFlag == null ? Inputs.flag(req.platform(), "--platform") : null;
-        boolean multiarch = req.multiarch() || platformsFlag != null; // a comma list implies --multiarch
+        // A comma list implies --multiarch, from the flag or (when no --platform is given) CONTAINER_GPU_PLATFORM.
+        boolean multiarch = req.multiarch() || platformsFlag != null
+                || (req.platform() == null && Overrides.fromEnv(inv.env()).platforms() != null);
         Overrides flags = new Overrides(platformFlag, platformsFlag, null, null, Inputs.flag(req.registry(), "--registry"),
                 Inputs.flag(req.file(), "--file"), Inputs.flag(req.context(), "--context"),
                 Inputs.keyValues(req.buildArgs(), "--build-arg"), Inputs.flag(req.builder(), "--builder"),
                 Inputs.flag(req.cacheFrom(), "--cache-from"), Inputs.flag(req.cacheTo(), "--cache-to"));
         Inputs in = Inputs.load(inv, req.selection(), flags);
         Resolved r = in.resolved();
+        checkLocalInputs(inv, in.project(), r, req.secrets());
         DockerfileInfo df = in.project().dockerfile(r.dockerfile().value());
         BuildRequest.Output out = req.push() ? BuildRequest.Output.PUSH
                 : req.load() ? BuildRequest.Output.LOAD : BuildRequest.Output.DEFAULT;
         String progress = req.progress() != null ? req.progress() : req.json() && !req.dryRun() ? "rawjson" : "plain";
         BuildRequest br = new BuildRequest(req.target(), multiarch, req.strategy(), req.tags(), out, req.noCache(), req.pull(),
-                progress, req.secrets(), req.strict(), req.pushByDigest(), in.project().root().resolve(".nssimg"));
+                progress, req.secrets(), req.strict(), req.pushByDigest(), in.project().stateDir(inv.env()));
         BuildFacts facts = new BuildFacts(Project.gitRevision(r.context().value()).orElse(null),
                 Project.created(inv.env(), Instant.now()), inv.cwd());
         return new Planned(Planner.plan(br, r, df, facts), r, req);
+    }
+
+    /**
+     * What buildx would only find missing once it runs, checked first (--dry-run too): the Dockerfile, the context
+     * and named-context directories, and the files and variables --secret names. Each names where it came from.
+     */
+    private static void checkLocalInputs(Invocation inv, Project project, Resolved r, List<String> secrets) {
+        if (!Files.isRegularFile(r.dockerfile().value())) {
+            throw NssimgException.usage(r.dockerfile().origin() + ": Dockerfile " + project.display(r.dockerfile().value()) + " not found");
+        }
+        checkDirectory(project, "context", r.context());
+        r.contexts().forEach((name, dir) -> checkDirectory(project, "named context " + name, dir));
+        for (String spec : secrets) {
+            Map<String, String> parts = Planner.secretParts(spec);
+            String src = parts.getOrDefault("src", parts.get("source"));
+            if (src != null && !Files.isReadable(inv.cwd().resolve(src))) {
+                throw NssimgException.usage("flag --secret id=" + parts.get("id") + ": file " + src + " not found or not readable");
+            }
+            String env = parts.get("env");
+            if (env != null && !inv.env().containsKey(env)) {
+                throw NssimgException.usage("flag --secret id=" + parts.get("id") + ": environment variable " + env + " is not set");
+            }
+        }
+    }
+
+    private static void checkDirectory(Project project, String what, Located<Path> dir) {
+        if (!Files.isDirectory(dir.value())) {
+            throw NssimgException.usage(dir.origin() + ": " + what + " " + project.display(dir.value()) + " is not a directory");
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Validation;
 import dev.nssimg.registry.Registries;
+import dev.nssimg.workspace.Project;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ public final class Doctor {
             Validation.registry(Located.of(reg, registry != null ? "flag --registry" : "env CONTAINER_GPU_REGISTRY"));
         }
         List<Row> rows = new ArrayList<>();
+        Project project = Project.discover(inv.cwd());
+        rows.add(Row.ok("project", "root " + project.root() + ", profiles " + project.profilesFileName()));
         EngineInfo info = null;
         try {
             info = inv.engine().info();

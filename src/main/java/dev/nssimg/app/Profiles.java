@@ -1,5 +1,9 @@
 package dev.nssimg.app;
 
+import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.Planner;
+import dev.nssimg.profile.BuildArgs;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.ProfileSpec;
@@ -9,25 +13,34 @@ import dev.nssimg.workspace.Project;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** `nssimg profiles [show NAME]`: the profiles of the file, and every resolved value with its origin. */
 public final class Profiles {
+    /** What `profiles` and `profiles show` call the defaults alone. */
+    public static final String DEFAULT = "default";
+
     private Profiles() {}
 
     /** One profile of the list: name, description (may be empty) and the profile it extends (null: none). */
     public record Entry(String name, String description, String extendsName) {}
 
-    public record Listing(String file, List<Entry> profiles) {
+    /** root: the project root in use; file: the profiles file (or "(no profiles file)"). */
+    public record Listing(String root, String file, List<Entry> profiles) {
         public Listing {
             profiles = List.copyOf(profiles);
         }
     }
 
-    /** One resolved value: its key (args.X, args[PLATFORM].X for per-platform differences), value and origin. */
-    public record Value(String key, String value, String origin) {}
+    /**
+     * One resolved value: its key (args.X, args[PLATFORM].X for per-platform differences), value and origin.
+     * unused: a build argument the Dockerfile does not declare, so a build does not pass it.
+     */
+    public record Value(String key, String value, String origin, boolean unused) {}
 
-    public record Shown(String profile, List<Value> values) {
+    /** note: what could not be read (the Dockerfile), else null. */
+    public record Shown(String profile, String root, String file, List<Value> values, String note) {
         public Shown {
             values = List.copyOf(values);
         }
@@ -36,16 +49,27 @@ public final class Profiles {
     public static Listing list(Invocation inv, Selection sel) {
         ProfilesFile file = Project.discover(inv.cwd()).profiles(sel.config());
         List<Entry> entries = new ArrayList<>();
+        if (!file.profiles().containsKey(DEFAULT)) {
+            entries.add(new Entry(DEFAULT, "the defaults alone (no --profile)", null));
+        }
         for (Map.Entry<String, ProfileSpec> e : file.profiles().entrySet()) {
             ProfileSpec p = e.getValue();
             entries.add(new Entry(e.getKey(), p.description() == null ? "" : p.description(),
                     p.extendsName() == null ? null : p.extendsName().value()));
         }
-        return new Listing(file.file(), entries);
+        return new Listing(Project.discover(inv.cwd()).display(Project.discover(inv.cwd()).root()), file.file(), entries);
     }
 
+    /** The profile sel names ("default", when no profile has that name, is the defaults alone, as the list says). */
     public static Shown show(Invocation inv, Selection sel) {
-        Inputs in = Inputs.load(inv, sel, Overrides.NONE);
+        Selection effective = sel;
+        if (DEFAULT.equals(sel.profile())) {
+            ProfilesFile file = Project.discover(inv.cwd()).profiles(sel.config());
+            if (!file.profiles().containsKey(DEFAULT)) {
+                effective = new Selection(sel.config(), null);
+            }
+        }
+        Inputs in = Inputs.load(inv, effective, Overrides.NONE);
         Resolved r = in.resolved();
         Project project = in.project();
         List<Value> rows = new ArrayList<>();
@@ -67,21 +91,35 @@ public final class Profiles {
         if (r.cacheTo() != null) {
             add(rows, "cache-to", r.cacheTo());
         }
-        Map<String, Located<String>> base = r.argsFor(r.platform().value());
-        new TreeMap<>(base).forEach((k, v) -> add(rows, "args." + k, v));
+        DockerfileInfo df = null;
+        String note = null;
+        try {
+            df = project.dockerfile(r.dockerfile().value());
+        } catch (NssimgException e) {
+            note = e.getMessage() + ": its ARG defaults are not shown";
+        }
+        Map<String, Located<String>> defaults = df == null ? Map.of() : Planner.dockerfileDefaults(df);
+        Set<String> declared = df == null ? null : df.declaredArgs();
+        Map<String, Located<String>> base = r.effectiveArgs(defaults, r.platform().value());
+        new TreeMap<>(base).forEach((k, v) -> rows.add(arg("args." + k, k, v, declared)));
         for (String p : r.platforms().value()) {
             if (!p.equals(r.platform().value())) {
-                new TreeMap<>(r.argsFor(p)).forEach((k, v) -> {
+                new TreeMap<>(r.effectiveArgs(defaults, p)).forEach((k, v) -> {
                     if (!v.equals(base.get(k))) {
-                        add(rows, "args[" + p + "]." + k, v);
+                        rows.add(arg("args[" + p + "]." + k, k, v, declared));
                     }
                 });
             }
         }
-        return new Shown(r.profile(), rows);
+        return new Shown(r.profile(), project.display(project.root()), in.file().file(), rows, note);
+    }
+
+    private static Value arg(String key, String name, Located<String> v, Set<String> declared) {
+        boolean unused = declared != null && !declared.contains(name) && !BuildArgs.BUILTIN.contains(name);
+        return new Value(key, v.value(), v.origin(), unused);
     }
 
     private static void add(List<Value> rows, String key, Located<String> v) {
-        rows.add(new Value(key, v.value(), v.origin()));
+        rows.add(new Value(key, v.value(), v.origin(), false));
     }
 }

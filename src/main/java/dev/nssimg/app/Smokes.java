@@ -1,6 +1,7 @@
 package dev.nssimg.app;
 
 import dev.nssimg.buildx.Imagetools;
+import dev.nssimg.dockerfile.DockerfileInfo;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.ExitCode;
@@ -61,6 +62,19 @@ public final class Smokes {
                 built.resolved());
     }
 
+    /** The profile's Dockerfile's ARG defaults; none when it cannot be read (an image tested away from its checkout). */
+    private static Map<String, Located<String>> dockerfileDefaults(Resolved r) {
+        try {
+            return Planner.dockerfileDefaults(DockerfileInfo.read(r.dockerfile().value(), r.dockerfile().value().toString()));
+        } catch (NssimgException e) {
+            return Map.of();
+        }
+    }
+
+    private static String valueOf(Located<String> v) {
+        return v == null || v.value().contains("$") ? null : v.value();
+    }
+
     private static Outcome run(Invocation inv, Request req, Resolved r) {
         String ref = req.image() != null ? req.image() : req.target().equals("dev") ? r.imageDev().value() : r.image().value();
         if (req.image() != null) {
@@ -70,9 +84,9 @@ public final class Smokes {
             throw NssimgException.usage("flag --all-platforms: '" + ref + "' is not a registry reference; pass the pushed"
                     + " index with --image REGISTRY/IMAGE:TAG");
         }
-        Map<String, Located<String>> args = r.argsFor(r.platform().value());
-        SmokeChecks.Expect expect = new SmokeChecks.Expect(req.target(), args.get(BuildArgs.CUDA_VERSION).value(),
-                args.get(BuildArgs.UBUNTU_VERSION).value());
+        Map<String, Located<String>> args = r.effectiveArgs(dockerfileDefaults(r), r.platform().value());
+        SmokeChecks.Expect expect = new SmokeChecks.Expect(req.target(), valueOf(args.get(BuildArgs.CUDA_VERSION)),
+                valueOf(args.get(BuildArgs.UBUNTU_VERSION)));
         Duration timeout = Duration.ofSeconds(req.timeoutSeconds());
         Engine engine = inv.engine();
         SmokeRunner runner = new SmokeRunner(engine);

@@ -20,8 +20,9 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--target", defaultValue = "runtime", paramLabel = "STAGE",
-            description = "Stage to build (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--target", paramLabel = "STAGE",
+            description = "Stage to build, by name, case-insensitively (default: runtime when the Dockerfile has it,"
+                    + " else its last stage, as BuildKit; the last stage is built without --target).")
     String target;
 
     @Option(names = "--platform", paramLabel = "PLATFORM",

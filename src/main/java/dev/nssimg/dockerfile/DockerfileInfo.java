@@ -19,22 +19,39 @@ import java.util.Set;
  * entrypoint (inherited through {@code FROM <stage>}). A reader, not an
  * evaluator: values keep their ${VAR} references.
  */
-public record DockerfileInfo(String file, Map<String, String> globalArgs, List<Stage> stages) {
+public record DockerfileInfo(String file, Map<String, String> globalArgs, List<Stage> stages, Map<String, ArgDefault> argDefaults) {
 
-    public record Stage(String name, String base, int line, Map<String, String> args, Map<String, String> labels,
+    /** A stage; named is false for one without AS NAME (its name is then its index, which BuildKit does not look up). */
+    public record Stage(String name, boolean named, String base, int line, Map<String, String> args, Map<String, String> labels,
             Map<String, String> env, String user, List<String> entrypoint, List<String> cmd) {}
+
+    /** An ARG's default as the Dockerfile declares it (first declaration with a value), and its line. */
+    public record ArgDefault(String name, String value, int line) {}
 
     public DockerfileInfo {
         globalArgs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(globalArgs)); // ARG without default maps to null
         stages = List.copyOf(stages);
+        argDefaults = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(argDefaults));
     }
 
     public List<String> stageNames() {
         return stages.stream().map(Stage::name).toList();
     }
 
+    /** The names a --target may use (BuildKit looks stages up by name only). */
+    public List<String> namedStages() {
+        return stages.stream().filter(Stage::named).map(Stage::name).toList();
+    }
+
+    /** The stage of that name, compared as BuildKit does (case-insensitively); unnamed stages are never found. */
     public Optional<Stage> stage(String name) {
-        return stages.stream().filter(s -> s.name().equals(name)).findFirst();
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return stages.stream().filter(s -> s.named() && s.name().equals(n)).findFirst();
+    }
+
+    /** The stage a build without --target builds: the last one. */
+    public Stage defaultStage() {
+        return stages.get(stages.size() - 1);
     }
 
     /** Every ARG name declared anywhere in the file. */
@@ -56,6 +73,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
 
     public static DockerfileInfo parse(String text, String file) {
         Map<String, String> globalArgs = new LinkedHashMap<>();
+        Map<String, ArgDefault> defaults = new LinkedHashMap<>();
         List<Stage> stages = new ArrayList<>();
         Builder cur = null;
         for (Instruction ins : Instruction.split(text, file)) {
@@ -69,13 +87,13 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
             }
             if (cur == null) {
                 if (kw.equals("ARG")) {
-                    globalArgs.putAll(Words.assignments(ins.rest(), true, ins.line(), file));
+                    globalArgs.putAll(args(ins, file, defaults));
                     continue;
                 }
                 throw NssimgException.usage(file + ":" + ins.line() + ": " + kw + " before the first FROM");
             }
             switch (kw) {
-                case "ARG" -> cur.args.putAll(Words.assignments(ins.rest(), true, ins.line(), file));
+                case "ARG" -> cur.args.putAll(args(ins, file, defaults));
                 case "LABEL" -> cur.labels.putAll(Words.assignments(ins.rest(), false, ins.line(), file));
                 case "ENV" -> cur.env.putAll(Words.env(ins.rest(), ins.line(), file));
                 case "USER" -> cur.user = ins.rest().trim();
@@ -93,7 +111,18 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         if (stages.isEmpty()) {
             throw NssimgException.usage(file + ": no FROM instruction");
         }
-        return new DockerfileInfo(file, globalArgs, stages);
+        return new DockerfileInfo(file, globalArgs, stages, defaults);
+    }
+
+    /** An ARG instruction's names and defaults; the first default of each name is recorded with its line. */
+    private static Map<String, String> args(Instruction ins, String file, Map<String, ArgDefault> defaults) {
+        Map<String, String> declared = Words.assignments(ins.rest(), true, ins.line(), file);
+        declared.forEach((k, v) -> {
+            if (v != null) {
+                defaults.putIfAbsent(k, new ArgDefault(k, v, ins.line()));
+            }
+        });
+        return declared;
     }
 
     private static Builder from(Instruction ins, List<Stage> previous, String file) {
@@ -108,11 +137,12 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         }
         String base = words.get(0);
         String name = String.valueOf(previous.size());
-        if (words.size() >= 3 && words.get(1).equalsIgnoreCase("AS")) {
+        boolean named = words.size() >= 3 && words.get(1).equalsIgnoreCase("AS");
+        if (named) {
             name = words.get(2).toLowerCase(java.util.Locale.ROOT);
         }
-        Builder b = new Builder(name, base, ins.line());
-        previous.stream().filter(s -> s.name().equals(base)).findFirst().ifPresent(parent -> {
+        Builder b = new Builder(name, named, base, ins.line());
+        previous.stream().filter(s -> s.named() && s.name().equals(base.toLowerCase(java.util.Locale.ROOT))).findFirst().ifPresent(parent -> {
             b.labels.putAll(parent.labels());
             b.env.putAll(parent.env());
             b.user = parent.user();
@@ -124,6 +154,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
 
     private static final class Builder {
         final String name;
+        final boolean named;
         final String base;
         final int line;
         final Map<String, String> args = new LinkedHashMap<>();
@@ -133,14 +164,15 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         List<String> entrypoint = List.of();
         List<String> cmd = List.of();
 
-        Builder(String name, String base, int line) {
+        Builder(String name, boolean named, String base, int line) {
             this.name = name;
+            this.named = named;
             this.base = base;
             this.line = line;
         }
 
         Stage build() {
-            return new Stage(name, base, line, java.util.Collections.unmodifiableMap(args), java.util.Collections.unmodifiableMap(labels),
+            return new Stage(name, named, base, line, java.util.Collections.unmodifiableMap(args), java.util.Collections.unmodifiableMap(labels),
                     java.util.Collections.unmodifiableMap(env), user, entrypoint, cmd);
         }
     }

@@ -3,7 +3,7 @@ package dev.nssimg.plan;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What the user asked `nssimg build` for, after flag parsing. Profile-level values live in Resolved. */
+/** What the user asked `nssimg build` for, after flag parsing (target null: none asked). Profile-level values live in Resolved. */
 public record BuildRequest(
         String target,
         boolean multiarch,
@@ -28,5 +28,11 @@ public record BuildRequest(
     public BuildRequest {
         tags = List.copyOf(tags);
         secrets = List.copyOf(secrets);
+    }
+
+    /** The same request for that stage (target null: the Dockerfile's default). */
+    public BuildRequest withTarget(String stage) {
+        return new BuildRequest(stage, multiarch, strategy, tags, output, noCache, pull, progress, secrets, strict, pushByDigest,
+                workDir);
     }
 }

@@ -22,18 +22,17 @@ public final class Planner {
 
     private Planner() {}
 
-    public static BuildPlan plan(BuildRequest req, Resolved r, DockerfileInfo df, BuildFacts facts) {
+    public static BuildPlan plan(BuildRequest asked, Resolved r, DockerfileInfo df, BuildFacts facts) {
         List<String> warnings = new ArrayList<>();
-        if (df.stage(req.target()).isEmpty()) {
-            throw NssimgException.usage("flag --target: '" + req.target() + "' is not a stage of " + df.file()
-                    + " (stages: " + String.join(", ", df.stageNames()) + ")");
-        }
-        for (String s : req.secrets()) {
-            checkSecret(s);
-        }
+        BuildRequest req = asked.withTarget(stage(asked.target(), df).name()); // from here on: the stage's own name
+        req.secrets().forEach(Planner::secretParts);
         List<String> platforms = req.multiarch() ? r.platforms().value() : List.of(r.platform().value());
         boolean multi = platforms.size() > 1;
-        checkDeclared(r, df, req.strict(), warnings);
+        Map<String, Located<String>> dockerfileDefaults = dockerfileDefaults(df);
+        for (String p : platforms) {
+            Validation.buildArgs(withoutReferences(r.effectiveArgs(dockerfileDefaults, p)));
+        }
+        checkDeclared(r, df, platforms, req.strict(), warnings);
 
         if (multi && req.output() == BuildRequest.Output.LOAD) {
             throw NssimgException.usage("flag --load: a multi-platform image cannot be loaded into the engine; it is pushed (drop --load)");
@@ -92,6 +91,37 @@ public final class Planner {
     }
 
     /**
+     * The stage a build makes, found as BuildKit finds it: by name, case-insensitively. No --target (null) means
+     * the stage named runtime when there is one (the image nssimg is about), else the last stage.
+     */
+    static DockerfileInfo.Stage stage(String target, DockerfileInfo df) {
+        if (target == null) {
+            return df.stage("runtime").orElse(df.defaultStage());
+        }
+        return df.stage(target).orElseThrow(() -> {
+            List<String> named = df.namedStages();
+            String why = named.isEmpty() ? "it has no named stages (without --target its last stage is built)"
+                    : "stages: " + String.join(", ", named);
+            String index = target.matches("\\d+") ? "; BuildKit looks stages up by name, not by number" : "";
+            return NssimgException.usage("flag --target: '" + target + "' is not a stage of " + df.file() + " (" + why + ")" + index);
+        });
+    }
+
+    /** The Dockerfile's ARG defaults, each located at its line (FILE:LINE). */
+    public static Map<String, Located<String>> dockerfileDefaults(DockerfileInfo df) {
+        Map<String, Located<String>> out = new LinkedHashMap<>();
+        df.argDefaults().forEach((k, a) -> out.put(k, Located.of(a.value(), df.file() + ":" + a.line())));
+        return out;
+    }
+
+    /** Values that name other variables (${X}) are BuildKit's to expand, not nssimg's to check. */
+    private static Map<String, Located<String>> withoutReferences(Map<String, Located<String>> args) {
+        Map<String, Located<String>> out = new LinkedHashMap<>(args);
+        out.values().removeIf(v -> v.value().contains("$"));
+        return out;
+    }
+
+    /**
      * Where buildx writes what it built (the digest), per profile, target and platform(s), under the project's
      * .nssimg/: a CI matrix building two profiles at once in one checkout reads two files. Two builds of
      * the same name take turns (TurnLock).
@@ -123,7 +153,9 @@ public final class Planner {
         }
         String arch = platform.substring(platform.indexOf('/') + 1);
         String repo = r.hasRegistry() || tagsQualified(req.tags()) ? repository(tags(req, r).get(0)) : null;
-        return new BuildFlags(value(builder), rel(facts.cwd(), r.dockerfile().value()), req.target(), buildArgs, contexts,
+        // As BuildKit: without --target the last stage is built, so asking for it sends none.
+        String target = req.target().equals(df.defaultStage().name()) ? null : req.target();
+        return new BuildFlags(value(builder), rel(facts.cwd(), r.dockerfile().value()), target, buildArgs, contexts,
                 labels, req.secrets(), r.cacheFrom() == null ? null : cacheSpec(r.cacheFrom(), repo, arch, false),
                 r.cacheTo() == null ? null : cacheSpec(r.cacheTo(), repo, arch, true), req.noCache(), req.pull(), req.progress());
     }
@@ -213,11 +245,19 @@ public final class Planner {
     }
 
     /** --build-arg flags the Dockerfile does not declare: a warning, or an error with --strict. */
-    private static void checkDeclared(Resolved r, DockerfileInfo df, boolean strict, List<String> warnings) {
+    /**
+     * Build arguments the Dockerfile does not declare: a --build-arg flag is passed anyway and a profile's value is
+     * not (one profiles file serves several Dockerfiles); either is a warning, and an error with --strict.
+     */
+    private static void checkDeclared(Resolved r, DockerfileInfo df, List<String> platforms, boolean strict, List<String> warnings) {
         Set<String> declared = df.declaredArgs();
-        for (var e : r.overrideArgs().entrySet()) {
+        Map<String, Located<String>> given = new LinkedHashMap<>();
+        platforms.forEach(p -> given.putAll(r.argsFor(p)));
+        for (var e : given.entrySet()) {
             if (!declared.contains(e.getKey()) && !BuildArgs.BUILTIN.contains(e.getKey())) {
-                String msg = e.getValue().origin() + ": build argument " + e.getKey() + " is not declared in " + df.file();
+                boolean flag = r.overrideArgs().containsKey(e.getKey());
+                String msg = e.getValue().origin() + ": build argument " + e.getKey() + " is not declared in " + df.file()
+                        + (flag ? "" : "; not passed");
                 if (strict) {
                     throw NssimgException.usage(msg + " (--strict)");
                 }
@@ -226,7 +266,8 @@ public final class Planner {
         }
     }
 
-    private static void checkSecret(String spec) {
+    /** A --secret value's parts (id, env, src, ...), checked for form; the value itself is never in it. */
+    public static Map<String, String> secretParts(String spec) {
         Map<String, String> kv = new LinkedHashMap<>();
         for (String part : spec.split(",")) {
             int eq = part.indexOf('=');
@@ -244,6 +285,7 @@ public final class Planner {
                 throw NssimgException.usage("flag --secret: unknown key '" + k + "' (use id, env, src or type); secret values are never passed on the command line");
             }
         }
+        return kv;
     }
 
     private static <T> T value(Located<T> l) {

@@ -1,9 +1,11 @@
 package dev.nssimg.profile;
 
 import java.util.List;
-import java.util.Map;
 
-/** The image's build arguments (spec: "Build Arguments") and nssimg's built-in defaults. */
+/**
+ * The image's build arguments (spec: "Build Arguments"; their defaults are the Dockerfile's, never nssimg's)
+ * and nssimg's built-in paths, images and platforms.
+ */
 public final class BuildArgs {
     public static final String CUDA_VERSION = "CUDA_VERSION";
     public static final String UBUNTU_VERSION = "UBUNTU_VERSION";
@@ -16,14 +18,6 @@ public final class BuildArgs {
     /** Spec order; the planner emits --build-arg in this order, then others by name. */
     public static final List<String> ORDER = List.of(
             CUDA_VERSION, UBUNTU_VERSION, CUDA_IMAGE_TYPE, PYTHON_VERSION, UV_VERSION, CUDA_ARCH_FLAGS);
-
-    public static final Map<String, String> DEFAULTS = Map.of(
-            CUDA_VERSION, "12.8.1",
-            UBUNTU_VERSION, "22.04",
-            CUDA_IMAGE_TYPE, "runtime",
-            PYTHON_VERSION, "3.11.13",
-            UV_VERSION, "0.9.14",
-            CUDA_ARCH_FLAGS, "80;86;90;90a");
 
     public static final String DEFAULT_PLATFORM = "linux/amd64";
     public static final List<String> MULTIARCH_PLATFORMS = List.of("linux/amd64", "linux/arm64");

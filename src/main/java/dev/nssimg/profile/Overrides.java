@@ -38,13 +38,16 @@ public record Overrides(
                 : Located.of(Arrays.stream(value.split(",")).map(String::trim).toList(), origin);
     }
 
-    /** The environment variables of the spec's Makefile that bear on a build. Empty means unset, as in make. */
+    /**
+     * The environment variables of the Makefile (the spec's, and upstream's CONTAINER_GPU_FILE, the Dockerfile)
+     * that bear on a build. Empty means unset, as in make.
+     */
     public static Overrides fromEnv(Map<String, String> env) {
         String p = env.getOrDefault("CONTAINER_GPU_PLATFORM", "");
         Located<List<String>> platforms = platformList(p, "env CONTAINER_GPU_PLATFORM");
         Located<String> platform = platforms != null || p.isBlank() ? null : Located.of(p.trim(), "env CONTAINER_GPU_PLATFORM");
         return new Overrides(platform, platforms, env("CONTAINER_GPU_IMAGE", env), env("CONTAINER_GPU_IMAGE_DEV", env),
-                env("CONTAINER_GPU_REGISTRY", env), null, null, Map.of(), null, null, null);
+                env("CONTAINER_GPU_REGISTRY", env), env("CONTAINER_GPU_FILE", env), null, Map.of(), null, null, null);
     }
 
     private static Located<String> env(String name, Map<String, String> env) {

@@ -44,6 +44,16 @@ public record Resolved(
         return out;
     }
 
+    /**
+     * The values a build of platform uses: the Dockerfile's own ARG defaults (dockerfileDefaults, located at their
+     * lines), then the resolved ones.
+     */
+    public Map<String, Located<String>> effectiveArgs(Map<String, Located<String>> dockerfileDefaults, String platform) {
+        Map<String, Located<String>> out = new LinkedHashMap<>(dockerfileDefaults);
+        out.putAll(argsFor(platform));
+        return out;
+    }
+
     /** Arguments shared by every platform, then --build-arg flags. */
     public Map<String, Located<String>> sharedArgs() {
         Map<String, Located<String>> out = new LinkedHashMap<>(args);

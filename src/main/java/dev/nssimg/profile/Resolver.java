@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-/** Applies built-ins, the profiles file (defaults, extends chain, profile), environment and flags. Pure. */
+/**
+ * Applies the profiles file (defaults, extends chain, profile), environment and flags over nssimg's built-in
+ * paths and images. Build arguments have no built-in values: the Dockerfile's ARG defaults are the lowest layer. Pure.
+ */
 public final class Resolver {
     private static final String BUILTIN = "default";
 
@@ -48,8 +51,8 @@ public final class Resolver {
 
         // Layer by layer, a layer's args and then its platform-args apply, so a higher layer's
         // args beat a lower layer's platform-args for every platform.
+        // No built-in values: what no layer sets is the Dockerfile's own default (Resolved.effectiveArgs).
         Map<String, Located<String>> args = new LinkedHashMap<>();
-        BuildArgs.DEFAULTS.forEach((k, v) -> args.put(k, Located.of(v, BUILTIN)));
         Map<String, Map<String, Located<String>>> platformArgs = new LinkedHashMap<>();
         for (String p : BuildArgs.MULTIARCH_PLATFORMS) {
             platformArgs.put(p, new LinkedHashMap<>(args));

@@ -1,7 +1,5 @@
 package dev.nssimg.report;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nssimg.app.BuilderSetup;
 import dev.nssimg.app.Builds;
 import dev.nssimg.app.DaemonControl;
@@ -46,14 +44,7 @@ public final class Report {
     /** A dry run: one shell-quoted line per command, or {"commands":[{"argv":[...],"env":{...}}]}. */
     public void plan(List<? extends Command> commands) {
         if (json) {
-            ObjectNode doc = Json.document(Json.Schema.PLAN);
-            ArrayNode list = doc.putArray("commands");
-            for (Command c : commands) {
-                ObjectNode o = list.addObject();
-                o.set("argv", Json.strings(c.argv()));
-                o.set("env", Json.strings(c.env()));
-            }
-            out.println(Json.line(doc));
+            out.println(JsonReport.plan(commands));
         } else {
             commands.forEach(c -> out.println(c.shellLine()));
         }
@@ -66,18 +57,7 @@ public final class Report {
             return null;
         }
         return (event, platform) -> {
-            ObjectNode doc = Json.document(Json.Schema.BUILD_EVENT);
-            event.forEach((k, v) -> {
-                if (v instanceof Boolean b) {
-                    doc.put(k, b);
-                } else {
-                    doc.put(k, String.valueOf(v));
-                }
-            });
-            if (platform != null) {
-                doc.put("platform", platform);
-            }
-            out.println(Json.line(doc));
+            out.println(JsonReport.event(event, platform));
             out.flush();
         };
     }
@@ -93,18 +73,7 @@ public final class Report {
         rows.add(new String[] {"duration", String.format(Locale.ROOT, "%.1f s", b.duration().toMillis() / 1000.0)});
         rows.add(new String[] {"steps", b.cachedSteps() + " cached of " + b.steps()});
         if (json) {
-            ObjectNode doc = Json.document(Json.Schema.BUILD_EVENT);
-            doc.put("event", "result");
-            doc.set("tags", Json.strings(b.tags()));
-            doc.put("digest", b.digest());
-            doc.set("platforms", Json.strings(b.platforms()));
-            doc.put("strategy", b.strategy().name().toLowerCase(Locale.ROOT));
-            doc.put("pushed", b.pushed());
-            doc.put("size", b.size());
-            doc.put("durationMs", b.duration().toMillis());
-            doc.put("steps", b.steps());
-            doc.put("cachedSteps", b.cachedSteps());
-            out.println(Json.line(doc));
+            out.println(JsonReport.build(b));
         } else {
             out.println(title);
             rows.forEach(row -> out.printf("  %-10s %s%n", row[0], row[1]));
@@ -117,14 +86,7 @@ public final class Report {
     public void smoke(Smokes.Outcome s, Path junit) {
         List<Check> checks = s.checks();
         if (json) {
-            ObjectNode doc = Json.document(Json.Schema.SMOKE);
-            doc.put("image", s.image());
-            doc.put("passed", s.passed());
-            ArrayNode list = doc.putArray("checks");
-            for (Check c : checks) {
-                list.addObject().put("platform", c.platform()).put("check", c.name()).put("ok", c.ok()).put("detail", c.detail());
-            }
-            out.println(Json.line(doc));
+            out.println(JsonReport.smoke(s));
         } else {
             out.println("smoke " + s.image());
             int pw = Math.max(8, checks.stream().mapToInt(c -> c.platform().length()).max().orElse(0));
@@ -150,12 +112,7 @@ public final class Report {
 
     public void doctor(Doctor.Report d) {
         if (json) {
-            ObjectNode doc = Json.document(Json.Schema.DOCTOR);
-            ArrayNode list = doc.putArray("checks");
-            for (Doctor.Row r : d.rows()) {
-                list.addObject().put("check", r.check()).put("status", r.status().word()).put("detail", r.detail()).put("hint", r.hint());
-            }
-            out.println(Json.line(doc));
+            out.println(JsonReport.doctor(d));
         } else {
             String fmt = "%-15s %-5s %s%n";
             out.printf(fmt, "CHECK", "STATUS", "DETAIL");
@@ -177,13 +134,7 @@ public final class Report {
 
     private void image(ImageFacts f) {
         if (json) {
-            ObjectNode doc = Json.document(Json.Schema.IMAGE);
-            doc.put("ref", f.ref()).put("id", f.id()).put("platform", f.platform()).put("size", f.size()).put("user", f.user());
-            doc.set("entrypoint", Json.strings(f.entrypoint()));
-            doc.set("cmd", Json.strings(f.cmd()));
-            doc.set("env", Json.strings(f.env()));
-            doc.set("labels", Json.strings(f.labels()));
-            out.println(Json.line(doc));
+            out.println(JsonReport.image(f));
             return;
         }
         out.println("image       " + f.ref());
@@ -201,16 +152,7 @@ public final class Report {
 
     private void index(Imagetools.Index idx) {
         if (json) {
-            ObjectNode doc = Json.document(Json.Schema.INDEX);
-            doc.put("ref", idx.ref()).put("digest", idx.digest()).put("mediaType", idx.mediaType());
-            ArrayNode list = doc.putArray("platforms");
-            for (Imagetools.Platform p : idx.platforms()) {
-                ObjectNode o = list.addObject().put("platform", p.platform()).put("digest", p.digest());
-                o.set("buildArgs", Json.strings(Inspect.buildArgs(p.facts().labels())));
-                o.put("user", p.facts().user());
-                o.set("labels", Json.strings(p.facts().labels()));
-            }
-            out.println(Json.line(doc));
+            out.println(JsonReport.index(idx));
             return;
         }
         out.println("index       " + idx.ref());
@@ -226,6 +168,7 @@ public final class Report {
     }
 
     public void profiles(Profiles.Listing l) {
+        out.println("project root " + l.root());
         out.println("profiles in " + l.file() + ":");
         for (Profiles.Entry e : l.profiles()) {
             out.printf("  %-14s %s%s%n", e.name(), e.description(), e.extendsName() == null ? "" : " (extends " + e.extendsName() + ")");
@@ -234,9 +177,13 @@ public final class Report {
     }
 
     public void profile(Profiles.Shown s) {
-        out.println("profile " + s.profile());
+        out.println("profile " + s.profile() + " (project root " + s.root() + ", profiles " + s.file() + ")");
         for (Profiles.Value v : s.values()) {
-            out.printf("  %-36s %-28s %s%n", v.key(), v.value().isEmpty() ? "(none)" : v.value(), v.origin());
+            out.printf("  %-36s %-28s %s%s%n", v.key(), v.value().isEmpty() ? "(none)" : v.value(), v.origin(),
+                    v.unused() ? "  (unused: the Dockerfile does not declare it)" : "");
+        }
+        if (s.note() != null) {
+            out.println("  note: " + s.note());
         }
         out.flush();
     }

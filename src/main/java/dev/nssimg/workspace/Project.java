@@ -15,7 +15,10 @@ import java.util.Optional;
 public record Project(Path root, Path cwd) {
     public static final String PROFILES = "containers/profiles.yaml";
 
-    /** The nearest ancestor of cwd holding containers/profiles.yaml; cwd itself when there is none. */
+    /**
+     * The project of cwd: the nearest ancestor holding containers/profiles.yaml, else the root of the git work
+     * tree cwd is in, else cwd itself. Every command works the same from any subdirectory.
+     */
     public static Project discover(Path cwd) {
         Path abs = cwd.toAbsolutePath().normalize();
         for (Path p = abs; p != null; p = p.getParent()) {
@@ -23,7 +26,40 @@ public record Project(Path root, Path cwd) {
                 return new Project(p, abs);
             }
         }
+        for (Path p = abs; p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve(".git"))) {
+                return new Project(p, abs);
+            }
+        }
         return new Project(abs, abs);
+    }
+
+    /**
+     * Where nssimg keeps what it writes for this project (buildx's metadata files and their locks): the user's
+     * cache directory ($XDG_CACHE_HOME, else ~/.cache), under nssimg/projects/NAME-HASH of the root. Never the
+     * work tree: a user's git status stays clean.
+     */
+    public Path stateDir(Map<String, String> env) {
+        String xdg = env.get("XDG_CACHE_HOME");
+        Path cache = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache");
+        String name = root.getFileName() == null ? "root" : root.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        return cache.resolve("nssimg").resolve("projects").resolve(name + "-" + hash(root.toString()));
+    }
+
+    private static String hash(String s) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
+    }
+
+    /** The profiles file a command without --config reads, as shown to the user; "(none: built-in defaults)" without one. */
+    public String profilesFileName() {
+        Path p = root.resolve(PROFILES);
+        return Files.isRegularFile(p) ? display(p) : "(none: built-in defaults)";
     }
 
     /** --config if given (relative to cwd), else the project's profiles file, else built-in defaults only. */

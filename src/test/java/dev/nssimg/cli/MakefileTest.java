@@ -30,7 +30,7 @@ class MakefileTest {
         "container-build-gpu-multiarch|bin/nssimg build --target runtime --multiarch --registry ''",
         "container-run-gpu|CONTAINER_GPU_FLAG='--gpus all' CONTAINER_EXTRA_MOUNTS='' bin/nssimg run --hf-cache",
         "container-run-gpu-dev|CONTAINER_GPU_FLAG='--gpus all' CONTAINER_EXTRA_MOUNTS='' bin/nssimg run --dev --hf-cache",
-        "container-build-test|bin/nssimg build --file containers/Dockerfile.test_ci --target test_ci --tag nss-test:latest",
+        "container-build-test|bin/nssimg build --file containers/Dockerfile.test_ci --tag nss-test:latest",
     })
     void eachTargetIsOneNssimgCall(String target, String expected) throws Exception {
         List<String> lines = makeN(target);
@@ -40,8 +40,8 @@ class MakefileTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "container-build-gpu|CONTAINER_GPU_PLATFORM=linux/arm64|--target runtime --platform linux/arm64 --build-arg CUDA_VERSION=12.8.1 --build-arg UBUNTU_VERSION=22.04 --build-arg CUDA_IMAGE_TYPE=runtime --build-arg PYTHON_VERSION=3.11.13 --build-arg UV_VERSION=0.9.14 --build-arg 'CUDA_ARCH_FLAGS=90;90a;120;120a'",
-        "container-build-gpu-dev|CONTAINER_GPU_IMAGE_DEV=dev:7|--target dev --platform linux/amd64 ",
+        "container-build-gpu|CONTAINER_GPU_PLATFORM=linux/arm64|--target runtime --platform linux/arm64 --build-arg 'CUDA_ARCH_FLAGS=90;90a;120;120a' --label",
+        "container-build-gpu-dev|CONTAINER_GPU_IMAGE_DEV=dev:7|--file containers/Dockerfile.cuda --platform linux/amd64 ",
         "container-build-gpu-multiarch|CONTAINER_GPU_REGISTRY=ghcr.io/nvidia-nemo|docker buildx imagetools create --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest ",
     })
     void theCallPlansWhatTheTargetMeans(String target, String var, String expectedInPlan) throws Exception {

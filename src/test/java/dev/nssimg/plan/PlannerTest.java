@@ -1,11 +1,13 @@
 package dev.nssimg.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.ProfilesFile;
@@ -22,9 +24,8 @@ import org.junit.jupiter.api.Test;
 class PlannerTest {
     static final Path ROOT = TestCli.ROOT;
     static final BuildFacts FACTS = new BuildFacts("0123456789abcdef0123456789abcdef01234567", "1970-01-01T00:00:00Z", ROOT);
-    static final String ARGS_AMD64 = "--build-arg CUDA_VERSION=12.8.1 --build-arg UBUNTU_VERSION=22.04 --build-arg CUDA_IMAGE_TYPE=runtime"
-            + " --build-arg PYTHON_VERSION=3.11.13 --build-arg UV_VERSION=0.9.14 --build-arg 'CUDA_ARCH_FLAGS=80;86;90;90a'";
-    static final String ARGS_ARM64 = ARGS_AMD64.replace("80;86;90;90a", "90;90a;120;120a");
+    /** amd64 takes every value from the Dockerfile's ARG defaults: no --build-arg at all. arm64 has its own SM list. */
+    static final String ARGS_ARM64 = "--build-arg 'CUDA_ARCH_FLAGS=90;90a;120;120a'";
     static final String LABELS = "--label org.opencontainers.image.created=1970-01-01T00:00:00Z"
             + " --label org.opencontainers.image.revision=0123456789abcdef0123456789abcdef01234567";
 
@@ -55,15 +56,16 @@ class PlannerTest {
     void containerBuildGpu() {
         BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE));
         assertEquals("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/amd64 "
-                + ARGS_AMD64 + " " + LABELS + " --progress plain --tag nss-gpu:latest --load"
+                + LABELS + " --progress plain --tag nss-gpu:latest --load"
                 + " --metadata-file .nssimg/metadata-default-runtime-linux-amd64.json .", lines(p));
     }
 
     @Test
     void containerBuildGpuDev() {
         BuildPlan p = plan(req("dev", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE));
-        assertEquals("docker buildx build --file containers/Dockerfile.cuda --target dev --platform linux/amd64 "
-                + ARGS_AMD64 + " " + LABELS + " --progress plain --tag nss-gpu-dev:latest --load"
+        // dev is the Dockerfile's last stage: built without --target, as BuildKit does.
+        assertEquals("docker buildx build --file containers/Dockerfile.cuda --platform linux/amd64 "
+                + LABELS + " --progress plain --tag nss-gpu-dev:latest --load"
                 + " --metadata-file .nssimg/metadata-default-dev-linux-amd64.json .", lines(p));
     }
 
@@ -79,7 +81,7 @@ class PlannerTest {
     void multiarchSingleIsTheSpecsOneCall() {
         BuildPlan p = plan(req("runtime", true, BuildRequest.Strategy.SINGLE), resolve(null, registry("ghcr.io/nvidia-nemo")));
         assertEquals("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/amd64,linux/arm64 "
-                + ARGS_AMD64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest --push"
+                + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest --push"
                 + " --metadata-file .nssimg/metadata-default-runtime-linux-amd64+linux-arm64.json .", lines(p));
         assertEquals(1, p.warnings().size(), "single strategy warns that arm64's own args are ignored");
     }
@@ -90,7 +92,7 @@ class PlannerTest {
         assertEquals(BuildRequest.Strategy.SPLIT, p.strategy());
         String common = "docker buildx build --file containers/Dockerfile.cuda --target runtime --platform ";
         assertEquals(String.join("\n",
-                common + "linux/amd64 " + ARGS_AMD64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-amd64"
+                common + "linux/amd64 " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-amd64"
                         + " --load --metadata-file .nssimg/metadata-default-runtime-linux-amd64.json .",
                 "docker push ghcr.io/nvidia-nemo/nss-gpu:latest-amd64",
                 common + "linux/arm64 " + ARGS_ARM64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-arm64"
@@ -120,12 +122,12 @@ class PlannerTest {
 
     @Test
     void exampleProfileUsesNamedContextForTheRealEntrypoint() {
-        BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("example", Overrides.NONE));
+        BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("example-arm64", Overrides.NONE));
         List<String> argv = p.commands().get(0).argv();
         assertEquals("examples/hermetic/Dockerfile", argv.get(argv.indexOf("--file") + 1));
         assertEquals("containers=containers", argv.get(argv.indexOf("--build-context") + 1));
         assertEquals("examples/hermetic", argv.get(argv.size() - 1), "context last");
-        assertTrue(argv.contains("CUDA_ARCH_FLAGS=80;86;90;90a"), "one argv element, no shell quoting");
+        assertTrue(argv.contains("CUDA_ARCH_FLAGS=90;90a;120;120a"), "one argv element, no shell quoting");
     }
 
     @Test
@@ -161,7 +163,7 @@ class PlannerTest {
     void theClassicFallbackIsTheSameBuildForDockerBuild() {
         BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE));
         assertEquals("DOCKER_BUILDKIT=1 docker build --file containers/Dockerfile.cuda --target runtime --platform linux/amd64 "
-                + ARGS_AMD64 + " " + LABELS + " --progress plain --tag nss-gpu:latest"
+                + LABELS + " --progress plain --tag nss-gpu:latest"
                 + " --iidfile .nssimg/metadata-default-runtime-linux-amd64.json.iid .", lines(p.classic().orElseThrow()));
         assertEquals(ROOT.resolve(".nssimg/metadata-default-runtime-linux-amd64.json.iid"),
                 p.classic().orElseThrow().commands().get(0).metadataFile());
@@ -204,5 +206,71 @@ class PlannerTest {
         assertEquals("127.0.0.1:5000/nss", Planner.repository("127.0.0.1:5000/nss:1.0"));
         assertTrue(Planner.hasHost("localhost/x") && Planner.hasHost("a.b/x") && !Planner.hasHost("library/x"));
         assertEquals("'a b' 'it'\\''s' plain", ShellQuote.join(List.of("a b", "it's", "plain")));
+    }
+
+    /** A Dockerfile of the user's own, parsed from text. */
+    static DockerfileInfo df(String text) {
+        return DockerfileInfo.parse(text, "containers/Dockerfile.cuda");
+    }
+
+    static final String RAISED = """
+            ARG CUDA_VERSION=12.9.1
+            ARG UBUNTU_VERSION=24.04
+            ARG CUDA_ARCH_FLAGS="80;86;90;90a"
+            FROM base:${CUDA_VERSION} AS deps
+            FROM base:${CUDA_VERSION} AS Runtime
+            ARG CUDA_VERSION
+            FROM runtime AS dev
+            """;
+
+    @Test
+    void theDockerfilesOwnDefaultsAreNotOverriddenByNssimg() {
+        BuildPlan p = Planner.plan(req(null, false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE), df(RAISED), FACTS);
+        String line = lines(p);
+        assertFalse(line.contains("CUDA_VERSION"), "the Dockerfile's 12.9.1 applies; nothing is sent for it: " + line);
+        assertFalse(line.contains("--build-arg"), line);
+        assertTrue(line.contains("--target runtime"), "no --target: the stage named runtime (any case): " + line);
+        Map<String, Located<String>> eff = resolve(null, Overrides.NONE).effectiveArgs(Planner.dockerfileDefaults(df(RAISED)), "linux/amd64");
+        assertEquals(Located.of("12.9.1", "containers/Dockerfile.cuda:1"), eff.get("CUDA_VERSION"));
+    }
+
+    @Test
+    void targetsAreFoundAsBuildKitFindsThem() {
+        assertTrue(lines(Planner.plan(req("RUNTIME", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE), df(RAISED), FACTS))
+                .contains("--target runtime"), "names compare case-insensitively");
+        assertFalse(lines(Planner.plan(req("dev", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE), df(RAISED), FACTS))
+                .contains("--target"), "the last stage is built without --target");
+        NssimgException index = assertThrows(NssimgException.class,
+                () -> Planner.plan(req("1", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE), df(RAISED), FACTS));
+        assertEquals("flag --target: '1' is not a stage of containers/Dockerfile.cuda (stages: deps, runtime, dev);"
+                + " BuildKit looks stages up by name, not by number", index.getMessage());
+        DockerfileInfo unnamed = df("FROM python:3.11-slim\nRUN true\n");
+        BuildPlan p = Planner.plan(req(null, false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE), unnamed, FACTS);
+        assertFalse(lines(p).contains("--target"), lines(p));
+        NssimgException none = assertThrows(NssimgException.class,
+                () -> Planner.plan(req("test_ci", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE), unnamed, FACTS));
+        assertTrue(none.getMessage().contains("it has no named stages"), none.getMessage());
+    }
+
+    @Test
+    void effectiveValuesAreCheckedWithTheDockerfilesDefaults() {
+        // arm64's SM 120 needs CUDA 12.8; the Dockerfile says 12.6.3 and no profile overrides it.
+        DockerfileInfo old = df("ARG CUDA_VERSION=12.6.3\nARG CUDA_ARCH_FLAGS\nFROM base AS runtime\n");
+        NssimgException e = assertThrows(NssimgException.class,
+                () -> Planner.plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("arm64", Overrides.NONE), old, FACTS));
+        assertTrue(e.getMessage().contains("12.6.3") && e.getMessage().contains("containers/Dockerfile.cuda:1"), e.getMessage());
+    }
+
+    @Test
+    void aProfileValueForAnUndeclaredArgIsAWarningAndAnErrorWithStrict() {
+        DockerfileInfo noArgs = df("FROM base AS runtime\n");
+        BuildPlan p = Planner.plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("arm64", Overrides.NONE), noArgs, FACTS);
+        assertEquals(1, p.warnings().size(), p.warnings().toString());
+        assertTrue(p.warnings().get(0).matches("containers/profiles.yaml:\\d+ \\(profile arm64\\): build argument CUDA_ARCH_FLAGS"
+                + " is not declared in containers/Dockerfile.cuda; not passed"), p.warnings().get(0));
+        assertFalse(lines(p).contains("CUDA_ARCH_FLAGS"));
+        BuildRequest strict = new BuildRequest("runtime", false, BuildRequest.Strategy.AUTO, List.of(), BuildRequest.Output.DEFAULT,
+                false, false, "plain", List.of(), true, null, ROOT.resolve(".nssimg"));
+        assertThrows(NssimgException.class, () -> Planner.plan(strict, resolve("arm64", Overrides.NONE), noArgs, FACTS));
     }
 }

@@ -36,10 +36,11 @@ class ResolverTest {
     }
 
     @Test
-    void builtInDefaultsAreTheSpecTable() {
+    void buildArgsHaveNoBuiltInValuesTheDockerfilesDefaultsAreTheLowestLayer() {
         Resolved r = Resolver.resolve(ProfilesFile.parse(new StringReader(""), "x"), null, ROOT, ROOT, Overrides.NONE, Overrides.NONE);
-        assertEquals(BuildArgs.DEFAULTS, Map.copyOf(r.argsFor("linux/amd64").entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().value()))));
+        assertEquals(Map.of(), r.argsFor("linux/amd64"), "nothing set, nothing passed: the Dockerfile decides");
+        Map<String, Located<String>> dockerfile = Map.of("CUDA_VERSION", Located.of("12.9.1", "containers/Dockerfile.cuda:59"));
+        assertEquals(dockerfile, r.effectiveArgs(dockerfile, "linux/amd64"));
         assertEquals("linux/amd64", r.platform().value());
         assertEquals(List.of("linux/amd64", "linux/arm64"), r.platforms().value());
         assertEquals("nss-gpu:latest", r.image().value());
@@ -57,7 +58,7 @@ class ResolverTest {
         assertEquals("p.yaml:13 (profile a)", r.argsFor("linux/arm64").get("CUDA_VERSION").origin());
         assertEquals("3.12.10", r.argsFor("linux/arm64").get("PYTHON_VERSION").value());
         assertEquals("90;90a;120;120a", r.argsFor("linux/arm64").get("CUDA_ARCH_FLAGS").value(), "per-platform");
-        assertEquals("80;86;90;90a", r.argsFor("linux/amd64").get("CUDA_ARCH_FLAGS").value());
+        assertEquals(null, r.argsFor("linux/amd64").get("CUDA_ARCH_FLAGS"), "amd64: the Dockerfile's own");
         assertEquals(ROOT.resolve("ctx"), r.context().value(), "file paths are relative to the project root");
         assertEquals("nss-gpu-dev:latest", r.imageDev().value());
     }

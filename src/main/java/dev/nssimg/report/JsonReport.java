@@ -1,0 +1,108 @@
+package dev.nssimg.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nssimg.app.Builds;
+import dev.nssimg.app.Doctor;
+import dev.nssimg.app.Inspect;
+import dev.nssimg.app.Smokes;
+import dev.nssimg.buildx.Imagetools;
+import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.plan.Command;
+import dev.nssimg.smoke.Check;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The --json documents of {@link Report}, one line each. A class of its own, so that text output never
+ * loads Jackson's tree model.
+ */
+final class JsonReport {
+    private JsonReport() {}
+
+    static String plan(List<? extends Command> commands) {
+        ObjectNode doc = Json.document(Json.Schema.PLAN);
+        ArrayNode list = doc.putArray("commands");
+        for (Command c : commands) {
+            ObjectNode o = list.addObject();
+            o.set("argv", Json.strings(c.argv()));
+            o.set("env", Json.strings(c.env()));
+        }
+        return Json.line(doc);
+    }
+
+    /** A progress event: its strings and booleans in order, then the platform (null: one platform, no key). */
+    static String event(Map<String, Object> event, String platform) {
+        ObjectNode doc = Json.document(Json.Schema.BUILD_EVENT);
+        event.forEach((k, v) -> {
+            if (v instanceof Boolean b) {
+                doc.put(k, b);
+            } else {
+                doc.put(k, String.valueOf(v));
+            }
+        });
+        if (platform != null) {
+            doc.put("platform", platform);
+        }
+        return Json.line(doc);
+    }
+
+    static String build(Builds.Outcome b) {
+        ObjectNode doc = Json.document(Json.Schema.BUILD_EVENT);
+        doc.put("event", "result");
+        doc.set("tags", Json.strings(b.tags()));
+        doc.put("digest", b.digest());
+        doc.set("platforms", Json.strings(b.platforms()));
+        doc.put("strategy", b.strategy().name().toLowerCase(Locale.ROOT));
+        doc.put("pushed", b.pushed());
+        doc.put("size", b.size());
+        doc.put("durationMs", b.duration().toMillis());
+        doc.put("steps", b.steps());
+        doc.put("cachedSteps", b.cachedSteps());
+        return Json.line(doc);
+    }
+
+    static String smoke(Smokes.Outcome s) {
+        ObjectNode doc = Json.document(Json.Schema.SMOKE);
+        doc.put("image", s.image());
+        doc.put("passed", s.passed());
+        ArrayNode list = doc.putArray("checks");
+        for (Check c : s.checks()) {
+            list.addObject().put("platform", c.platform()).put("check", c.name()).put("ok", c.ok()).put("detail", c.detail());
+        }
+        return Json.line(doc);
+    }
+
+    static String doctor(Doctor.Report d) {
+        ObjectNode doc = Json.document(Json.Schema.DOCTOR);
+        ArrayNode list = doc.putArray("checks");
+        for (Doctor.Row r : d.rows()) {
+            list.addObject().put("check", r.check()).put("status", r.status().word()).put("detail", r.detail()).put("hint", r.hint());
+        }
+        return Json.line(doc);
+    }
+
+    static String image(ImageFacts f) {
+        ObjectNode doc = Json.document(Json.Schema.IMAGE);
+        doc.put("ref", f.ref()).put("id", f.id()).put("platform", f.platform()).put("size", f.size()).put("user", f.user());
+        doc.set("entrypoint", Json.strings(f.entrypoint()));
+        doc.set("cmd", Json.strings(f.cmd()));
+        doc.set("env", Json.strings(f.env()));
+        doc.set("labels", Json.strings(f.labels()));
+        return Json.line(doc);
+    }
+
+    static String index(Imagetools.Index idx) {
+        ObjectNode doc = Json.document(Json.Schema.INDEX);
+        doc.put("ref", idx.ref()).put("digest", idx.digest()).put("mediaType", idx.mediaType());
+        ArrayNode list = doc.putArray("platforms");
+        for (Imagetools.Platform p : idx.platforms()) {
+            ObjectNode o = list.addObject().put("platform", p.platform()).put("digest", p.digest());
+            o.set("buildArgs", Json.strings(Inspect.buildArgs(p.facts().labels())));
+            o.put("user", p.facts().user());
+            o.set("labels", Json.strings(p.facts().labels()));
+        }
+        return Json.line(doc);
+    }
+}

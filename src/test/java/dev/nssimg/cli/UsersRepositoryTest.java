@@ -1,0 +1,148 @@
+package dev.nssimg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nssimg.testing.TestCli;
+import dev.nssimg.testing.UpstreamRepo;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * nssimg on a checkout of the users' own repository (no profiles file, nssimg's files nowhere): from its root and
+ * from a subdirectory, the repository's Dockerfile decides, stages are found as BuildKit finds them, local inputs
+ * are checked first, and the tree stays as git has it.
+ */
+class UsersRepositoryTest {
+    @TempDir
+    Path tmp;
+    Path repo;
+    Path src;
+
+    @BeforeEach
+    void checkout() {
+        repo = UpstreamRepo.create(tmp.resolve("Safe-Synthesizer"));
+        src = repo.resolve("src/nemo_safe_synthesizer");
+    }
+
+    @AfterEach
+    void treeStaysClean() {
+        assertEquals("", UpstreamRepo.status(repo), "nssimg wrote into the user's tree");
+    }
+
+    private TestCli.Result run(Path cwd, String... args) {
+        return new TestCli().cwd(cwd).env("SOURCE_DATE_EPOCH", "0").env("HOME", tmp.resolve("home").toString()).run(args);
+    }
+
+    @Test
+    void fromTheRootAndASubdirectoryTheDockerfileOfTheRepositoryIsBuiltWithItsOwnDefaults() {
+        for (Path cwd : List.of(repo, src)) {
+            TestCli.Result r = run(cwd, "build", "--dry-run");
+            assertEquals(0, r.exit(), r.err());
+            String line = r.out().strip();
+            String at = cwd.equals(repo) ? "" : repo + "/"; // paths outside the working directory are shown whole
+            assertTrue(line.startsWith("docker buildx build --file " + at + "containers/Dockerfile.cuda --target runtime "), line);
+            assertFalse(line.contains("--build-arg"), "the Dockerfile's 12.9.1 and 24.04 apply, nothing is sent: " + line);
+            assertTrue(line.endsWith(cwd.equals(repo) ? " ." : " " + repo), "the context is the repository root: " + line);
+            assertTrue(r.spawned().isEmpty());
+        }
+    }
+
+    @Test
+    void profilesShowTheDockerfileAsTheOriginOfEveryBuildArgument() {
+        TestCli.Result r = run(src, "profiles", "show", "default");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("profile default (project root " + repo + ", profiles (built-in defaults))"), r.out());
+        String df = java.util.regex.Pattern.quote(repo + "/containers/Dockerfile.cuda");
+        assertTrue(r.out().matches("(?s).*args\\.CUDA_VERSION +12\\.9\\.1 +" + df + ":4\\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*args\\.UBUNTU_VERSION +24\\.04 +" + df + ":5\\n.*"), r.out());
+        assertFalse(r.out().contains("UV_VERSION"), "the Dockerfile declares none: " + r.out());
+        TestCli.Result list = run(src, "profiles");
+        assertTrue(list.out().contains("project root " + repo) && list.out().contains("  default "), list.out());
+    }
+
+    @Test
+    void aProfileValueTheDockerfileDoesNotDeclareIsMarkedUnused() {
+        Path cfg = tmp.resolve("nssimg.yaml");
+        TestCli.Result w = new TestCli().cwd(repo).run("profiles");
+        assertEquals(0, w.exit());
+        write(cfg, "profiles:\n  uv:\n    args: {UV_VERSION: \"0.9.14\"}\n");
+        TestCli.Result r = run(repo, "profiles", "show", "uv", "--config", cfg.toString());
+        assertTrue(r.out().matches("(?s).*args\\.UV_VERSION +0\\.9\\.14 +.*nssimg\\.yaml:3 \\(profile uv\\)  \\(unused: the Dockerfile does not declare it\\).*"),
+                r.out());
+        TestCli.Result b = run(repo, "build", "--dry-run", "--profile", "uv", "--config", cfg.toString());
+        assertEquals(0, b.exit(), b.err());
+        assertTrue(b.err().contains("build argument UV_VERSION is not declared in containers/Dockerfile.cuda; not passed"), b.err());
+        assertFalse(b.out().contains("UV_VERSION"), b.out());
+        TestCli.Result strict = run(repo, "build", "--dry-run", "--strict", "--profile", "uv", "--config", cfg.toString());
+        assertEquals(2, strict.exit(), strict.err());
+    }
+
+    @Test
+    void theUnnamedStageOfTheCiDockerfileIsBuiltWithoutTarget() {
+        TestCli.Result r = run(repo, "build", "--dry-run", "--file", "containers/Dockerfile.test_ci", "--tag", "nss-test:latest");
+        assertEquals(0, r.exit(), r.err());
+        assertFalse(r.out().contains("--target"), r.out());
+        TestCli.Result named = run(repo, "build", "--dry-run", "--file", "containers/Dockerfile.test_ci", "--target", "test_ci");
+        assertEquals(2, named.exit());
+        assertEquals("nssimg: error: flag --target: 'test_ci' is not a stage of containers/Dockerfile.test_ci (it has no named"
+                + " stages (without --target its last stage is built)) (see 'nssimg build --help')", named.errLine().replace(
+                        " (see 'nssimg build --help')", "") + " (see 'nssimg build --help')");
+        TestCli.Result env = new TestCli().cwd(src).env("CONTAINER_GPU_FILE", "containers/Dockerfile.test_ci").run("build", "--dry-run");
+        assertEquals(0, env.exit(), env.err());
+        assertTrue(env.out().contains("--file " + repo + "/containers/Dockerfile.test_ci "), "CONTAINER_GPU_FILE is --file: " + env.out());
+    }
+
+    @Test
+    void stagesAreLookedUpByNameCaseInsensitivelyAndNeverByNumber() {
+        TestCli.Result upper = run(repo, "build", "--dry-run", "--target", "Tools");
+        assertEquals(0, upper.exit(), upper.err());
+        assertTrue(upper.out().contains("--target tools "), upper.out());
+        TestCli.Result dev = run(repo, "build", "--dry-run", "--target", "dev");
+        assertFalse(dev.out().contains("--target"), "dev is the last stage: " + dev.out());
+        TestCli.Result index = run(repo, "build", "--dry-run", "--target", "0");
+        assertEquals(2, index.exit());
+        assertTrue(index.errLine().contains("(stages: tools, deps, runtime, dev); BuildKit looks stages up by name, not by number"),
+                index.errLine());
+    }
+
+    @Test
+    void aPlatformListInTheEnvironmentMeansMultiarchAsTheFlagDoes() {
+        TestCli.Result r = new TestCli().cwd(repo).env("CONTAINER_GPU_PLATFORM", "linux/amd64,linux/arm64")
+                .env("CONTAINER_GPU_REGISTRY", "127.0.0.1:5000").run("build", "--dry-run");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("--platform linux/amd64,linux/arm64 ") && r.out().contains(" --push "), r.out());
+    }
+
+    @Test
+    void localInputsAreCheckedBeforeAnythingRunsDryRunIncluded() {
+        TestCli.Result ctx = run(src, "build", "--dry-run", "--context", "nowhere");
+        assertEquals(2, ctx.exit());
+        assertEquals("nssimg: error: flag --context: context nowhere is not a directory", ctx.errLine());
+        TestCli.Result file = run(src, "build", "--dry-run", "--secret", "id=hf,src=missing.txt");
+        assertEquals(2, file.exit());
+        assertEquals("nssimg: error: flag --secret id=hf: file missing.txt not found or not readable", file.errLine());
+        TestCli.Result var = run(src, "build", "--dry-run", "--secret", "id=hf,env=HF_TOKEN_NOT_SET");
+        assertEquals(2, var.exit());
+        assertEquals("nssimg: error: flag --secret id=hf: environment variable HF_TOKEN_NOT_SET is not set", var.errLine());
+        TestCli.Result df = run(src, "build", "--dry-run", "--file", "Dockerfile.nope");
+        assertEquals(2, df.exit());
+        assertEquals("nssimg: error: flag --file: Dockerfile Dockerfile.nope not found", df.errLine());
+        for (TestCli.Result r : List.of(ctx, file, var, df)) {
+            assertTrue(r.spawned().isEmpty() && r.engineRequests() == 0);
+        }
+    }
+
+    private static void write(Path p, String text) {
+        try {
+            java.nio.file.Files.writeString(p, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.nssimg.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nssimg.testing.UpstreamRepo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real build and smoke in a checkout shaped like the users' repository, from one of its subdirectories, with
+ * the profiles file outside the tree: the tree's own Dockerfile (a hermetic one, whose CUDA_VERSION default is
+ * 12.9.1, not the spec's) decides, and git status stays clean after every command.
+ */
+class UsersRepositoryIT {
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void noContainersLeftBehind() {
+        assertEquals(List.of(), Bed.leftovers(), "labelled containers left behind");
+    }
+
+    @Test
+    void buildSmokeInspectAndDoctorFromASubdirectoryLeaveTheTreeClean() throws Exception {
+        String hermetic = Files.readString(Bed.ROOT.resolve("examples/hermetic/Dockerfile"))
+                .replace("ARG CUDA_VERSION=12.8.1", "ARG CUDA_VERSION=12.9.1");
+        assertTrue(hermetic.contains("ARG CUDA_VERSION=12.9.1"));
+        Path repo = UpstreamRepo.create(tmp.resolve("Safe-Synthesizer"),
+                "containers/hermetic/Dockerfile", hermetic,
+                "containers/hermetic/safe-synthesizer", Files.readString(Bed.ROOT.resolve("examples/hermetic/safe-synthesizer")));
+        Path src = repo.resolve("src/nemo_safe_synthesizer");
+        String image = "nssimg-it/users-repo:" + Bed.RUN_ID;
+        Path cfg = tmp.resolve("nssimg.yaml"); // outside the tree: the user's repository holds no nssimg file
+        Files.writeString(cfg, "profiles:\n  hermetic:\n    dockerfile: containers/hermetic/Dockerfile\n"
+                + "    context: containers/hermetic\n    contexts: {containers: containers}\n    image: " + image + "\n");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+
+        Bed.Run dry = Bed.nssimg(src, env, "build", "--config", cfg.toString(), "--profile", "hermetic", "--dry-run");
+        assertEquals(0, dry.exit(), dry.err());
+        assertFalse(dry.out().contains("CUDA_VERSION"), "the Dockerfile's own 12.9.1 applies: " + dry.out());
+
+        Bed.Run b = Bed.nssimg(src, env, "build", "--config", cfg.toString(), "--profile", "hermetic", "--smoke");
+        assertEquals(0, b.exit(), b.out() + b.err());
+        assertTrue(b.out().contains("built " + image) && b.out().contains("8 passed, 0 failed"), b.out());
+        assertTrue(b.out().contains("nvidia/cuda:12.9.1-runtime-ubuntu22.04"), "base-name as the Dockerfile says: " + b.out());
+        assertEquals("", UpstreamRepo.status(repo), "build --smoke wrote into the tree");
+        try (var s = Files.list(tmp.resolve("cache/nssimg/projects"))) {
+            assertEquals(1, s.count(), "buildx's metadata went to the user's cache directory, keyed by the project");
+        }
+
+        Bed.Run inspect = Bed.nssimg(src, env, "inspect", image);
+        assertEquals(0, inspect.exit(), inspect.err());
+        assertTrue(inspect.out().contains("org.opencontainers.image.base.name=nvidia/cuda:12.9.1-runtime-ubuntu22.04"), inspect.out());
+        Bed.Run doctor = Bed.nssimg(src, env, "doctor");
+        assertTrue(doctor.out().lines().anyMatch(l -> l.startsWith("project") && l.contains("root " + repo)), doctor.out());
+        Bed.Run profiles = Bed.nssimg(src, env, "profiles", "show", "hermetic", "--config", cfg.toString());
+        assertEquals(0, profiles.exit(), profiles.err());
+        assertTrue(profiles.out().contains("containers/hermetic/Dockerfile:11"), "origin of CUDA_VERSION: " + profiles.out());
+        assertEquals("", UpstreamRepo.status(repo), "inspect, doctor or profiles wrote into the tree");
+    }
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Fixture entrypoint: hands everything to the program.
+exec safe-synthesizer "$@"

@@ -1,0 +1,1 @@
+"""Stand-in package of the fixture repository."""

@@ -1,0 +1,2 @@
+def main():
+    print("usage: safe-synthesizer [--help]")
