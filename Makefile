@@ -16,6 +16,8 @@ CONTAINER_EXTRA_MOUNTS ?=
 CMD ?=
 # Optional nssimg profile (containers/profiles.yaml), e.g. PROFILE=arm64-devel.
 PROFILE ?=
+# Where make install puts nssimg: PREFIX/bin/nssimg, PREFIX/lib/nssimg/.
+PREFIX ?= $(HOME)/.local
 
 profile_flag = $(if $(PROFILE),--profile $(PROFILE))
 # Variables left at their defaults are not passed, so a PROFILE's own platform
@@ -28,7 +30,7 @@ run_image_flag = $(call overridden,CONTAINER_GPU_IMAGE,--image $(CONTAINER_GPU_I
 run_image_dev_flag = $(call overridden,CONTAINER_GPU_IMAGE_DEV,--image $(CONTAINER_GPU_IMAGE_DEV))
 run_env = CONTAINER_GPU_FLAG='$(CONTAINER_GPU_FLAG)' CONTAINER_EXTRA_MOUNTS='$(CONTAINER_EXTRA_MOUNTS)'
 
-.PHONY: help build test example container-build-gpu container-build-gpu-dev container-build-gpu-multiarch \
+.PHONY: help build install uninstall test example container-build-gpu container-build-gpu-dev container-build-gpu-multiarch \
         container-run-gpu container-run-gpu-dev container-build-test
 
 help: ## List the targets
@@ -36,6 +38,16 @@ help: ## List the targets
 
 build: ## Build nssimg itself (target/nssimg.jar + start-up archive)
 	mvn -q -B -DskipTests package
+
+# Rebuilt only when a source is newer, so an up-to-date tree installs without Maven.
+target/nssimg.jar: pom.xml $(shell find src/main -type f)
+	mvn -q -B -DskipTests package
+
+install: target/nssimg.jar ## Install nssimg for this user in PREFIX (default ~/.local): bin/nssimg, lib/nssimg/
+	scripts/install '$(PREFIX)'
+
+uninstall: ## Remove what make install put in PREFIX
+	scripts/install --uninstall '$(PREFIX)'
 
 test: ## Start the test-bed engine if needed, then run every test
 	scripts/test
