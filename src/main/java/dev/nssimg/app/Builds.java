@@ -44,8 +44,8 @@ public final class Builds {
         }
     }
 
-    /** A plan and the resolved profile it came from (a smoke after the build reads the same profile). */
-    public record Planned(BuildPlan plan, Resolved resolved, Request request) {
+    /** A plan, and the resolved profile and Dockerfile it came from (a smoke after the build reads neither again). */
+    public record Planned(BuildPlan plan, Resolved resolved, DockerfileInfo dockerfile, Request request) {
         public List<String> warnings() {
             return plan.warnings();
         }
@@ -86,7 +86,7 @@ public final class Builds {
                 progress, req.secrets(), req.strict(), req.pushByDigest(), in.project().stateDir(inv.env()));
         BuildFacts facts = new BuildFacts(Project.gitRevision(r.context().value()).orElse(null),
                 Project.created(inv.env(), Instant.now()), inv.cwd());
-        return new Planned(Planner.plan(br, r, df, facts), r, req);
+        return new Planned(Planner.plan(br, r, df, facts), r, df, req);
     }
 
     /**
@@ -95,19 +95,25 @@ public final class Builds {
      */
     private static void checkLocalInputs(Invocation inv, Project project, Resolved r, List<String> secrets) {
         if (!Files.isRegularFile(r.dockerfile().value())) {
-            throw NssimgException.usage(r.dockerfile().origin() + ": Dockerfile " + project.display(r.dockerfile().value()) + " not found");
+            String origin = r.dockerfile().origin().equals("default")
+                    ? "nssimg's default Dockerfile (choose one with --file, CONTAINER_GPU_FILE or a profile's dockerfile)"
+                    : r.dockerfile().origin();
+            throw NssimgException.usage(origin + ": Dockerfile " + project.display(r.dockerfile().value()) + " not found");
         }
         checkDirectory(project, "context", r.context());
         r.contexts().forEach((name, dir) -> checkDirectory(project, "named context " + name, dir));
         for (String spec : secrets) {
+            // As buildx reads them: env=VAR, or type=env with src=VAR, names a variable; src=FILE (type=file, the
+            // default) a file, relative to the working directory buildx runs in. An id alone is buildx's to look up.
             Map<String, String> parts = Planner.secretParts(spec);
             String src = parts.getOrDefault("src", parts.get("source"));
-            if (src != null && !Files.isReadable(inv.cwd().resolve(src))) {
-                throw NssimgException.usage("flag --secret id=" + parts.get("id") + ": file " + src + " not found or not readable");
+            boolean envType = "env".equals(parts.get("type"));
+            String variable = parts.containsKey("env") ? parts.get("env") : envType ? src : null;
+            if (variable != null && !inv.env().containsKey(variable)) {
+                throw NssimgException.usage("flag --secret id=" + parts.get("id") + ": environment variable " + variable + " is not set");
             }
-            String env = parts.get("env");
-            if (env != null && !inv.env().containsKey(env)) {
-                throw NssimgException.usage("flag --secret id=" + parts.get("id") + ": environment variable " + env + " is not set");
+            if (!envType && src != null && !(Files.isRegularFile(inv.cwd().resolve(src)) && Files.isReadable(inv.cwd().resolve(src)))) {
+                throw NssimgException.usage("flag --secret id=" + parts.get("id") + ": file " + src + " not found or not readable");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.nssimg.app;
 
+import dev.nssimg.dockerfile.DockerfileInfo;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
@@ -10,6 +11,7 @@ import dev.nssimg.workspace.Project;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The project, its profiles file and the resolved profile an operation works on. */
 record Inputs(Project project, ProfilesFile file, Resolved resolved) {
@@ -20,6 +22,18 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved) {
         inv.log().debug(Inputs.class, "project root {}, profiles {}", project.root(), file.file());
         Resolved r = Resolver.resolve(file, sel.profile(), project.root(), project.cwd(), Overrides.fromEnv(inv.env()), flags);
         return new Inputs(project, file, r);
+    }
+
+    /**
+     * The profile's Dockerfile, or empty when it cannot be read: commands that only show or test (profiles show,
+     * smoke) work without one; a build does not.
+     */
+    Optional<DockerfileInfo> readableDockerfile() {
+        try {
+            return Optional.of(project.dockerfile(resolved.dockerfile().value()));
+        } catch (NssimgException e) {
+            return Optional.empty();
+        }
     }
 
     /** KEY=VALUE flags; the value may itself contain '='. */

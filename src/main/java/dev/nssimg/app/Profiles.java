@@ -1,7 +1,6 @@
 package dev.nssimg.app;
 
 import dev.nssimg.dockerfile.DockerfileInfo;
-import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.BuildArgs;
 import dev.nssimg.profile.Located;
@@ -47,7 +46,8 @@ public final class Profiles {
     }
 
     public static Listing list(Invocation inv, Selection sel) {
-        ProfilesFile file = Project.discover(inv.cwd()).profiles(sel.config());
+        Project project = Project.discover(inv.cwd());
+        ProfilesFile file = project.profiles(sel.config());
         List<Entry> entries = new ArrayList<>();
         if (!file.profiles().containsKey(DEFAULT)) {
             entries.add(new Entry(DEFAULT, "the defaults alone (no --profile)", null));
@@ -57,19 +57,12 @@ public final class Profiles {
             entries.add(new Entry(e.getKey(), p.description() == null ? "" : p.description(),
                     p.extendsName() == null ? null : p.extendsName().value()));
         }
-        return new Listing(Project.discover(inv.cwd()).display(Project.discover(inv.cwd()).root()), file.file(), entries);
+        return new Listing(project.display(project.root()), file.file(), entries);
     }
 
-    /** The profile sel names ("default", when no profile has that name, is the defaults alone, as the list says). */
+    /** The profile sel names ("default", when no profile has that name, is the defaults alone, as the list says: Resolver). */
     public static Shown show(Invocation inv, Selection sel) {
-        Selection effective = sel;
-        if (DEFAULT.equals(sel.profile())) {
-            ProfilesFile file = Project.discover(inv.cwd()).profiles(sel.config());
-            if (!file.profiles().containsKey(DEFAULT)) {
-                effective = new Selection(sel.config(), null);
-            }
-        }
-        Inputs in = Inputs.load(inv, effective, Overrides.NONE);
+        Inputs in = Inputs.load(inv, sel, Overrides.NONE);
         Resolved r = in.resolved();
         Project project = in.project();
         List<Value> rows = new ArrayList<>();
@@ -91,14 +84,11 @@ public final class Profiles {
         if (r.cacheTo() != null) {
             add(rows, "cache-to", r.cacheTo());
         }
-        DockerfileInfo df = null;
-        String note = null;
-        try {
-            df = project.dockerfile(r.dockerfile().value());
-        } catch (NssimgException e) {
-            note = e.getMessage() + ": its ARG defaults are not shown";
-        }
-        Map<String, Located<String>> defaults = df == null ? Map.of() : Planner.dockerfileDefaults(df);
+        DockerfileInfo df = in.readableDockerfile().orElse(null);
+        DockerfileInfo.Stage stage = df == null ? null : Planner.stageOf(null, df);
+        String note = df == null ? "the Dockerfile " + project.display(r.dockerfile().value()) + " cannot be read: its ARG defaults are not shown"
+                : "ARG defaults of stage " + stage.name() + ", the one a build without --target makes";
+        Map<String, Located<String>> defaults = df == null ? Map.of() : Planner.dockerfileDefaults(df, stage);
         Set<String> declared = df == null ? null : df.declaredArgs();
         Map<String, Located<String>> base = r.effectiveArgs(defaults, r.platform().value());
         new TreeMap<>(base).forEach((k, v) -> rows.add(arg("args." + k, k, v, declared)));

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** `nssimg smoke`: run an image's checks on the engine (every platform of a pushed index with allPlatforms). */
 public final class Smokes {
@@ -43,39 +44,32 @@ public final class Smokes {
         }
     }
 
-    public static Outcome run(Invocation inv, Request req) {
+    public static Outcome run(Invocation inv, Request asked) {
+        Request req = new Request(asked.selection(), asked.target().toLowerCase(java.util.Locale.ROOT), asked.image(),
+                asked.platform(), asked.allPlatforms(), asked.timeoutSeconds()); // stage names compare as BuildKit's do
         if (!req.target().equals("runtime") && !req.target().equals("dev")) {
-            throw NssimgException.usage("flag --target: '" + req.target() + "' is not runtime or dev");
+            throw NssimgException.usage("flag --target: '" + asked.target() + "' is not runtime or dev");
         }
         if (req.timeoutSeconds() < 1) {
             throw NssimgException.usage("flag --timeout: must be at least 1 second");
         }
-        Resolved r = Inputs.load(inv, req.selection(), Overrides.platformOnly(Inputs.flag(req.platform(), "--platform"))).resolved();
-        return run(inv, req, r);
+        Inputs in = Inputs.load(inv, req.selection(), Overrides.platformOnly(Inputs.flag(req.platform(), "--platform")));
+        return run(inv, req, in.resolved(), in.readableDockerfile());
     }
 
-    /** The smoke of an image just built from r (build --smoke), without reading the profile again. */
+    /** The smoke of an image just built (build --smoke): its stage, its profile and Dockerfile, not read again. */
     public static Outcome afterBuild(Invocation inv, Builds.Planned built, long timeoutSeconds) {
-        Builds.Request b = built.request();
         boolean all = built.plan().push() && built.plan().platforms().size() > 1;
-        return run(inv, new Request(b.selection(), b.target(), built.plan().tags().get(0), null, all, timeoutSeconds),
-                built.resolved());
-    }
-
-    /** The profile's Dockerfile's ARG defaults; none when it cannot be read (an image tested away from its checkout). */
-    private static Map<String, Located<String>> dockerfileDefaults(Resolved r) {
-        try {
-            return Planner.dockerfileDefaults(DockerfileInfo.read(r.dockerfile().value(), r.dockerfile().value().toString()));
-        } catch (NssimgException e) {
-            return Map.of();
-        }
+        return run(inv, new Request(built.request().selection(), built.plan().target(), built.plan().tags().get(0), null, all,
+                timeoutSeconds), built.resolved(), Optional.of(built.dockerfile()));
     }
 
     private static String valueOf(Located<String> v) {
         return v == null || v.value().contains("$") ? null : v.value();
     }
 
-    private static Outcome run(Invocation inv, Request req, Resolved r) {
+    /** df: the profile's Dockerfile, empty when it cannot be read (an image tested away from its checkout). */
+    private static Outcome run(Invocation inv, Request req, Resolved r, Optional<DockerfileInfo> df) {
         String ref = req.image() != null ? req.image() : req.target().equals("dev") ? r.imageDev().value() : r.image().value();
         if (req.image() != null) {
             Validation.imageRef(Located.of(req.image(), "flag --image"), "image");
@@ -84,7 +78,9 @@ public final class Smokes {
             throw NssimgException.usage("flag --all-platforms: '" + ref + "' is not a registry reference; pass the pushed"
                     + " index with --image REGISTRY/IMAGE:TAG");
         }
-        Map<String, Located<String>> args = r.effectiveArgs(dockerfileDefaults(r), r.platform().value());
+        Map<String, Located<String>> defaults = df.map(d -> Planner.dockerfileDefaults(d, Planner.stageOf(req.target(), d)))
+                .orElse(Map.of());
+        Map<String, Located<String>> args = r.effectiveArgs(defaults, r.platform().value());
         SmokeChecks.Expect expect = new SmokeChecks.Expect(req.target(), valueOf(args.get(BuildArgs.CUDA_VERSION)),
                 valueOf(args.get(BuildArgs.UBUNTU_VERSION)));
         Duration timeout = Duration.ofSeconds(req.timeoutSeconds());

@@ -21,8 +21,8 @@ public final class BuildCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 
     @Option(names = "--target", paramLabel = "STAGE",
-            description = "Stage to build, by name, case-insensitively (default: runtime when the Dockerfile has it,"
-                    + " else its last stage, as BuildKit; the last stage is built without --target).")
+            description = "Stage to build, by name, case-insensitively. Default: the stage named runtime, else the last"
+                    + " stage; naming the last stage sends no --target to buildx.")
     String target;
 
     @Option(names = "--platform", paramLabel = "PLATFORM",

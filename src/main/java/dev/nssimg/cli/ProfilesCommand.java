@@ -27,7 +27,7 @@ public final class ProfilesCommand implements Callable<Integer> {
     }
 
     @picocli.CommandLine.Command(name = "show",
-            description = "Print every resolved value of a profile and where it came from (default < file < env < flags).")
+            description = "Print every resolved value of a profile and where it came from (Dockerfile and defaults < file < env < flags).")
     public static final class Show implements Callable<Integer> {
         private final Invocation inv;
 

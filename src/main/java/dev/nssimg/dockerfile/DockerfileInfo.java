@@ -21,11 +21,14 @@ import java.util.Set;
  */
 public record DockerfileInfo(String file, Map<String, String> globalArgs, List<Stage> stages, Map<String, ArgDefault> argDefaults) {
 
-    /** A stage; named is false for one without AS NAME (its name is then its index, which BuildKit does not look up). */
+    /**
+     * A stage; named is false for one without AS NAME (its name is then its index, which BuildKit does not look up).
+     * argDefaults: the defaults its own ARG instructions give (they beat the global ones in this stage).
+     */
     public record Stage(String name, boolean named, String base, int line, Map<String, String> args, Map<String, String> labels,
-            Map<String, String> env, String user, List<String> entrypoint, List<String> cmd) {}
+            Map<String, String> env, String user, List<String> entrypoint, List<String> cmd, Map<String, ArgDefault> argDefaults) {}
 
-    /** An ARG's default as the Dockerfile declares it (first declaration with a value), and its line. */
+    /** An ARG's default as the Dockerfile declares it, and its line. */
     public record ArgDefault(String name, String value, int line) {}
 
     public DockerfileInfo {
@@ -47,6 +50,16 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
     public Optional<Stage> stage(String name) {
         String n = name.toLowerCase(java.util.Locale.ROOT);
         return stages.stream().filter(s -> s.named() && s.name().equals(n)).findFirst();
+    }
+
+    /**
+     * The defaults a build of that stage starts from, as BuildKit sees them: the global ARGs before the first FROM
+     * (a later declaration with a value replaces an earlier one), then the stage's own ARG defaults.
+     */
+    public Map<String, ArgDefault> argDefaults(Stage stage) {
+        Map<String, ArgDefault> out = new LinkedHashMap<>(argDefaults);
+        out.putAll(stage.argDefaults());
+        return out;
     }
 
     /** The stage a build without --target builds: the last one. */
@@ -93,7 +106,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
                 throw NssimgException.usage(file + ":" + ins.line() + ": " + kw + " before the first FROM");
             }
             switch (kw) {
-                case "ARG" -> cur.args.putAll(args(ins, file, defaults));
+                case "ARG" -> cur.args.putAll(args(ins, file, cur.argDefaults));
                 case "LABEL" -> cur.labels.putAll(Words.assignments(ins.rest(), false, ins.line(), file));
                 case "ENV" -> cur.env.putAll(Words.env(ins.rest(), ins.line(), file));
                 case "USER" -> cur.user = ins.rest().trim();
@@ -114,12 +127,12 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         return new DockerfileInfo(file, globalArgs, stages, defaults);
     }
 
-    /** An ARG instruction's names and defaults; the first default of each name is recorded with its line. */
+    /** An ARG instruction's names and defaults; a default replaces one an earlier ARG of the same scope gave. */
     private static Map<String, String> args(Instruction ins, String file, Map<String, ArgDefault> defaults) {
         Map<String, String> declared = Words.assignments(ins.rest(), true, ins.line(), file);
         declared.forEach((k, v) -> {
             if (v != null) {
-                defaults.putIfAbsent(k, new ArgDefault(k, v, ins.line()));
+                defaults.put(k, new ArgDefault(k, v, ins.line()));
             }
         });
         return declared;
@@ -158,6 +171,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         final String base;
         final int line;
         final Map<String, String> args = new LinkedHashMap<>();
+        final Map<String, ArgDefault> argDefaults = new LinkedHashMap<>();
         final Map<String, String> labels = new LinkedHashMap<>();
         final Map<String, String> env = new LinkedHashMap<>();
         String user;
@@ -173,7 +187,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
 
         Stage build() {
             return new Stage(name, named, base, line, java.util.Collections.unmodifiableMap(args), java.util.Collections.unmodifiableMap(labels),
-                    java.util.Collections.unmodifiableMap(env), user, entrypoint, cmd);
+                    java.util.Collections.unmodifiableMap(env), user, entrypoint, cmd, java.util.Collections.unmodifiableMap(argDefaults));
         }
     }
 }

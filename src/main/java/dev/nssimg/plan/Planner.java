@@ -24,13 +24,14 @@ public final class Planner {
 
     public static BuildPlan plan(BuildRequest asked, Resolved r, DockerfileInfo df, BuildFacts facts) {
         List<String> warnings = new ArrayList<>();
-        BuildRequest req = asked.withTarget(stage(asked.target(), df).name()); // from here on: the stage's own name
+        DockerfileInfo.Stage stage = stage(asked.target(), df);
+        BuildRequest req = asked.withTarget(stage.name()); // from here on: the stage's own name
         req.secrets().forEach(Planner::secretParts);
         List<String> platforms = req.multiarch() ? r.platforms().value() : List.of(r.platform().value());
         boolean multi = platforms.size() > 1;
-        Map<String, Located<String>> dockerfileDefaults = dockerfileDefaults(df);
+        Map<String, Located<String>> dockerfileDefaults = dockerfileDefaults(df, stage);
         for (String p : platforms) {
-            Validation.buildArgs(withoutReferences(r.effectiveArgs(dockerfileDefaults, p)));
+            Validation.effectiveArgs(r.effectiveArgs(dockerfileDefaults, p));
         }
         checkDeclared(r, df, platforms, req.strict(), warnings);
 
@@ -39,10 +40,18 @@ public final class Planner {
         }
         boolean push = multi || req.output() == BuildRequest.Output.PUSH;
         if ((req.multiarch() || push) && !r.hasRegistry() && !tagsQualified(req.tags())) {
-            throw NssimgException.usage((req.multiarch() ? "flag --multiarch" : "flag --push")
-                    + " needs a registry: pass --registry REGISTRY or set CONTAINER_GPU_REGISTRY (e.g. ghcr.io/nvidia-nemo)");
+            String list = r.platforms().origin();
+            String why = !req.multiarch() ? "flag --push"
+                    : list.startsWith("flag --platform") || list.startsWith("env CONTAINER_GPU_PLATFORM")
+                            ? list + " (several platforms)" : "flag --multiarch";
+            throw NssimgException.usage(why + " needs a registry: pass --registry REGISTRY or set CONTAINER_GPU_REGISTRY"
+                    + " (e.g. ghcr.io/nvidia-nemo)");
         }
         List<String> tags = tags(req, r);
+        if (req.tags().isEmpty() && !req.target().equals("runtime") && !req.target().equals("dev")) {
+            warnings.add("stage " + req.target() + " of " + df.file() + " is tagged " + String.join(", ", tags)
+                    + ", the profile's runtime image; pass --tag to name it");
+        }
 
         BuildRequest.Strategy strategy = BuildRequest.Strategy.SINGLE;
         if (multi) {
@@ -107,24 +116,22 @@ public final class Planner {
         });
     }
 
-    /** The Dockerfile's ARG defaults, each located at its line (FILE:LINE). */
-    public static Map<String, Located<String>> dockerfileDefaults(DockerfileInfo df) {
+    /** The Dockerfile's ARG defaults for a build of stage, each located at its line (FILE:LINE). */
+    public static Map<String, Located<String>> dockerfileDefaults(DockerfileInfo df, DockerfileInfo.Stage stage) {
         Map<String, Located<String>> out = new LinkedHashMap<>();
-        df.argDefaults().forEach((k, a) -> out.put(k, Located.of(a.value(), df.file() + ":" + a.line())));
+        df.argDefaults(stage).forEach((k, a) -> out.put(k, Located.of(a.value(), df.file() + ":" + a.line())));
         return out;
     }
 
-    /** Values that name other variables (${X}) are BuildKit's to expand, not nssimg's to check. */
-    private static Map<String, Located<String>> withoutReferences(Map<String, Located<String>> args) {
-        Map<String, Located<String>> out = new LinkedHashMap<>(args);
-        out.values().removeIf(v -> v.value().contains("$"));
-        return out;
+    /** The stage a build with that --target (null: none) makes, as {@link #plan} finds it. */
+    public static DockerfileInfo.Stage stageOf(String target, DockerfileInfo df) {
+        return stage(target, df);
     }
 
     /**
-     * Where buildx writes what it built (the digest), per profile, target and platform(s), under the project's
-     * .nssimg/: a CI matrix building two profiles at once in one checkout reads two files. Two builds of
-     * the same name take turns (TurnLock).
+     * Where buildx writes what it built (the digest), per profile, target and platform(s), in the project's state
+     * directory (BuildRequest.workDir, outside the work tree): a CI matrix building two profiles at once in one
+     * checkout reads two files. Two builds of the same name take turns (TurnLock).
      */
     private static Path metadataFile(BuildRequest req, Resolved r, String platforms) {
         return req.workDir().resolve("metadata-" + r.profile() + "-" + req.target() + "-" + platforms.replace('/', '-') + ".json");
@@ -244,7 +251,6 @@ public final class Planner {
         return sb.toString();
     }
 
-    /** --build-arg flags the Dockerfile does not declare: a warning, or an error with --strict. */
     /**
      * Build arguments the Dockerfile does not declare: a --build-arg flag is passed anyway and a profile's value is
      * not (one profiles file serves several Dockerfiles); either is a warning, and an error with --strict.

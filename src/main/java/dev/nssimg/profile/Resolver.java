@@ -113,8 +113,8 @@ public final class Resolver {
 
     /** The extends chain of a profile, base first. */
     static List<ProfileSpec> chain(ProfilesFile file, String profile) {
-        if (profile == null) {
-            return List.of();
+        if (profile == null || (profile.equals(BUILTIN) && !file.profiles().containsKey(BUILTIN))) {
+            return List.of(); // "default", as `profiles` lists it, is the defaults alone
         }
         Deque<ProfileSpec> out = new ArrayDeque<>();
         Set<String> visiting = new LinkedHashSet<>();

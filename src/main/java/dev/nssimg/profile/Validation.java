@@ -47,6 +47,30 @@ public final class Validation {
 
     public static void buildArg(String name, Located<String> v) {
         argName(name, v.origin());
+        if (name.equals(BuildArgs.TARGETARCH)) {
+            throw bad(v, name, "is set by BuildKit from the platform; choose the platform instead (--platform, CONTAINER_GPU_PLATFORM)");
+        }
+        value(name, v);
+    }
+
+    /**
+     * The values a build uses, the Dockerfile's own defaults among them: only their form is checked (and the SM
+     * list against the CUDA version). Names are the Dockerfile's business, and nssimg does not pass its defaults.
+     */
+    public static void effectiveArgs(Map<String, Located<String>> args) {
+        args.forEach((name, v) -> {
+            if (!v.value().contains("$")) { // ${X} is BuildKit's to expand
+                value(name, v);
+            }
+        });
+        Located<String> cuda = args.get(BuildArgs.CUDA_VERSION);
+        Located<String> flags = args.get(BuildArgs.CUDA_ARCH_FLAGS);
+        if (cuda != null && flags != null && !cuda.value().contains("$") && !flags.value().contains("$")) {
+            archFlagsForCuda(flags, cuda);
+        }
+    }
+
+    private static void value(String name, Located<String> v) {
         String value = v.value();
         switch (name) {
             case BuildArgs.CUDA_VERSION -> matches(SEMVER, name, v, "X.Y.Z, e.g. 12.8.1");
@@ -58,8 +82,6 @@ public final class Validation {
             }
             case BuildArgs.PYTHON_VERSION, BuildArgs.UV_VERSION -> matches(SEMVER, name, v, "X.Y.Z");
             case BuildArgs.CUDA_ARCH_FLAGS -> archFlags(v);
-            case BuildArgs.TARGETARCH -> throw bad(v, name,
-                    "is set by BuildKit from the platform; choose the platform instead (--platform, CONTAINER_GPU_PLATFORM)");
             default -> { }
         }
     }

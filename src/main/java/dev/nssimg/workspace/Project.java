@@ -16,18 +16,15 @@ public record Project(Path root, Path cwd) {
     public static final String PROFILES = "containers/profiles.yaml";
 
     /**
-     * The project of cwd: the nearest ancestor holding containers/profiles.yaml, else the root of the git work
-     * tree cwd is in, else cwd itself. Every command works the same from any subdirectory.
+     * The project of cwd: the nearest ancestor that holds containers/profiles.yaml or is the root of a git work
+     * tree (a profiles file above the repository is not its own), else cwd itself. Every command works the same
+     * from any subdirectory.
      */
     public static Project discover(Path cwd) {
         Path abs = cwd.toAbsolutePath().normalize();
+        // Up to the git work tree's root at most: a profiles file above the repository is not the repository's.
         for (Path p = abs; p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve(PROFILES))) {
-                return new Project(p, abs);
-            }
-        }
-        for (Path p = abs; p != null; p = p.getParent()) {
-            if (Files.exists(p.resolve(".git"))) {
+            if (Files.isRegularFile(p.resolve(PROFILES)) || Files.exists(p.resolve(".git"))) {
                 return new Project(p, abs);
             }
         }
@@ -40,11 +37,27 @@ public record Project(Path root, Path cwd) {
      * work tree: a user's git status stays clean.
      */
     public Path stateDir(Map<String, String> env) {
-        String xdg = env.get("XDG_CACHE_HOME");
-        Path cache = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
-                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache");
+        Path cache = absolute(env.get("XDG_CACHE_HOME"));
+        if (cache == null) {
+            Path home = absolute(env.get("HOME"));
+            home = home != null ? home : absolute(System.getProperty("user.home"));
+            if (home == null) {
+                throw dev.nssimg.error.NssimgException.usage("env HOME: not an absolute directory, so nssimg has nowhere to keep"
+                        + " its state outside the work tree; set XDG_CACHE_HOME (or HOME) to one");
+            }
+            cache = home.resolve(".cache");
+        }
         String name = root.getFileName() == null ? "root" : root.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
         return cache.resolve("nssimg").resolve("projects").resolve(name + "-" + hash(root.toString()));
+    }
+
+    /** The value as an absolute path (the XDG rule: a relative one is ignored); null when it is not one. */
+    private static Path absolute(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Path p = Path.of(value);
+        return p.isAbsolute() ? p : null;
     }
 
     private static String hash(String s) {

@@ -83,12 +83,16 @@ class CliTest {
 
     @Test
     void profileArgsOnlyReachDockerfilesThatDeclareThem() {
-        TestCli.Result r = new TestCli().run("build", "--file", "containers/Dockerfile.test_ci", "--dry-run");
+        TestCli.Result r = new TestCli().run("build", "--file", "containers/Dockerfile.test_ci", "--tag", "nss-test:latest", "--dry-run");
         assertEquals(0, r.exit(), r.err());
         assertEquals("", r.err(), "no warnings: the amd64 defaults set nothing the CI Dockerfile lacks");
         assertTrue(!r.out().contains("--build-arg") && !r.out().contains("--target"), "its only stage, its own defaults: " + r.out());
-        TestCli.Result arm = new TestCli().run("build", "--profile", "arm64", "--file", "containers/Dockerfile.test_ci", "--dry-run");
+        TestCli.Result arm = new TestCli().run("build", "--profile", "arm64", "--file", "containers/Dockerfile.test_ci", "--tag",
+                "nss-test:latest", "--dry-run");
         assertEquals(0, arm.exit(), arm.err());
+        TestCli.Result untagged = new TestCli().run("build", "--file", "containers/Dockerfile.test_ci", "--dry-run");
+        assertTrue(untagged.err().contains("warning: stage test_ci of containers/Dockerfile.test_ci is tagged nss-gpu:latest,"
+                + " the profile's runtime image; pass --tag to name it"), untagged.err());
         assertTrue(arm.err().contains("build argument CUDA_ARCH_FLAGS is not declared in containers/Dockerfile.test_ci; not passed"),
                 arm.err());
         assertFalse(arm.out().contains("CUDA_ARCH_FLAGS"), arm.out());

@@ -69,8 +69,6 @@ class UsersRepositoryTest {
     @Test
     void aProfileValueTheDockerfileDoesNotDeclareIsMarkedUnused() {
         Path cfg = tmp.resolve("nssimg.yaml");
-        TestCli.Result w = new TestCli().cwd(repo).run("profiles");
-        assertEquals(0, w.exit());
         write(cfg, "profiles:\n  uv:\n    args: {UV_VERSION: \"0.9.14\"}\n");
         TestCli.Result r = run(repo, "profiles", "show", "uv", "--config", cfg.toString());
         assertTrue(r.out().matches("(?s).*args\\.UV_VERSION +0\\.9\\.14 +.*nssimg\\.yaml:3 \\(profile uv\\)  \\(unused: the Dockerfile does not declare it\\).*"),
@@ -81,6 +79,8 @@ class UsersRepositoryTest {
         assertFalse(b.out().contains("UV_VERSION"), b.out());
         TestCli.Result strict = run(repo, "build", "--dry-run", "--strict", "--profile", "uv", "--config", cfg.toString());
         assertEquals(2, strict.exit(), strict.err());
+        assertTrue(strict.errLine().endsWith("build argument UV_VERSION is not declared in containers/Dockerfile.cuda; not passed"
+                + " (--strict) (see 'nssimg build --help')") || strict.errLine().endsWith("not passed (--strict)"), strict.errLine());
     }
 
     @Test
@@ -91,8 +91,7 @@ class UsersRepositoryTest {
         TestCli.Result named = run(repo, "build", "--dry-run", "--file", "containers/Dockerfile.test_ci", "--target", "test_ci");
         assertEquals(2, named.exit());
         assertEquals("nssimg: error: flag --target: 'test_ci' is not a stage of containers/Dockerfile.test_ci (it has no named"
-                + " stages (without --target its last stage is built)) (see 'nssimg build --help')", named.errLine().replace(
-                        " (see 'nssimg build --help')", "") + " (see 'nssimg build --help')");
+                + " stages (without --target its last stage is built))", named.errLine());
         TestCli.Result env = new TestCli().cwd(src).env("CONTAINER_GPU_FILE", "containers/Dockerfile.test_ci").run("build", "--dry-run");
         assertEquals(0, env.exit(), env.err());
         assertTrue(env.out().contains("--file " + repo + "/containers/Dockerfile.test_ci "), "CONTAINER_GPU_FILE is --file: " + env.out());
@@ -138,8 +137,68 @@ class UsersRepositoryTest {
         }
     }
 
+    @Test
+    void secretsAreCheckedAsBuildxReadsThem() {
+        TestCli.Result envType = run(repo, "build", "--dry-run", "--secret", "id=hf,type=env,src=HF_NOT_SET");
+        assertEquals(2, envType.exit());
+        assertEquals("nssimg: error: flag --secret id=hf: environment variable HF_NOT_SET is not set", envType.errLine());
+        TestCli.Result set = new TestCli().cwd(repo).env("HF_SET", "x").run("build", "--dry-run", "--secret", "id=hf,type=env,src=HF_SET");
+        assertEquals(0, set.exit(), set.err());
+        TestCli.Result dir = run(repo, "build", "--dry-run", "--secret", "id=hf,src=src");
+        assertEquals(2, dir.exit(), "a directory is not a secret file");
+        TestCli.Result idOnly = run(repo, "build", "--dry-run", "--secret", "id=hf");
+        assertEquals(0, idOnly.exit(), "an id alone is buildx's to look up: " + idOnly.err());
+    }
+
+    @Test
+    void defaultIsTheDefaultsAloneForEveryCommandAndASinglePlatformFlagBeatsAnEnvironmentList() {
+        TestCli.Result r = run(repo, "build", "--dry-run", "--profile", "default");
+        assertEquals(0, r.exit(), r.err());
+        TestCli.Result one = new TestCli().cwd(repo).env("CONTAINER_GPU_PLATFORM", "linux/amd64,linux/arm64")
+                .run("build", "--dry-run", "--platform", "linux/arm64");
+        assertEquals(0, one.exit(), one.err());
+        assertTrue(one.out().contains("--platform linux/arm64 ") && one.out().contains(" --load "), one.out());
+        TestCli.Result noRegistry = new TestCli().cwd(repo).env("CONTAINER_GPU_PLATFORM", "linux/amd64,linux/arm64").run("build", "--dry-run");
+        assertEquals(2, noRegistry.exit());
+        assertTrue(noRegistry.errLine().startsWith("nssimg: error: env CONTAINER_GPU_PLATFORM (several platforms) needs a registry"),
+                noRegistry.errLine());
+    }
+
+    @Test
+    void theDockerfilesDefaultsAreReadAsBuildKitReadsThemAndOnlyTheirFormIsChecked() {
+        write(repo.resolve("containers/Dockerfile.cuda"), """
+                ARG TARGETARCH=amd64
+                ARG NVIDIA_GPG_KEY_URL=https://example.invalid/key
+                ARG CUDA_VERSION=12.4.1
+                ARG CUDA_VERSION=12.9.1
+                FROM base:${CUDA_VERSION} AS tools
+                ARG PYTHON_VERSION=3.10.0
+                FROM base:${CUDA_VERSION} AS runtime
+                ARG PYTHON_VERSION=3.12.1
+                ARG CUDA_VERSION
+                """);
+        TestCli.Result r = run(repo, "build", "--dry-run");
+        assertEquals(0, r.exit(), "a TARGETARCH default or a KEY-named URL is the Dockerfile's business: " + r.err());
+        TestCli.Result show = run(repo, "profiles", "show");
+        assertTrue(show.out().matches("(?s).*args\\.CUDA_VERSION +12\\.9\\.1 +containers/Dockerfile\\.cuda:4\\n.*"),
+                "a later global ARG replaces the earlier: " + show.out());
+        assertTrue(show.out().matches("(?s).*args\\.PYTHON_VERSION +3\\.12\\.1 +containers/Dockerfile\\.cuda:8\\n.*"),
+                "the built stage's own default: " + show.out());
+        assertTrue(show.out().contains("note: ARG defaults of stage runtime"), show.out());
+        UpstreamRepo.git(repo, "checkout", "-q", "--", "containers/Dockerfile.cuda");
+    }
+
+    @Test
+    void aProfilesFileAboveTheRepositoryIsNotTheRepositorysOwn() {
+        write(tmp.resolve("containers/profiles.yaml"), "defaults:\n  image: not-this-one:1\n");
+        TestCli.Result r = run(src, "build", "--dry-run");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("--tag nss-gpu:latest"), "the git root bounds the search: " + r.out());
+    }
+
     private static void write(Path p, String text) {
         try {
+            java.nio.file.Files.createDirectories(p.getParent());
             java.nio.file.Files.writeString(p, text);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
