@@ -30,8 +30,15 @@ public sealed interface YamlNode {
     /** Keys keep file order; keyLines holds each key's own line. */
     record Mapping(Map<String, YamlNode> entries, Map<String, Integer> keyLines, int line) implements YamlNode {}
 
+    /** One factory for every parse (factories are thread-safe; making one is most of a small file's parse). */
+    final class Factory {
+        static final YAMLFactory YAML = new YAMLFactory();
+
+        private Factory() {}
+    }
+
     static YamlNode parse(Reader reader, String file) {
-        try (JsonParser p = new YAMLFactory().createParser(reader)) {
+        try (JsonParser p = Factory.YAML.createParser(reader)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 return new Mapping(Map.of(), Map.of(), 1);

@@ -60,13 +60,11 @@ public record Project(Path root, Path cwd) {
         return p.isAbsolute() ? p : null;
     }
 
+    /** A short, stable name for a root path (CRC-32: cheap to start, and the root's own name goes beside it). */
     private static String hash(String s) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d, 0, 6);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e); // every JDK has SHA-256
-        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return String.format("%08x", crc.getValue());
     }
 
     /** The profiles file a command without --config reads, as shown to the user; "(none: built-in defaults)" without one. */
