@@ -1,7 +1,7 @@
 package dev.nssimg.app;
 
 import dev.nssimg.dockerfile.DockerfileInfo;
-import dev.nssimg.plan.Planner;
+import dev.nssimg.plan.Stages;
 import dev.nssimg.profile.BuildArgs;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
@@ -85,10 +85,10 @@ public final class Profiles {
             add(rows, "cache-to", r.cacheTo());
         }
         DockerfileInfo df = in.readableDockerfile().orElse(null);
-        DockerfileInfo.Stage stage = df == null ? null : Planner.stageOf(null, df);
+        DockerfileInfo.Stage stage = df == null ? null : Stages.of(null, df);
         String note = df == null ? "the Dockerfile " + project.display(r.dockerfile().value()) + " cannot be read: its ARG defaults are not shown"
                 : "ARG defaults of stage " + stage.name() + ", the one a build without --target makes";
-        Map<String, Located<String>> defaults = df == null ? Map.of() : Planner.dockerfileDefaults(df, stage);
+        Map<String, Located<String>> defaults = df == null ? Map.of() : Stages.defaults(df, stage);
         Set<String> declared = df == null ? null : df.declaredArgs();
         Map<String, Located<String>> base = r.effectiveArgs(defaults, r.platform().value());
         new TreeMap<>(base).forEach((k, v) -> rows.add(arg("args." + k, k, v, declared)));

@@ -7,6 +7,7 @@ import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.Planner;
+import dev.nssimg.plan.Stages;
 import dev.nssimg.profile.BuildArgs;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
@@ -78,7 +79,7 @@ public final class Smokes {
             throw NssimgException.usage("flag --all-platforms: '" + ref + "' is not a registry reference; pass the pushed"
                     + " index with --image REGISTRY/IMAGE:TAG");
         }
-        Map<String, Located<String>> defaults = df.map(d -> Planner.dockerfileDefaults(d, Planner.stageOf(req.target(), d)))
+        Map<String, Located<String>> defaults = df.map(d -> Stages.defaults(d, Stages.of(req.target(), d)))
                 .orElse(Map.of());
         Map<String, Located<String>> args = r.effectiveArgs(defaults, r.platform().value());
         SmokeChecks.Expect expect = new SmokeChecks.Expect(req.target(), valueOf(args.get(BuildArgs.CUDA_VERSION)),

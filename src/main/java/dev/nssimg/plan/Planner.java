@@ -24,12 +24,12 @@ public final class Planner {
 
     public static BuildPlan plan(BuildRequest asked, Resolved r, DockerfileInfo df, BuildFacts facts) {
         List<String> warnings = new ArrayList<>();
-        DockerfileInfo.Stage stage = stage(asked.target(), df);
+        DockerfileInfo.Stage stage = Stages.of(asked.target(), df);
         BuildRequest req = asked.withTarget(stage.name()); // from here on: the stage's own name
         req.secrets().forEach(Planner::secretParts);
         List<String> platforms = req.multiarch() ? r.platforms().value() : List.of(r.platform().value());
         boolean multi = platforms.size() > 1;
-        Map<String, Located<String>> dockerfileDefaults = dockerfileDefaults(df, stage);
+        Map<String, Located<String>> dockerfileDefaults = Stages.defaults(df, stage);
         for (String p : platforms) {
             Validation.effectiveArgs(r.effectiveArgs(dockerfileDefaults, p));
         }
@@ -97,35 +97,6 @@ public final class Planner {
             commands.add(build(r, facts, platforms, flags, tags, push ? Build.Output.PUSH : Build.Output.LOAD, meta));
         }
         return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings);
-    }
-
-    /**
-     * The stage a build makes, found as BuildKit finds it: by name, case-insensitively. No --target (null) means
-     * the stage named runtime when there is one (the image nssimg is about), else the last stage.
-     */
-    static DockerfileInfo.Stage stage(String target, DockerfileInfo df) {
-        if (target == null) {
-            return df.stage("runtime").orElse(df.defaultStage());
-        }
-        return df.stage(target).orElseThrow(() -> {
-            List<String> named = df.namedStages();
-            String why = named.isEmpty() ? "it has no named stages (without --target its last stage is built)"
-                    : "stages: " + String.join(", ", named);
-            String index = target.matches("\\d+") ? "; BuildKit looks stages up by name, not by number" : "";
-            return NssimgException.usage("flag --target: '" + target + "' is not a stage of " + df.file() + " (" + why + ")" + index);
-        });
-    }
-
-    /** The Dockerfile's ARG defaults for a build of stage, each located at its line (FILE:LINE). */
-    public static Map<String, Located<String>> dockerfileDefaults(DockerfileInfo df, DockerfileInfo.Stage stage) {
-        Map<String, Located<String>> out = new LinkedHashMap<>();
-        df.argDefaults(stage).forEach((k, a) -> out.put(k, Located.of(a.value(), df.file() + ":" + a.line())));
-        return out;
-    }
-
-    /** The stage a build with that --target (null: none) makes, as {@link #plan} finds it. */
-    public static DockerfileInfo.Stage stageOf(String target, DockerfileInfo df) {
-        return stage(target, df);
     }
 
     /**

@@ -231,7 +231,7 @@ class PlannerTest {
         assertFalse(line.contains("--build-arg"), line);
         assertTrue(line.contains("--target runtime"), "no --target: the stage named runtime (any case): " + line);
         Map<String, Located<String>> eff = resolve(null, Overrides.NONE).effectiveArgs(
-                Planner.dockerfileDefaults(df(RAISED), Planner.stageOf(null, df(RAISED))), "linux/amd64");
+                Stages.defaults(df(RAISED), Stages.of(null, df(RAISED))), "linux/amd64");
         assertEquals(Located.of("12.9.1", "containers/Dockerfile.cuda:1"), eff.get("CUDA_VERSION"));
     }
 
