@@ -68,15 +68,16 @@ public final class Builds {
         }
         Located<List<String>> platformsFlag = Overrides.platformList(req.platform(), "flag --platform");
         Located<String> platformFlag = platformsFlag == null ? Inputs.flag(req.platform(), "--platform") : null;
-        // A comma list implies --multiarch, from the flag or (when no --platform is given) CONTAINER_GPU_PLATFORM.
-        boolean multiarch = req.multiarch() || platformsFlag != null
-                || (req.platform() == null && Overrides.fromEnv(inv.env()).platforms() != null);
         Overrides flags = new Overrides(platformFlag, platformsFlag, null, null, Inputs.flag(req.registry(), "--registry"),
                 Inputs.flag(req.file(), "--file"), Inputs.flag(req.context(), "--context"),
                 Inputs.keyValues(req.buildArgs(), "--build-arg"), Inputs.flag(req.builder(), "--builder"),
                 Inputs.flag(req.cacheFrom(), "--cache-from"), Inputs.flag(req.cacheTo(), "--cache-to"));
         Inputs in = Inputs.load(inv, req.selection(), flags);
         Resolved r = in.resolved();
+        // A comma list implies --multiarch, from the flag or (when no --platform is given) CONTAINER_GPU_PLATFORM:
+        // the resolver took the platform list from whichever was given.
+        boolean multiarch = req.multiarch() || platformsFlag != null
+                || (platformFlag == null && r.platforms().origin().equals(Overrides.PLATFORM_ENV));
         checkLocalInputs(inv, in.project(), r, req.secrets());
         DockerfileInfo df = in.project().dockerfile(r.dockerfile().value());
         BuildRequest.Output out = req.push() ? BuildRequest.Output.PUSH
@@ -112,7 +113,8 @@ public final class Builds {
             if (variable != null && !inv.env().containsKey(variable)) {
                 throw NssimgException.usage("flag --secret id=" + parts.get("id") + ": environment variable " + variable + " is not set");
             }
-            if (!envType && src != null && !(Files.isRegularFile(inv.cwd().resolve(src)) && Files.isReadable(inv.cwd().resolve(src)))) {
+            Path file = src == null ? null : inv.cwd().resolve(src);
+            if (!envType && file != null && !(Files.isRegularFile(file) && Files.isReadable(file))) {
                 throw NssimgException.usage("flag --secret id=" + parts.get("id") + ": file " + src + " not found or not readable");
             }
         }

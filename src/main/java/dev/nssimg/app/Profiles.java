@@ -8,6 +8,7 @@ import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.ProfileSpec;
 import dev.nssimg.profile.ProfilesFile;
 import dev.nssimg.profile.Resolved;
+import dev.nssimg.profile.Resolver;
 import dev.nssimg.workspace.Project;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,6 @@ import java.util.TreeMap;
 
 /** `nssimg profiles [show NAME]`: the profiles of the file, and every resolved value with its origin. */
 public final class Profiles {
-    /** What `profiles` and `profiles show` call the defaults alone. */
-    public static final String DEFAULT = "default";
-
     private Profiles() {}
 
     /** One profile of the list: name, description (may be empty) and the profile it extends (null: none). */
@@ -49,8 +47,8 @@ public final class Profiles {
         Project project = Project.discover(inv.cwd());
         ProfilesFile file = project.profiles(sel.config());
         List<Entry> entries = new ArrayList<>();
-        if (!file.profiles().containsKey(DEFAULT)) {
-            entries.add(new Entry(DEFAULT, "the defaults alone (no --profile)", null));
+        if (!file.profiles().containsKey(Resolver.BUILTIN)) {
+            entries.add(new Entry(Resolver.BUILTIN, "the defaults alone (no --profile)", null));
         }
         for (Map.Entry<String, ProfileSpec> e : file.profiles().entrySet()) {
             ProfileSpec p = e.getValue();

@@ -4,6 +4,7 @@ import dev.nssimg.dockerfile.DockerfileInfo;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.BuildArgs;
 import dev.nssimg.profile.Located;
+import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
 import dev.nssimg.profile.Validation;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public final class Planner {
         if ((req.multiarch() || push) && !r.hasRegistry() && !tagsQualified(req.tags())) {
             String list = r.platforms().origin();
             String why = !req.multiarch() ? "flag --push"
-                    : list.startsWith("flag --platform") || list.startsWith("env CONTAINER_GPU_PLATFORM")
+                    : list.startsWith("flag --platform") || list.equals(Overrides.PLATFORM_ENV)
                             ? list + " (several platforms)" : "flag --multiarch";
             throw NssimgException.usage(why + " needs a registry: pass --registry REGISTRY or set CONTAINER_GPU_REGISTRY"
                     + " (e.g. ghcr.io/nvidia-nemo)");

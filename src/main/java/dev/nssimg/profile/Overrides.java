@@ -21,6 +21,9 @@ public record Overrides(
         Located<String> cacheFrom,
         Located<String> cacheTo) {
 
+    /** The origin of the platform values CONTAINER_GPU_PLATFORM gives. */
+    public static final String PLATFORM_ENV = "env CONTAINER_GPU_PLATFORM";
+
     public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, Map.of(), null, null, null);
 
     public Overrides {
@@ -44,8 +47,8 @@ public record Overrides(
      */
     public static Overrides fromEnv(Map<String, String> env) {
         String p = env.getOrDefault("CONTAINER_GPU_PLATFORM", "");
-        Located<List<String>> platforms = platformList(p, "env CONTAINER_GPU_PLATFORM");
-        Located<String> platform = platforms != null || p.isBlank() ? null : Located.of(p.trim(), "env CONTAINER_GPU_PLATFORM");
+        Located<List<String>> platforms = platformList(p, PLATFORM_ENV);
+        Located<String> platform = platforms != null || p.isBlank() ? null : Located.of(p.trim(), PLATFORM_ENV);
         return new Overrides(platform, platforms, env("CONTAINER_GPU_IMAGE", env), env("CONTAINER_GPU_IMAGE_DEV", env),
                 env("CONTAINER_GPU_REGISTRY", env), env("CONTAINER_GPU_FILE", env), null, Map.of(), null, null, null);
     }

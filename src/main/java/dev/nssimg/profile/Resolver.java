@@ -17,7 +17,8 @@ import java.util.function.Function;
  * paths and images. Build arguments have no built-in values: the Dockerfile's ARG defaults are the lowest layer. Pure.
  */
 public final class Resolver {
-    private static final String BUILTIN = "default";
+    /** The origin of built-in values, and the name of the defaults alone as a profile (`--profile default`). */
+    public static final String BUILTIN = "default";
 
     private Resolver() {}
 
