@@ -4,6 +4,8 @@ import dev.nssimg.buildx.BuildRunner;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.buildx.ProgressListener;
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.lint.Finding;
+import dev.nssimg.lint.Lint;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.NssimgException;
@@ -44,10 +46,21 @@ public final class Builds {
         }
     }
 
-    /** A plan, and the resolved profile and Dockerfile it came from (a smoke after the build reads neither again). */
-    public record Planned(BuildPlan plan, Resolved resolved, DockerfileInfo dockerfile, Request request) {
+    /**
+     * A plan, and the resolved profile and Dockerfile it came from (a smoke after the build reads neither again), with
+     * the Dockerfile lint's findings: an error among them means the build must not start.
+     */
+    public record Planned(BuildPlan plan, Resolved resolved, DockerfileInfo dockerfile, Request request, List<Finding> findings) {
+        public Planned {
+            findings = List.copyOf(findings);
+        }
+
         public List<String> warnings() {
             return plan.warnings();
+        }
+
+        public boolean blocked() {
+            return Lint.hasErrors(findings);
         }
     }
 
@@ -87,7 +100,18 @@ public final class Builds {
                 progress, req.secrets(), req.strict(), req.pushByDigest(), in.project().stateDir(inv.env()));
         BuildFacts facts = new BuildFacts(Project.gitRevision(r.context().value()).orElse(null),
                 Project.created(inv.env(), Instant.now()), inv.cwd());
-        return new Planned(Planner.plan(br, r, df, facts), r, df, req);
+        BuildPlan plan = Planner.plan(br, r, df, facts);
+        // The planner found the stage already; an unnamed one (the last) is the default, not a --target.
+        return new Planned(plan, r, df, req, Checks.lint(df, df.stage(plan.target()).isPresent() ? plan.target() : null));
+    }
+
+    /** A plan whose Dockerfile has lint errors does not run (nor print as a dry run): exit 1, naming the file. */
+    public static void refuseIfBlocked(Planned planned) {
+        long errors = planned.findings().stream().filter(f -> f.severity() == dev.nssimg.lint.Severity.ERROR).count();
+        if (errors > 0) {
+            throw NssimgException.failed(planned.dockerfile().file() + ": " + errors + (errors == 1 ? " error" : " errors")
+                    + " in the Dockerfile (above; nssimg check explains), so the build did not start");
+        }
     }
 
     /**
@@ -131,6 +155,7 @@ public final class Builds {
      * events: where progress events go (--json); null passes buildx's own lines to stderr.
      */
     public static Outcome run(Invocation inv, Planned planned, ProgressListener events) {
+        refuseIfBlocked(planned);
         BuildPlan plan = planned.plan();
         int jobs = planned.request().jobs();
         BuildRunner runner = new BuildRunner(inv.launcher(), inv.err(), inv.cwd(), events, inv.env(), inv.cleanup(), inv.log(),

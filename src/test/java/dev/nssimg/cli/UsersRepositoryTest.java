@@ -204,4 +204,25 @@ class UsersRepositoryTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    /** Upstream's once-real pitfall: a variable in COPY --from, which BuildKit does not expand; check names its line, build stops. */
+    @Test
+    void checkFlagsAVariableInCopyFromWithItsLineAndTheBuildDoesNotStart() throws Exception {
+        Path df = repo.resolve("containers/Dockerfile.cuda");
+        List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(df));
+        int at = lines.indexOf("COPY --from=tools /etc/hostname /tmp/tools-ran") + 1;
+        lines.add(at, "COPY --from=ghcr.io/astral-sh/uv:${PYTHON_VERSION} /uv /usr/local/bin/");
+        java.nio.file.Files.write(df, lines);
+        UpstreamRepo.git(repo, "commit", "-qam", "a Dockerfile with the pitfall");
+        TestCli.Result c = run(src, "check", "--no-buildkit");
+        assertEquals(1, c.exit(), c.out() + c.err());
+        String expected = repo + "/containers/Dockerfile.cuda:" + (at + 1) + ": from-variable: error: COPY --from=ghcr.io/astral-sh/uv:${PYTHON_VERSION}: ";
+        assertTrue(c.out().lines().anyMatch(l -> l.startsWith(expected)), c.out());
+        assertTrue(c.out().contains(": 1 error, 0 warnings, 0 notes;"), c.out());
+        TestCli.Result b = run(repo, "build", "--dry-run");
+        assertEquals(1, b.exit(), b.err());
+        assertTrue(b.err().contains("containers/Dockerfile.cuda:" + (at + 1) + ": from-variable: error:"), b.err());
+        assertTrue(b.err().strip().endsWith("1 error in the Dockerfile (above; nssimg check explains), so the build did not start"), b.err());
+        assertEquals("", b.out(), "nothing planned is printed");
+    }
 }
