@@ -5,6 +5,7 @@ import dev.nssimg.app.Builds;
 import dev.nssimg.app.DaemonControl;
 import dev.nssimg.app.Checks;
 import dev.nssimg.app.Doctor;
+import dev.nssimg.app.Init;
 import dev.nssimg.app.Inspect;
 import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Profiles;
@@ -136,6 +137,13 @@ public final class Report {
 
     private static String count(long n, String word) {
         return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    public void init(Init.Outcome o) {
+        out.println("wrote " + o.written() + " from " + o.dockerfile() + (o.inTree() ? " (inside the work tree: commit it or remove it)"
+                : " (outside the work tree; nssimg reads it for this checkout)"));
+        out.println("next: nssimg profiles show arm64, then nssimg build --profile arm64 --dry-run");
+        out.flush();
     }
 
     public void doctor(Doctor.Report d) {
