@@ -9,6 +9,8 @@ import dev.nssimg.lint.Lint;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.oci.OciLayout;
+import dev.nssimg.plan.Build;
 import dev.nssimg.plan.BuildFacts;
 import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.BuildRequest;
@@ -38,7 +40,8 @@ public final class Builds {
     public record Request(Selection selection, String target, String platform, List<String> tags, List<String> buildArgs,
             String file, String context, boolean multiarch, BuildRequest.Strategy strategy, int jobs, Boolean pushByDigest,
             String registry, boolean push, boolean load, boolean noCache, boolean pull, String cacheFrom, String cacheTo,
-            String builder, String progress, List<String> secrets, boolean strict, boolean json, boolean dryRun) {
+            String builder, String progress, List<String> secrets, boolean strict, boolean json, boolean dryRun,
+            BuildRequest.Publishing publishing) {
         public Request {
             tags = List.copyOf(tags);
             buildArgs = List.copyOf(buildArgs);
@@ -50,13 +53,18 @@ public final class Builds {
      * A plan, and the resolved profile and Dockerfile it came from (a smoke after the build reads neither again), with
      * the Dockerfile lint's findings: an error among them means the build must not start.
      */
-    public record Planned(BuildPlan plan, Resolved resolved, DockerfileInfo dockerfile, Request request, List<Finding> findings) {
+    public record Planned(BuildPlan plan, Resolved resolved, DockerfileInfo dockerfile, Request request, List<Finding> findings,
+            List<String> notes) {
         public Planned {
             findings = List.copyOf(findings);
+            notes = List.copyOf(notes);
         }
 
+        /** The plan's warnings, after what the facts of the work tree gave (a dirty tree, tags left out). */
         public List<String> warnings() {
-            return plan.warnings();
+            List<String> all = new java.util.ArrayList<>(notes);
+            all.addAll(plan.warnings());
+            return all;
         }
 
         public boolean blocked() {
@@ -96,13 +104,16 @@ public final class Builds {
         BuildRequest.Output out = req.push() ? BuildRequest.Output.PUSH
                 : req.load() ? BuildRequest.Output.LOAD : BuildRequest.Output.DEFAULT;
         String progress = req.progress() != null ? req.progress() : req.json() && !req.dryRun() ? "rawjson" : "plain";
-        BuildRequest br = new BuildRequest(req.target(), multiarch, req.strategy(), req.tags(), out, req.noCache(), req.pull(),
-                progress, req.secrets(), req.strict(), req.pushByDigest(), in.project().stateDir(inv.env()));
-        BuildFacts facts = new BuildFacts(Project.gitRevision(r.context().value()).orElse(null),
-                Project.created(inv.env(), Instant.now()), inv.cwd());
+        boolean verify = req.publishing().verify();
+        BuildRequest br = new BuildRequest(req.target(), multiarch, req.strategy(), req.tags(), out, req.noCache() || verify,
+                req.pull(), progress, req.secrets(), req.strict(), req.pushByDigest(), in.project().stateDir(inv.env()),
+                req.publishing());
+        List<String> notes = new java.util.ArrayList<>();
+        boolean pushes = multiarch || req.push();
+        BuildFacts facts = SourceFacts.facts(inv, r, req.tags().isEmpty() && r.publishing().tags() != null, pushes, notes);
         BuildPlan plan = Planner.plan(br, r, df, facts);
         // The planner found the stage already; an unnamed one (the last) is the default, not a --target.
-        return new Planned(plan, r, df, req, Checks.lint(df, df.stage(plan.target()).isPresent() ? plan.target() : null));
+        return new Planned(plan, r, df, req, Checks.lint(df, df.stage(plan.target()).isPresent() ? plan.target() : null), notes);
     }
 
     /** A plan whose Dockerfile has lint errors does not run (nor print as a dry run): exit 1, naming the file. */
@@ -178,6 +189,82 @@ public final class Builds {
         int cached = result.builds().stream().mapToInt(BuildRunner.StepResult::cached).sum();
         return new Outcome(plan.tags(), digest, plan.platforms(), plan.strategy(), plan.push(), plan.builds().size() > 1,
                 size == null ? -1 : size.get(), result.duration(), steps, cached);
+    }
+
+    /** One platform of a reproducibility check: the two builds' manifest digests, and what differs when they do. */
+    public record Compared(String platform, String first, String second, List<String> differences) {
+        public boolean same() {
+            return first.equals(second);
+        }
+    }
+
+    /** What --verify-reproducible found: every platform's comparison, and the time the two builds took. */
+    public record Verified(List<Compared> platforms, Duration duration) {
+        public boolean reproducible() {
+            return platforms.stream().allMatch(Compared::same);
+        }
+    }
+
+    /**
+     * --verify-reproducible: each build of the plan, twice, without cache, into OCI tarballs in the state directory
+     * (layer times rewritten to SOURCE_DATE_EPOCH), then each platform's manifest digest compared; on a difference
+     * the layers and the files in them are named. Loads and publishes nothing; the tarballs are removed.
+     */
+    public static Verified verify(Invocation inv, Planned planned, ProgressListener events) {
+        refuseIfBlocked(planned);
+        BuildPlan plan = planned.plan();
+        BuildRunner runner = new BuildRunner(inv.launcher(), inv.err(), inv.cwd(), events, inv.env(), inv.cleanup(), inv.log(),
+                inv.turns());
+        List<List<Build>> rounds = new java.util.ArrayList<>();
+        for (String round : List.of("1", "2")) {
+            List<Build> builds = plan.builds().stream().map(c -> (Build) c).map(b -> {
+                String suffix = ".verify-" + round;
+                Path dest = b.metadataFile().resolveSibling(b.metadataFile().getFileName() + suffix + ".oci.tar");
+                return b.verifying(dest, b.metadataArg() + suffix + ".oci.tar", b.metadataFile().resolveSibling(
+                        b.metadataFile().getFileName() + suffix), b.metadataArg() + suffix);
+            }).toList();
+            rounds.add(builds);
+        }
+        long t0 = System.nanoTime();
+        try {
+            for (List<Build> builds : rounds) {
+                inv.err().println("nssimg: reproducibility check, build " + (rounds.indexOf(builds) + 1) + " of 2 (no cache)");
+                inv.err().flush();
+                runner.run(new BuildPlan(plan.target(), plan.platforms(), plan.strategy(), plan.tags(), false,
+                        List.copyOf(builds), List.of()), planned.request().jobs());
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            List<Compared> out = new java.util.ArrayList<>();
+            for (int i = 0; i < rounds.get(0).size(); i++) {
+                OciLayout a = OciLayout.read(rounds.get(0).get(i).output().dest());
+                OciLayout b = OciLayout.read(rounds.get(1).get(i).output().dest());
+                Map<String, OciLayout.Image> ia = a.images();
+                Map<String, OciLayout.Image> ib = b.images();
+                for (String p : ia.keySet()) {
+                    String da = ia.get(p).digest();
+                    String db = ib.containsKey(p) ? ib.get(p).digest() : "missing";
+                    out.add(new Compared(p, da, db, da.equals(db) ? List.of() : a.differences(b, p, 20)));
+                }
+            }
+            return new Verified(out, took);
+        } catch (java.io.IOException e) {
+            throw NssimgException.failed("cannot read the builds' OCI layouts: " + e.getMessage());
+        } finally {
+            for (List<Build> builds : rounds) {
+                for (Build b : builds) {
+                    deleteQuietly(b.output().dest());
+                    deleteQuietly(b.metadataFile());
+                }
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (java.io.IOException e) {
+            // the state directory only: a leftover is overwritten by the next check
+        }
     }
 
     private static BuildRunner.Result runClassic(Invocation inv, BuildRunner runner, BuildPlan plan, int jobs) {

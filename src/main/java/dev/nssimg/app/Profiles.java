@@ -82,6 +82,15 @@ public final class Profiles {
         if (r.cacheTo() != null) {
             add(rows, "cache-to", r.cacheTo());
         }
+        var pub = r.publishing();
+        addList(rows, "tags", pub.tags());
+        addList(rows, "registries", pub.registries());
+        addIfSet(rows, "branch", pub.branch());
+        addIfSet(rows, "default-branch", pub.defaultBranch());
+        addIfSet(rows, "reproducible", pub.reproducible());
+        addIfSet(rows, "provenance", pub.provenance());
+        addIfSet(rows, "sbom", pub.sbom());
+        addList(rows, "attest", pub.attest());
         DockerfileInfo df = in.readableDockerfile().orElse(null);
         DockerfileInfo.Stage stage = df == null ? null : Stages.of(null, df);
         String note = df == null ? "the Dockerfile " + project.display(r.dockerfile().value()) + " cannot be read: its ARG defaults are not shown"
@@ -109,5 +118,17 @@ public final class Profiles {
 
     private static void add(List<Value> rows, String key, Located<String> v) {
         rows.add(new Value(key, v.value(), v.origin(), false));
+    }
+
+    private static void addIfSet(List<Value> rows, String key, Located<String> v) {
+        if (v != null) {
+            add(rows, key, v);
+        }
+    }
+
+    private static void addList(List<Value> rows, String key, Located<List<String>> v) {
+        if (v != null) {
+            add(rows, key, Located.of(String.join(",", v.value()), v.origin()));
+        }
     }
 }

@@ -82,9 +82,9 @@ public final class BuildRunner {
         try (AutoCloseable ignored = cleanup.register(this::destroyAll)) {
             List<List<StepResult>> done = succeeded(chains.run(PlatformChains.of(plan), jobs, prefix), prefix);
             Map<String, StepResult> latest = new LinkedHashMap<>();
-            done.forEach(chain -> latest.put(chain.get(0).label(), chain.get(chain.size() - 1)));
+            done.forEach(chain -> latest.put(chain.get(0).label(), lastWithDigest(chain)));
             if (done.size() == 1) {
-                digest = done.get(0).get(done.get(0).size() - 1).digest();
+                digest = lastWithDigest(done.get(0)).digest();
             }
             for (Command c : plan.commands()) {
                 if (c instanceof Manifest m) {
@@ -117,6 +117,16 @@ public final class BuildRunner {
             throw Failures.ofStep(first, prefix);
         }
         return done.chains();
+    }
+
+    /** A chain's last step that reported a digest (a LOAD reports none: its build's is the image's), else its last. */
+    private static StepResult lastWithDigest(List<StepResult> chain) {
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            if (chain.get(i).digest() != null) {
+                return chain.get(i);
+            }
+        }
+        return chain.get(chain.size() - 1);
     }
 
     /** The digest each platform's last step reported, by platform ("" when it reported none). */

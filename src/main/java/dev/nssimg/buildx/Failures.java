@@ -53,7 +53,7 @@ final class Failures {
     /** The failure of a BUILD or PUSH step; named: say which platform. */
     static NssimgException ofStep(BuildRunner.StepResult r, boolean named) {
         String why = r.error() == null ? "docker buildx exited with " + r.exit() : r.error();
-        String msg = (r.kind() == Command.Kind.PUSH ? "push failed" : "build failed") + (named ? " for " + r.label() : "")
+        String msg = (r.kind() == Command.Kind.PUSH ? "push failed" : r.kind() == Command.Kind.LOAD ? "loading the image failed" : "build failed") + (named ? " for " + r.label() : "")
                 + (r.failedStep() == null ? "" : " at step " + r.failedStep()) + ": " + why;
         return classified(msg, why);
     }

@@ -6,6 +6,7 @@ import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
 import dev.nssimg.plan.Build;
 import dev.nssimg.plan.Command;
+import dev.nssimg.plan.Load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -83,7 +84,11 @@ final class StepRunner {
         OutputPump.await(children::stopping, outPump, errPump);
         children.forget(p);
         log.debug(StepRunner.class, "pid {} ({}) exited {} after {} ms", p.pid(), c.label(), exit, (System.nanoTime() - t0) / 1_000_000);
-        String digest = exit != 0 ? null : c.kind() == Command.Kind.PUSH ? progress.pushedDigest() : MetadataDigest.read(c.metadataFile());
+        String digest = exit != 0 ? null : c.kind() == Command.Kind.PUSH ? progress.pushedDigest()
+                : c.kind() == Command.Kind.LOAD ? null : MetadataDigest.read(c.metadataFile());
+        if (exit == 0 && c instanceof Load l) {
+            Files.deleteIfExists(l.tarball()); // loaded: the image store has every blob of it now
+        }
         boolean missing = progress.buildxMissing();
         if (exit != 0 && !missing && c instanceof Build b && b.tool() == Build.Tool.BUILDX && !progress.sawBuildkit()) {
             // Newer docker CLIs answer an unknown `buildx` with a flag error: ask once, on this failure path only.

@@ -94,6 +94,28 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Treat build args the Dockerfile does not declare as errors.")
     boolean strict;
 
+    @Option(names = "--reproducible", negatable = true,
+            description = "Same commit, same per-platform digests: layer file times rewritten to SOURCE_DATE_EPOCH"
+                    + " (docker driver: an OCI tarball, loaded, then pushed). Default: the profile's reproducible, else off.")
+    Boolean reproducible;
+
+    @Option(names = "--verify-reproducible",
+            description = "Build twice without cache and compare each platform's manifest digest; on a difference name"
+                    + " the layers and files. Publishes nothing.")
+    boolean verifyReproducible;
+
+    @Option(names = "--provenance", paramLabel = "VALUE",
+            description = "buildx --provenance (e.g. mode=max, mode=min, false). Default: the profile's, else mode=max"
+                    + " when the build pushes.")
+    String provenance;
+
+    @Option(names = "--sbom", paramLabel = "VALUE",
+            description = "buildx --sbom (true needs BuildKit's SBOM scanner image, docker/buildkit-syft-scanner).")
+    String sbom;
+
+    @Option(names = "--attest", paramLabel = "SPEC", description = "buildx --attest (repeatable), e.g. type=sbom,generator=IMAGE.")
+    List<String> attest = new ArrayList<>();
+
     @Option(names = "--dry-run", description = "Print the commands, one per line (shell-quoted), and run nothing.")
     boolean dryRun;
 
@@ -114,7 +136,8 @@ public final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         Builds.Planned planned = Builds.plan(inv, new Builds.Request(common.selection(), target, platform, tags, buildArgs, file,
                 context, multiarch, strategy, jobs, pushByDigest, registry, push, load, noCache, pull, cacheFrom, cacheTo, builder,
-                progress, secrets, strict, format.json, dryRun));
+                progress, secrets, strict, format.json, dryRun,
+                new BuildRequest.Publishing(reproducible, verifyReproducible, provenance, sbom, attest)));
         Report report = new Report(inv, format.json);
         report.warnings(planned.warnings());
         report.findings(planned.findings());
@@ -122,6 +145,11 @@ public final class BuildCommand implements Callable<Integer> {
         if (dryRun) {
             report.plan(planned.plan().commands());
             return ExitCode.OK.code();
+        }
+        if (verifyReproducible) {
+            Builds.Verified v = Builds.verify(inv, planned, report.progressEvents());
+            report.verified(v);
+            return v.reproducible() ? ExitCode.OK.code() : ExitCode.FAILED.code();
         }
         report.build(Builds.run(inv, planned, report.progressEvents()));
         if (!smoke) {

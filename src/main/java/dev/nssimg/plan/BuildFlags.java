@@ -12,7 +12,36 @@ import java.util.Map;
  */
 public record BuildFlags(String builder, String file, String target, Map<String, String> buildArgs,
         Map<String, String> contexts, Map<String, String> labels, List<String> secrets, String cacheFrom, String cacheTo,
-        boolean noCache, boolean pull, String progress) {
+        boolean noCache, boolean pull, String progress, Publish publish) {
+    /**
+     * What a build adds for publishing: SOURCE_DATE_EPOCH (set on the buildx process; null: none), annotations as
+     * buildx spells them ("index:KEY=VALUE", "manifest:KEY=VALUE"), and the attestation flags (null or empty: none).
+     */
+    public record Publish(String sourceDateEpoch, List<String> annotations, String provenance, String sbom, List<String> attest) {
+        public static final Publish NONE = new Publish(null, List.of(), null, null, List.of());
+
+        public Publish {
+            annotations = List.copyOf(annotations);
+            attest = List.copyOf(attest);
+        }
+
+        boolean attests() {
+            return provenance != null || sbom != null || !attest.isEmpty();
+        }
+    }
+
+    public BuildFlags(String builder, String file, String target, Map<String, String> buildArgs, Map<String, String> contexts,
+            Map<String, String> labels, List<String> secrets, String cacheFrom, String cacheTo, boolean noCache, boolean pull,
+            String progress) {
+        this(builder, file, target, buildArgs, contexts, labels, secrets, cacheFrom, cacheTo, noCache, pull, progress, Publish.NONE);
+    }
+
+    /** The same flags without the build cache (a reproducibility check builds from nothing). */
+    public BuildFlags withoutCache() {
+        return new BuildFlags(builder, file, target, buildArgs, contexts, labels, secrets, cacheFrom, null, true, pull, progress,
+                publish);
+    }
+
     public BuildFlags {
         buildArgs = ordered(buildArgs);
         contexts = ordered(contexts);

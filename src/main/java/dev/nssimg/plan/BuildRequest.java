@@ -16,7 +16,27 @@ public record BuildRequest(
         List<String> secrets,
         boolean strict,
         Boolean pushByDigest,
-        Path workDir) {
+        Path workDir,
+        Publishing publishing) {
+
+    /**
+     * The publishing flags: reproducible (null: the profile's, else off), verify (--verify-reproducible: two builds
+     * without cache, compared, nothing published), and attestation flags (null/empty: the profile's, then nssimg's
+     * default).
+     */
+    public record Publishing(Boolean reproducible, boolean verify, String provenance, String sbom, List<String> attest) {
+        public static final Publishing NONE = new Publishing(null, false, null, null, List.of());
+
+        public Publishing {
+            attest = List.copyOf(attest);
+        }
+    }
+
+    public BuildRequest(String target, boolean multiarch, Strategy strategy, List<String> tags, Output output, boolean noCache,
+            boolean pull, String progress, List<String> secrets, boolean strict, Boolean pushByDigest, Path workDir) {
+        this(target, multiarch, strategy, tags, output, noCache, pull, progress, secrets, strict, pushByDigest, workDir,
+                Publishing.NONE);
+    }
 
     public enum Strategy { AUTO, SINGLE, SPLIT }
 
@@ -33,6 +53,6 @@ public record BuildRequest(
     /** The same request for that stage (target null: the Dockerfile's default). */
     public BuildRequest withTarget(String stage) {
         return new BuildRequest(stage, multiarch, strategy, tags, output, noCache, pull, progress, secrets, strict, pushByDigest,
-                workDir);
+                workDir, publishing);
     }
 }

@@ -9,11 +9,16 @@ import java.util.Map;
  * to repository, each named by the digest its build reported (so it runs after all of them).
  * builder is null for the default one.
  */
-public record Manifest(int phase, String builder, List<String> tags, String repository, List<String> platforms)
-        implements Command {
+public record Manifest(int phase, String builder, List<String> tags, String repository, List<String> platforms,
+        List<String> annotations) implements Command {
     public Manifest {
         tags = List.copyOf(tags);
         platforms = List.copyOf(platforms);
+        annotations = List.copyOf(annotations);
+    }
+
+    public Manifest(int phase, String builder, List<String> tags, String repository, List<String> platforms) {
+        this(phase, builder, tags, repository, platforms, List.of());
     }
 
     @Override
@@ -52,6 +57,12 @@ public record Manifest(int phase, String builder, List<String> tags, String repo
         for (String t : tags) {
             a.add("--tag");
             a.add(t);
+        }
+        for (String an : annotations) {
+            if (an.startsWith("index:")) { // the index is what imagetools makes; its sources keep their own
+                a.add("--annotation");
+                a.add(an);
+            }
         }
         for (String p : platforms) {
             a.add(repository + "@" + digests.getOrDefault(p, Command.digestOf(p)));

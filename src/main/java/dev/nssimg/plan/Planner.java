@@ -20,6 +20,12 @@ import java.util.Set;
 public final class Planner {
     public static final String LABEL_CREATED = "org.opencontainers.image.created";
     public static final String LABEL_REVISION = "org.opencontainers.image.revision";
+    public static final String LABEL_VERSION = "org.opencontainers.image.version";
+    /** The OCI labels that are also set as annotations of the index and of each manifest (registries show those). */
+    public static final List<String> ANNOTATED = List.of("title", "description", "source", "licenses", "revision", "created",
+            "version");
+    /** Provenance when a build pushes and neither a flag nor the profile says: every build step, for the published image. */
+    public static final String DEFAULT_PROVENANCE = "mode=max";
 
     private Planner() {}
 
@@ -40,7 +46,12 @@ public final class Planner {
             throw NssimgException.usage("flag --load: a multi-platform image cannot be loaded into the engine; it is pushed (drop --load)");
         }
         boolean push = multi || req.output() == BuildRequest.Output.PUSH;
-        if ((req.multiarch() || push) && !r.hasRegistry() && !tagsQualified(req.tags())) {
+        if (req.publishing().verify() && req.output() == BuildRequest.Output.PUSH) {
+            throw NssimgException.usage("flags --verify-reproducible and --push: the check builds twice and publishes nothing;"
+                    + " build again without --verify-reproducible to push (its digests are the ones checked)");
+        }
+        List<String> registries = registries(r);
+        if ((req.multiarch() || push) && registries.isEmpty() && !tagsQualified(req.tags())) {
             String list = r.platforms().origin();
             String why = !req.multiarch() ? "flag --push"
                     : list.startsWith("flag --platform") || list.equals(Overrides.PLATFORM_ENV)
@@ -48,7 +59,8 @@ public final class Planner {
             throw NssimgException.usage(why + " needs a registry: pass --registry REGISTRY or set CONTAINER_GPU_REGISTRY"
                     + " (e.g. ghcr.io/nvidia-nemo)");
         }
-        List<String> tags = tags(req, r);
+        String singleArch = multi ? null : platforms.get(0).substring(platforms.get(0).indexOf('/') + 1).replace('/', '-');
+        List<String> tags = tags(req, r, registries, facts, singleArch, warnings);
         if (req.tags().isEmpty() && !req.target().equals("runtime") && !req.target().equals("dev")) {
             warnings.add("stage " + req.target() + " of " + df.file() + " is tagged " + String.join(", ", tags)
                     + ", the profile's runtime image; pass --tag to name it");
@@ -69,35 +81,144 @@ public final class Planner {
             throw NssimgException.usage("flag --strategy: split needs --multiarch (several platforms)");
         }
 
+        boolean reproducible = req.publishing().verify() || (req.publishing().reproducible() != null
+                ? req.publishing().reproducible()
+                : r.publishing().reproducible() != null && r.publishing().reproducible().value().equals("true"));
+        // Docker 26's docker driver rewrites layer timestamps only for an OCI tarball export, which is then loaded
+        // (and pushed from the image store, digests unchanged); other drivers take rewrite-timestamp on any exporter.
+        boolean dockerDriver = r.builder() == null && r.platformBuilders().isEmpty();
+        boolean ociPath = reproducible && dockerDriver;
+        Map<String, String> annotated = annotated(df.stage(req.target()).orElse(stage), facts);
+        String provenance = attestation(req.publishing().provenance(), r.publishing().provenance(), push ? DEFAULT_PROVENANCE : null);
+        String sbom = attestation(req.publishing().sbom(), r.publishing().sbom(), null);
+        List<String> attest = !req.publishing().attest().isEmpty() ? req.publishing().attest()
+                : r.publishing().attest() != null ? r.publishing().attest().value() : List.of();
+        boolean attests = provenance != null && !provenance.equals("false") || sbom != null && !sbom.equals("false")
+                || !attest.isEmpty();
+        List<String> repos = tags.stream().map(Planner::repository).distinct().toList();
+        if (repos.size() > 1) {
+            warnings.add("one build, " + repos.size() + " repositories: " + String.join(", ", repos));
+        }
+
         List<Command> commands = new ArrayList<>();
         if (strategy == BuildRequest.Strategy.SPLIT) {
             String repo = repository(tags.get(0));
             boolean byDigest = req.pushByDigest() != null ? req.pushByDigest()
                     : r.builder() != null || !r.platformBuilders().isEmpty();
+            BuildFlags.Publish publish = new BuildFlags.Publish(facts.sourceDateEpoch(), annotations(annotated, false),
+                    provenance, sbom, attest);
             for (String p : platforms) {
                 String arch = p.substring(p.indexOf('/') + 1).replace('/', '-');
-                BuildFlags flags = flags(req, r, df, facts, p, r.argsFor(p), r.builderFor(p));
+                BuildFlags flags = flags(req, r, df, facts, p, r.argsFor(p), r.builderFor(p), repo, publish);
                 Path meta = metadataFile(req, r, p);
                 if (byDigest) {
                     // Builders other than the docker driver push a platform by digest: no tag at all until the index.
-                    commands.add(build(r, facts, List.of(p), flags, List.of(), Build.Output.pushByDigest(repo), meta));
+                    Build.Output out = Build.Output.pushByDigest(repo);
+                    commands.add(build(r, facts, List.of(p), flags, List.of(), reproducible ? out.rewritingTimestamps() : out, meta));
                 } else {
-                    // The docker driver cannot push by digest. Each platform is built into the engine (--load)
-                    // and then pushed as TAG-ARCH (only blobs the registry lacks travel), as soon as its own build
-                    // is done; phase 2 joins them into TAG once every platform succeeded.
+                    // The docker driver cannot push by digest. Each platform is built into the engine (--load, or
+                    // the OCI tarball loaded) and then pushed as TAG-ARCH (only blobs the registry lacks travel), as
+                    // soon as its own build is done; the index joins them into TAG once every platform succeeded.
                     String archTag = archTag(tags.get(0), arch);
-                    commands.add(build(r, facts, List.of(p), flags, List.of(archTag), Build.Output.LOAD, meta));
-                    commands.add(new Push(p, archTag));
+                    if (ociPath) {
+                        Path oci = ociFile(req, r, p);
+                        commands.add(build(r, facts, List.of(p), flags, List.of(archTag), Build.Output.oci(oci, rel(facts.cwd(), oci)), meta));
+                        commands.add(new Load(p, List.of(p), oci, rel(facts.cwd(), oci)));
+                        commands.add(new Push(p, archTag, 2));
+                    } else {
+                        commands.add(build(r, facts, List.of(p), flags, List.of(archTag), Build.Output.LOAD, meta));
+                        commands.add(new Push(p, archTag));
+                    }
                 }
             }
-            commands.add(new Manifest(byDigest ? 1 : 2, value(r.builder()), tags, repo, platforms));
+            commands.add(new Manifest(byDigest ? 1 : 3, value(r.builder()), tags, repo, platforms, annotations(annotated, true)));
         } else {
             Map<String, Located<String>> args = multi ? r.sharedArgs() : r.argsFor(platforms.get(0));
-            BuildFlags flags = flags(req, r, df, facts, platforms.get(0), args, multi ? r.builder() : r.builderFor(platforms.get(0)));
+            String repo = registries.isEmpty() && !tagsQualified(req.tags()) ? null : repository(tags.get(0));
+            // An index exists for several platforms or attestations; a lone manifest takes no index annotations.
+            BuildFlags.Publish publish = new BuildFlags.Publish(facts.sourceDateEpoch(), annotations(annotated, multi || attests),
+                    provenance, sbom, attest);
+            BuildFlags flags = flags(req, r, df, facts, platforms.get(0), args, multi ? r.builder() : r.builderFor(platforms.get(0)),
+                    repo, publish);
+            String label = String.join(",", platforms);
             Path meta = metadataFile(req, r, String.join("+", platforms));
-            commands.add(build(r, facts, platforms, flags, tags, push ? Build.Output.PUSH : Build.Output.LOAD, meta));
+            if (ociPath) {
+                Path oci = ociFile(req, r, String.join("+", platforms));
+                commands.add(build(r, facts, platforms, flags, tags, Build.Output.oci(oci, rel(facts.cwd(), oci)), meta));
+                commands.add(new Load(label, platforms, oci, rel(facts.cwd(), oci)));
+                if (push) {
+                    tags.forEach(t -> commands.add(new Push(label, t, 2))); // each tag's push reported on its own
+                }
+            } else {
+                Build.Output out = push ? Build.Output.PUSH : Build.Output.LOAD;
+                commands.add(build(r, facts, platforms, flags, tags, reproducible ? out.rewritingTimestamps() : out, meta));
+            }
+        }
+        if (cacheIsGha(r.cacheTo()) && dockerDriver) {
+            warnings.add(r.cacheTo().origin() + ": a type=gha cache export needs a docker-container builder (docker buildx create"
+                    + " --driver docker-container --use, or --builder); the docker driver refuses it");
         }
         return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings);
+    }
+
+    /** A flag's value, else the profile's, else the default (null: none); "" from a flag means none as well. */
+    private static String attestation(String flag, Located<String> profile, String dflt) {
+        String v = flag != null ? flag : profile != null ? profile.value() : dflt;
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static boolean cacheIsGha(Located<String> spec) {
+        return spec != null && spec.value().contains("type=gha");
+    }
+
+    /** Where tags go: --registry or CONTAINER_GPU_REGISTRY, else the profile's registries list, else its registry. */
+    static List<String> registries(Resolved r) {
+        boolean override = r.registry() != null && (r.registry().origin().startsWith("flag") || r.registry().origin().startsWith("env"));
+        if (!override && r.publishing().registries() != null) {
+            return r.publishing().registries().value();
+        }
+        return r.hasRegistry() ? List.of(r.registry().value()) : List.of();
+    }
+
+    /**
+     * The OCI labels of the stage to repeat as annotations (title, description, source, licenses: the Dockerfile's
+     * literal values; version: its own, else git's; revision and created: what the build sets), in ANNOTATED's order.
+     */
+    static Map<String, String> annotated(DockerfileInfo.Stage stage, BuildFacts facts) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : ANNOTATED) {
+            String full = "org.opencontainers.image." + key;
+            String v = switch (key) {
+                case "revision" -> facts.gitRevision();
+                case "created" -> facts.created();
+                case "version" -> literal(stage.labels().get(full)) != null ? literal(stage.labels().get(full)) : facts.version();
+                default -> literal(stage.labels().get(full));
+            };
+            if (v != null && !v.isEmpty()) {
+                out.put(full, v);
+            }
+        }
+        return out;
+    }
+
+    /** A label value without variables (nssimg does not expand a Dockerfile's); null otherwise. */
+    private static String literal(String v) {
+        return v == null || v.contains("$") ? null : v;
+    }
+
+    /** The annotations as buildx spells them: manifest ones, and index ones first when an index is made. */
+    static List<String> annotations(Map<String, String> annotated, boolean index) {
+        List<String> out = new ArrayList<>();
+        if (index) {
+            annotated.forEach((k, v) -> out.add("index:" + k + "=" + v));
+        }
+        annotated.forEach((k, v) -> out.add("manifest:" + k + "=" + v));
+        return out;
+    }
+
+    /** The OCI tarball a reproducible build on the docker driver writes, beside its metadata file. */
+    private static Path ociFile(BuildRequest req, Resolved r, String platforms) {
+        return req.workDir().resolve("image-" + r.profile() + "-" + req.target() + "-" + platforms.replace('/', '-') + ".oci.tar");
     }
 
     /**
@@ -111,7 +232,7 @@ public final class Planner {
 
     /** The flags of a build of platforms whose first is platform (the cache refs name its arch). */
     private static BuildFlags flags(BuildRequest req, Resolved r, DockerfileInfo df, BuildFacts facts, String platform,
-            Map<String, Located<String>> args, Located<String> builder) {
+            Map<String, Located<String>> args, Located<String> builder, String repo, BuildFlags.Publish publish) {
         // Profile arguments reach only Dockerfiles that declare them (one profile serves several
         // Dockerfiles); --build-arg flags are always passed (and warned about when undeclared).
         Set<String> declared = df.declaredArgs();
@@ -130,13 +251,16 @@ public final class Planner {
         if (facts.gitRevision() != null) {
             labels.put(LABEL_REVISION, facts.gitRevision());
         }
+        if (facts.version() != null && !df.stage(req.target()).map(s -> s.labels().containsKey(LABEL_VERSION)).orElse(false)) {
+            labels.put(LABEL_VERSION, facts.version());
+        }
         String arch = platform.substring(platform.indexOf('/') + 1);
-        String repo = r.hasRegistry() || tagsQualified(req.tags()) ? repository(tags(req, r).get(0)) : null;
         // As BuildKit: without --target the last stage is built, so asking for it sends none.
         String target = req.target().equals(df.defaultStage().name()) ? null : req.target();
         return new BuildFlags(value(builder), rel(facts.cwd(), r.dockerfile().value()), target, buildArgs, contexts,
                 labels, req.secrets(), r.cacheFrom() == null ? null : cacheSpec(r.cacheFrom(), repo, arch, false),
-                r.cacheTo() == null ? null : cacheSpec(r.cacheTo(), repo, arch, true), req.noCache(), req.pull(), req.progress());
+                r.cacheTo() == null ? null : cacheSpec(r.cacheTo(), repo, arch, true), req.noCache(), req.pull(), req.progress(),
+                publish);
     }
 
     /**
@@ -162,15 +286,31 @@ public final class Planner {
         return repo + ":" + (at >= 0 ? t.substring(0, at) : t) + "-" + arch;
     }
 
-    /** Tags: --tag flags, else the profile's image for the target; prefixed by the registry when one is set. */
-    static List<String> tags(BuildRequest req, Resolved r) {
-        List<String> base = req.tags().isEmpty()
-                ? List.of(req.target().equals("dev") ? r.imageDev().value() : r.image().value())
-                : req.tags();
+    /**
+     * Tags: --tag flags, else the profile's `tags:` templates on the repository of its image for the target, else that
+     * image; each prefixed by every registry (a tag that names its host is kept as it is).
+     */
+    static List<String> tags(BuildRequest req, Resolved r, List<String> registries, BuildFacts facts, String arch,
+            List<String> notes) {
+        String image = req.target().equals("dev") ? r.imageDev().value() : r.image().value();
+        List<String> base;
+        if (!req.tags().isEmpty()) {
+            base = req.tags();
+        } else if (r.publishing().tags() != null) {
+            String repo = repository(image);
+            base = TagTemplates.expand(r.publishing().tags(), facts.tags(), arch, notes).stream().map(t -> repo + ":" + t).toList();
+        } else {
+            base = List.of(image);
+        }
         Set<String> out = new LinkedHashSet<>();
         for (String t : base) {
-            Validation.imageRef(Located.of(t, req.tags().isEmpty() ? "image" : "flag --tag"), "tag");
-            out.add(r.hasRegistry() && !hasHost(t) ? r.registry().value() + "/" + t : t);
+            Validation.imageRef(Located.of(t, !req.tags().isEmpty() ? "flag --tag"
+                    : r.publishing().tags() != null ? r.publishing().tags().origin() : "image"), "tag");
+            if (registries.isEmpty() || hasHost(t)) {
+                out.add(t);
+            } else {
+                registries.forEach(reg -> out.add(reg + "/" + t));
+            }
         }
         return List.copyOf(out);
     }

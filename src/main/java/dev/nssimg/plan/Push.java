@@ -4,26 +4,27 @@ import java.util.List;
 import java.util.Map;
 
 /** `docker push` of one platform's image, built into the engine as tag (a split build with the docker driver). */
-public record Push(String platform, String tag) implements Command {
+public record Push(String platform, String tag, int phase) implements Command {
+    /** A split build's per-platform push, right after that platform's build. */
+    public Push(String platform, String tag) {
+        this(platform, tag, 1);
+    }
+
     @Override
     public Kind kind() {
         return Kind.PUSH;
     }
 
-    /** After its own platform's build. */
-    @Override
-    public int phase() {
-        return 1;
-    }
 
     @Override
     public String label() {
         return platform;
     }
 
+    /** platform: the platform, or the comma list of a single multi-platform call's (its chain's label). */
     @Override
     public List<String> platforms() {
-        return List.of(platform);
+        return List.of(platform.split(","));
     }
 
     @Override

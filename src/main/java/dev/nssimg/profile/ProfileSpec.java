@@ -25,7 +25,19 @@ public record ProfileSpec(
         Located<String> builder,
         Map<String, Located<String>> platformBuilders,
         Located<String> cacheFrom,
-        Located<String> cacheTo) {
+        Located<String> cacheTo,
+        Publishing publishing) {
+
+    /**
+     * What a published build adds: tag templates ({version}, {sha}, ...), the registries each tag goes to, the
+     * branch (when CI checks out a detached HEAD) and the default branch (where `latest` applies), the reproducible
+     * export, and attestations (provenance, sbom, attest). Null means inherit.
+     */
+    public record Publishing(Located<List<String>> tags, Located<List<String>> registries, Located<String> branch,
+            Located<String> defaultBranch, Located<String> reproducible, Located<String> provenance, Located<String> sbom,
+            Located<List<String>> attest) {
+        public static final Publishing NONE = new Publishing(null, null, null, null, null, null, null, null);
+    }
 
     public ProfileSpec {
         contexts = Map.copyOf(contexts);

@@ -26,7 +26,8 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
     static final List<String> PROFILE_KEYS = List.of(
             "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
             "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
-            "cache-from", "cache-to");
+            "cache-from", "cache-to", "tags", "registries", "branch", "default-branch", "reproducible", "provenance",
+            "sbom", "attest");
 
     public ProfilesFile {
         profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
@@ -157,7 +158,11 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
                 scalar(m, "builder", file, path),
                 stringMap(m.entries().get("platform-builders"), file, path + ".platform-builders"),
                 scalar(m, "cache-from", file, path),
-                scalar(m, "cache-to", file, path));
+                scalar(m, "cache-to", file, path),
+                new ProfileSpec.Publishing(list(m, "tags", file, path), list(m, "registries", file, path),
+                        scalar(m, "branch", file, path), scalar(m, "default-branch", file, path),
+                        scalar(m, "reproducible", file, path), scalar(m, "provenance", file, path),
+                        scalar(m, "sbom", file, path), list(m, "attest", file, path)));
     }
 
     private static void checkKeys(YamlNode.Mapping m, java.util.Collection<String> allowed, String file, String path) {

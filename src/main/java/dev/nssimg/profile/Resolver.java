@@ -83,9 +83,22 @@ public final class Resolver {
 
         Resolved r = new Resolved(profile == null ? BUILTIN : profile, root, platform, platforms,
                 path(dockerfile, root, cwd), path(context, root, cwd), contexts, image, imageDev, registry,
-                args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo);
+                args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo, publishing(layers));
         validate(r);
         return r;
+    }
+
+    /** The publishing keys, each from the highest layer that sets it (flags apply later, in the build request). */
+    private static ProfileSpec.Publishing publishing(List<ProfileSpec> layers) {
+        return new ProfileSpec.Publishing(
+                pick(layers, l -> l.publishing().tags(), null, null, null),
+                pick(layers, l -> l.publishing().registries(), null, null, null),
+                pick(layers, l -> l.publishing().branch(), null, null, null),
+                pick(layers, l -> l.publishing().defaultBranch(), null, null, null),
+                pick(layers, l -> l.publishing().reproducible(), null, null, null),
+                pick(layers, l -> l.publishing().provenance(), null, null, null),
+                pick(layers, l -> l.publishing().sbom(), null, null, null),
+                pick(layers, l -> l.publishing().attest(), null, null, null));
     }
 
     private static void validate(Resolved r) {
@@ -103,6 +116,17 @@ public final class Resolver {
         r.platformBuilders().forEach((p, v) -> Validation.platform(Located.of(p, v.origin())));
         Validation.imageRef(r.image(), "image");
         Validation.imageRef(r.imageDev(), "image-dev");
+        ProfileSpec.Publishing pub = r.publishing();
+        if (pub.registries() != null) {
+            if (pub.registries().value().isEmpty()) {
+                throw NssimgException.usage(pub.registries().origin() + ": registries is empty");
+            }
+            pub.registries().value().forEach(reg -> Validation.registry(Located.of(reg, pub.registries().origin())));
+        }
+        if (pub.reproducible() != null && !List.of("true", "false").contains(pub.reproducible().value())) {
+            throw NssimgException.usage(pub.reproducible().origin() + ": reproducible must be true or false, got '"
+                    + pub.reproducible().value() + "'");
+        }
         if (r.hasRegistry()) {
             Validation.registry(r.registry());
         }

@@ -25,8 +25,9 @@ public final class Json {
         SMOKE("nssimg.smoke", 1),
         DOCTOR("nssimg.doctor", 1),
         IMAGE("nssimg.inspect.image", 1),
-        INDEX("nssimg.inspect.index", 1),
-        CHECK("nssimg.check", 1);
+        INDEX("nssimg.inspect.index", 2),
+        CHECK("nssimg.check", 1),
+        VERIFY("nssimg.verify", 1);
 
         private final String id;
         private final int version;

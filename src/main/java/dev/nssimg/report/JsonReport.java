@@ -50,6 +50,22 @@ final class JsonReport {
         return Json.line(doc);
     }
 
+    static String verified(Builds.Verified v) {
+        ObjectNode doc = Json.document(Json.Schema.VERIFY);
+        doc.put("reproducible", v.reproducible());
+        doc.put("durationMs", v.duration().toMillis());
+        ArrayNode list = doc.putArray("platforms");
+        for (Builds.Compared c : v.platforms()) {
+            ObjectNode o = list.addObject();
+            o.put("platform", c.platform());
+            o.put("same", c.same());
+            o.put("first", c.first());
+            o.put("second", c.second());
+            o.set("differences", Json.strings(c.differences()));
+        }
+        return Json.line(doc);
+    }
+
     static String build(Builds.Outcome b) {
         ObjectNode doc = Json.document(Json.Schema.BUILD_EVENT);
         doc.put("event", "result");

@@ -66,6 +66,26 @@ public final class Report {
         };
     }
 
+    /** --verify-reproducible: each platform's two digests, and what differs. */
+    public void verified(Builds.Verified v) {
+        List<String[]> rows = new ArrayList<>();
+        for (Builds.Compared c : v.platforms()) {
+            rows.add(new String[] {c.platform(), c.same() ? "same " + c.first() : "DIFFERS " + c.first() + " vs " + c.second()});
+            c.differences().forEach(d -> rows.add(new String[] {"", "  " + d}));
+        }
+        String title = v.reproducible() ? "reproducible: two builds without cache gave the same manifest digests"
+                : "not reproducible: two builds without cache gave different manifest digests";
+        if (json) {
+            out.println(JsonReport.verified(v));
+        } else {
+            out.println(title);
+            rows.forEach(row -> out.printf("  %-12s %s%n", row[0], row[1]));
+            out.printf("  %-12s %s%n", "duration", String.format(Locale.ROOT, "%.1f s (both builds)", v.duration().toMillis() / 1000.0));
+        }
+        out.flush();
+        summary(JobSummary.table("nssimg " + title, rows));
+    }
+
     public void build(Builds.Outcome b) {
         String title = (b.pushed() ? "pushed " : "built ") + String.join(", ", b.tags());
         List<String[]> rows = new ArrayList<>(); // for people: the console and the job summary
