@@ -52,9 +52,26 @@ public final class Doctor {
 
     /** registry: the flag's value (null: CONTAINER_GPU_REGISTRY, else none). */
     public static Report run(Invocation inv, String registry) {
-        String reg = registry != null ? registry : inv.env().getOrDefault("CONTAINER_GPU_REGISTRY", "");
-        if (!reg.isBlank()) {
-            Validation.registry(Located.of(reg, registry != null ? "flag --registry" : "env CONTAINER_GPU_REGISTRY"));
+        return run(inv, registry == null ? List.of() : List.of(registry), null);
+    }
+
+    /**
+     * flagRegistries: --registry values (none: CONTAINER_GPU_REGISTRY); sel: with a profile, every registry it
+     * publishes to (registries, registry) is checked too, each for reachability and credentials.
+     */
+    public static Report run(Invocation inv, List<String> flagRegistries, Selection sel) {
+        java.util.Set<String> regs = new java.util.LinkedHashSet<>();
+        for (String r : flagRegistries) {
+            Validation.registry(Located.of(r, "flag --registry"));
+            regs.add(r);
+        }
+        String fromEnv = inv.env().getOrDefault("CONTAINER_GPU_REGISTRY", "");
+        if (regs.isEmpty() && !fromEnv.isBlank()) {
+            Validation.registry(Located.of(fromEnv, "env CONTAINER_GPU_REGISTRY"));
+            regs.add(fromEnv);
+        }
+        if (sel != null && sel.profile() != null) {
+            regs.addAll(dev.nssimg.plan.Planner.registries(Inputs.load(inv, sel, dev.nssimg.profile.Overrides.NONE).resolved()));
         }
         List<Row> rows = new ArrayList<>();
         Project project = Project.discover(inv.cwd());
@@ -87,9 +104,7 @@ public final class Doctor {
             rows.add(new Row("buildx", Status.FAIL, v.exit() == 127 ? "docker CLI not found" : "the buildx plugin is missing: "
                     + v.lastErrorLine(), "install docker-buildx (Debian) or run scripts/testbed up"));
         }
-        if (!reg.isBlank()) {
-            rows.add(registryRow(inv, reg));
-        }
+        regs.forEach(reg -> rows.add(registryRow(inv, reg)));
         Daemons.Health daemon = Daemons.health(inv.env());
         rows.add(new Row("nssimg-daemon", daemon.ok() ? Status.OK : Status.WARN, daemon.detail(), daemon.hint()));
         return new Report(rows);
@@ -134,19 +149,24 @@ public final class Doctor {
         }
     }
 
+    /** A registry: reachable, and where its credentials are (named, never read or shown). */
     private static Row registryRow(Invocation inv, String reg) {
         Registries.Probe p = Registries.probe(reg);
+        String creds = Registries.credentials(Engine.dockerConfigDir(inv.env(), inv.cwd()), p.host());
+        String login = "docker login " + p.host() + " --username USER --password-stdin";
+        String credText = creds != null ? "credentials: " + creds : "credentials: none stored";
         if (!p.reached()) {
-            return new Row("registry", Status.FAIL, p.host() + " unreachable: " + p.error(), "check the address and network");
+            return new Row("registry", Status.FAIL, reg + ": " + p.host() + " unreachable: " + p.error() + "; " + credText,
+                    "check the address and network" + (creds == null ? "; then " + login : ""));
         }
         if (p.status() != 200 && p.status() != 401) {
-            return new Row("registry", Status.FAIL, p.url() + " answered HTTP " + p.status(), "is this a registry?");
+            return new Row("registry", Status.FAIL, reg + ": " + p.url() + " answered HTTP " + p.status() + "; " + credText,
+                    "is this a registry?");
         }
-        boolean creds = Registries.hasCredentials(Engine.dockerConfigDir(inv.env(), inv.cwd()), p.host());
-        if (p.status() == 401 && !creds) {
-            return new Row("registry", Status.FAIL, p.host() + " wants credentials and none are configured", "docker login " + p.host());
+        if (p.status() == 401 && creds == null) {
+            return new Row("registry", Status.FAIL, reg + ": " + p.host() + " wants credentials and none are stored", login);
         }
-        return Row.ok("registry", p.host() + " reachable (HTTP " + p.status() + ")"
-                + (creds ? ", credentials configured" : ", no credentials needed"));
+        return Row.ok("registry", reg + ": " + p.host() + " reachable (HTTP " + p.status() + "), "
+                + (creds != null ? credText : "no credentials stored (none needed: it answered without)"));
     }
 }

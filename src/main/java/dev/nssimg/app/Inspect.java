@@ -30,7 +30,8 @@ public final class Inspect {
         Validation.imageRef(Located.of(ref, "argument REF"), "image");
         boolean registry = from == Source.registry || (from == Source.auto && Planner.hasHost(ref));
         if (registry) {
-            return new Remote(new Imagetools(inv.dockerCli()).inspect(ref));
+            Imagetools tools = new Imagetools(inv.dockerCli());
+            return new Remote(tools.withDetails(tools.inspect(ref)));
         }
         Optional<ImageFacts> local = inv.engine().inspectImage(ref);
         if (local.isEmpty()) {

@@ -56,7 +56,7 @@ final class SourceFacts {
             if (git.dirty()) {
                 notes.add("the work tree has uncommitted changes (" + describeChanges(git.changes()) + "), so the build's time"
                         + " is now, not HEAD's commit time, and its digest is not reproducible; commit them or set SOURCE_DATE_EPOCH");
-            } else if (revision != null && !git.available()) {
+            } else if (revision != null && !git.available() && !git.why().startsWith("git is not installed")) {
                 notes.add("cannot ask git for HEAD's commit time (" + git.why() + "), so the build's time is now;"
                         + " set SOURCE_DATE_EPOCH for a reproducible digest");
             }
@@ -89,7 +89,9 @@ final class SourceFacts {
         boolean latest = defaultBranch.equals(branch) || releaseTag != null;
         String latestWhy = latest ? null : (branch == null ? "the branch is unknown" : "branch " + branch + " is not the default branch "
                 + defaultBranch) + " and HEAD is at no release tag (vX.Y[.Z])";
-        return new BuildFacts(revision, created, inv.cwd(), epoch, publishing || used.contains("version") ? version : null,
+        // SOURCE_DATE_EPOCH from the caller's environment reaches buildx as it is; one from git is set on its command.
+        String setEpoch = fromEnv != null && !fromEnv.isBlank() ? null : epoch;
+        return new BuildFacts(revision, created, inv.cwd(), setEpoch, publishing || used.contains("version") ? version : null,
                 new TagFacts(values, missing, latest, latestWhy));
     }
 

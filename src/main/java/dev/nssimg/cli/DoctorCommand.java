@@ -14,8 +14,10 @@ public final class DoctorCommand implements Callable<Integer> {
     private final Invocation inv;
 
     @Option(names = "--registry", paramLabel = "REGISTRY",
-            description = "Also check this registry (reachable, credentials). Env: CONTAINER_GPU_REGISTRY.")
-    String registry;
+            description = "Also check this registry (reachable, credentials; repeatable). Env: CONTAINER_GPU_REGISTRY.")
+    java.util.List<String> registries = new java.util.ArrayList<>();
+
+    @picocli.CommandLine.Mixin CommonOptions common;
 
     @Mixin OutputFormat format;
 
@@ -25,7 +27,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Doctor.Report d = Doctor.run(inv, registry);
+        Doctor.Report d = Doctor.run(inv, registries, common.selection());
         new Report(inv, format.json).doctor(d);
         return d.exitCode().code();
     }

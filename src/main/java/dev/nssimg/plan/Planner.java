@@ -88,7 +88,9 @@ public final class Planner {
         // (and pushed from the image store, digests unchanged); other drivers take rewrite-timestamp on any exporter.
         boolean dockerDriver = r.builder() == null && r.platformBuilders().isEmpty();
         boolean ociPath = reproducible && dockerDriver;
-        Map<String, String> annotated = annotated(df.stage(req.target()).orElse(stage), facts);
+        // Annotations are for what is published (registries show the index's) and for reproducible exports; a
+        // plain local build stays the spec's command.
+        Map<String, String> annotated = push || reproducible ? annotated(df.stage(req.target()).orElse(stage), facts) : Map.of();
         String provenance = attestation(req.publishing().provenance(), r.publishing().provenance(), push ? DEFAULT_PROVENANCE : null);
         String sbom = attestation(req.publishing().sbom(), r.publishing().sbom(), null);
         List<String> attest = !req.publishing().attest().isEmpty() ? req.publishing().attest()
@@ -131,7 +133,7 @@ public final class Planner {
                     }
                 }
             }
-            commands.add(new Manifest(byDigest ? 1 : 3, value(r.builder()), tags, repo, platforms, annotations(annotated, true)));
+            commands.add(new Manifest(byDigest ? 1 : ociPath ? 3 : 2, value(r.builder()), tags, repo, platforms, annotations(annotated, true)));
         } else {
             Map<String, Located<String>> args = multi ? r.sharedArgs() : r.argsFor(platforms.get(0));
             String repo = registries.isEmpty() && !tagsQualified(req.tags()) ? null : repository(tags.get(0));
@@ -172,7 +174,7 @@ public final class Planner {
     }
 
     /** Where tags go: --registry or CONTAINER_GPU_REGISTRY, else the profile's registries list, else its registry. */
-    static List<String> registries(Resolved r) {
+    public static List<String> registries(Resolved r) {
         boolean override = r.registry() != null && (r.registry().origin().startsWith("flag") || r.registry().origin().startsWith("env"));
         if (!override && r.publishing().registries() != null) {
             return r.publishing().registries().value();

@@ -41,6 +41,26 @@ public final class Registries {
     }
 
     /** True when the docker config directory's config.json has auths, a helper or a store for host. */
+    /**
+     * Where the docker CLI would find credentials for host, named (never read): a login entry, a credential helper or
+     * the credential store of DOCKER_CONFIG/config.json; null when it has none.
+     */
+    public static String credentials(Path dockerConfigDir, String host) {
+        try {
+            JsonNode n = new ObjectMapper().readTree(dockerConfigDir.resolve("config.json").toFile());
+            if (n.path("credHelpers").has(host)) {
+                return "credential helper docker-credential-" + n.path("credHelpers").path(host).asText();
+            }
+            if (n.path("auths").has(host)) {
+                return n.hasNonNull("credsStore") ? "stored by docker-credential-" + n.path("credsStore").asText()
+                        : "a docker login entry in " + dockerConfigDir.resolve("config.json");
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public static boolean hasCredentials(Path dockerConfigDir, String host) {
         try {
             JsonNode n = new ObjectMapper().readTree(dockerConfigDir.resolve("config.json").toFile());

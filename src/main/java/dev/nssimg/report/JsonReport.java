@@ -127,12 +127,18 @@ final class JsonReport {
     static String index(Imagetools.Index idx) {
         ObjectNode doc = Json.document(Json.Schema.INDEX);
         doc.put("ref", idx.ref()).put("digest", idx.digest()).put("mediaType", idx.mediaType());
+        doc.set("annotations", Json.strings(idx.annotations()));
         ArrayNode list = doc.putArray("platforms");
         for (Imagetools.Platform p : idx.platforms()) {
             ObjectNode o = list.addObject().put("platform", p.platform()).put("digest", p.digest());
             o.set("buildArgs", Json.strings(Inspect.buildArgs(p.facts().labels())));
             o.put("user", p.facts().user());
             o.set("labels", Json.strings(p.facts().labels()));
+            o.set("annotations", Json.strings(p.annotations()));
+            ArrayNode atts = o.putArray("attestations");
+            for (Imagetools.Attestation a : p.attestations()) {
+                atts.addObject().put("digest", a.digest()).set("predicateTypes", Json.strings(a.predicateTypes()));
+            }
         }
         return Json.line(doc);
     }

@@ -214,12 +214,18 @@ public final class Report {
         out.println("index       " + idx.ref());
         out.println("digest      " + idx.digest());
         out.println("media type  " + idx.mediaType());
+        idx.annotations().forEach((k, v) -> out.println("annotation  " + k + "=" + v));
         for (Imagetools.Platform p : idx.platforms()) {
             out.println("platform " + p.platform());
             out.println("  digest      " + p.digest());
             out.println("  user        " + p.facts().user());
             out.println("  entrypoint  " + p.facts().entrypoint());
             Inspect.buildArgs(p.facts().labels()).forEach((k, v) -> out.println("  build-arg   " + k + "=" + v));
+            p.annotations().forEach((k, v) -> out.println("  annotation  " + k + "=" + v));
+            p.attestations().forEach(a -> out.println("  attestation " + a.digest() + " (" + String.join(", ", a.predicateTypes()) + ")"));
+            if (p.attestations().isEmpty()) {
+                out.println("  attestation (none)");
+            }
         }
     }
 

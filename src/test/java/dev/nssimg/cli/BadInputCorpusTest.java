@@ -168,7 +168,8 @@ class BadInputCorpusTest {
         assertTrue(r.err().contains(k.expect()), () -> "expected '" + k.expect() + "' in: " + r.err());
         assertTrue(r.err().startsWith("nssimg: "), r.err());
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), () -> "stack trace: " + r.err());
-        assertTrue(r.spawned().isEmpty(), () -> "spawned " + r.spawned());
+        // Local git may answer (the build's time and tags); docker never runs for bad input.
+        assertTrue(r.spawned().stream().noneMatch(a -> a.get(0).equals("docker")), () -> "spawned " + r.spawned());
         assertEquals(0, r.engineRequests(), "engine contacted");
         assertEquals("", r.out(), "stdout must stay empty");
         if (k.secret() != null) {

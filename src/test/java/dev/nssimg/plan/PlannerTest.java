@@ -29,6 +29,20 @@ class PlannerTest {
     static final String LABELS = "--label org.opencontainers.image.created=1970-01-01T00:00:00Z"
             + " --label org.opencontainers.image.revision=0123456789abcdef0123456789abcdef01234567";
 
+    /** What a pushed build adds: the Dockerfile's OCI labels and the build's as annotations, and provenance. */
+    static String annotations(String kind) {
+        return String.join(" ", List.of("title='NeMo Safe Synthesizer'",
+                "description='NeMo Safe Synthesizer: private synthetic tabular data generation on NVIDIA GPUs'",
+                "source=https://github.com/NVIDIA-NeMo/Safe-Synthesizer", "licenses=Apache-2.0",
+                "revision=0123456789abcdef0123456789abcdef01234567", "created=1970-01-01T00:00:00Z").stream()
+                .map(a -> "--annotation " + (a.contains("'") ? "'" + kind + ":org.opencontainers.image." + a.replace("'", "") + "'"
+                        : kind + ":org.opencontainers.image." + a))
+                .toList());
+    }
+
+    static final String PUBLISH_SPLIT = annotations("manifest") + " --provenance mode=max";
+    static final String PUBLISH_ONE_CALL = annotations("index") + " " + annotations("manifest") + " --provenance mode=max";
+
     static Resolved resolve(String profile, Overrides flags) {
         ProfilesFile file = ProfilesFile.load(ROOT.resolve("containers/profiles.yaml"), "containers/profiles.yaml");
         return Resolver.resolve(file, profile, ROOT, ROOT, Overrides.NONE, flags);
@@ -81,7 +95,7 @@ class PlannerTest {
     void multiarchSingleIsTheSpecsOneCall() {
         BuildPlan p = plan(req("runtime", true, BuildRequest.Strategy.SINGLE), resolve(null, registry("ghcr.io/nvidia-nemo")));
         assertEquals("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/amd64,linux/arm64 "
-                + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest --push"
+                + LABELS + " " + PUBLISH_ONE_CALL + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest --push"
                 + " --metadata-file .nssimg/metadata-default-runtime-linux-amd64+linux-arm64.json .", lines(p));
         assertEquals(1, p.warnings().size(), "single strategy warns that arm64's own args are ignored");
     }
@@ -92,14 +106,14 @@ class PlannerTest {
         assertEquals(BuildRequest.Strategy.SPLIT, p.strategy());
         String common = "docker buildx build --file containers/Dockerfile.cuda --target runtime --platform ";
         assertEquals(String.join("\n",
-                common + "linux/amd64 " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-amd64"
+                common + "linux/amd64 " + LABELS + " " + PUBLISH_SPLIT + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-amd64"
                         + " --load --metadata-file .nssimg/metadata-default-runtime-linux-amd64.json .",
                 "docker push ghcr.io/nvidia-nemo/nss-gpu:latest-amd64",
-                common + "linux/arm64 " + ARGS_ARM64 + " " + LABELS + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-arm64"
+                common + "linux/arm64 " + ARGS_ARM64 + " " + LABELS + " " + PUBLISH_SPLIT + " --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest-arm64"
                         + " --load --metadata-file .nssimg/metadata-default-runtime-linux-arm64.json .",
                 "docker push ghcr.io/nvidia-nemo/nss-gpu:latest-arm64",
-                "docker buildx imagetools create --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest"
-                        + " 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/amd64}' 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/arm64}'"),
+                "docker buildx imagetools create --progress plain --tag ghcr.io/nvidia-nemo/nss-gpu:latest "
+                        + annotations("index") + " 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/amd64}' 'ghcr.io/nvidia-nemo/nss-gpu@${digest:linux/arm64}'"),
                 lines(p));
         assertEquals(List.of(0, 1, 0, 1, 2), p.commands().stream().map(Command::phase).toList(),
                 "builds (into the engine only) first, pushes only after all of them, the tag last");
@@ -178,7 +192,7 @@ class PlannerTest {
         assertEquals(List.of("linux/amd64"), amd.platforms());
         assertEquals(Build.Output.LOAD, amd.output());
         assertFalse(amd.pushes());
-        assertFalse(amd.needsBuildx());
+        assertTrue(amd.needsBuildx(), "annotations and provenance are buildx's");
         assertEquals(ROOT.resolve(".nssimg/metadata-default-runtime-linux-amd64.json"), amd.metadataFile());
         Command push = p.commands().get(1);
         assertEquals(Command.Kind.PUSH, push.kind());

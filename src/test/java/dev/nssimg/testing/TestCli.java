@@ -28,6 +28,13 @@ public final class TestCli {
 
     private final Map<String, String> env = new HashMap<>();
     private Path cwd = ROOT;
+    private ProcessLauncher answers;
+
+    /** Processes go to this launcher (recorded too): a FakeGit answers git's questions. */
+    public TestCli launcher(ProcessLauncher l) {
+        answers = l;
+        return this;
+    }
 
     public TestCli env(String k, String v) {
         env.put(k, v);
@@ -46,6 +53,9 @@ public final class TestCli {
         int[] engine = {0};
         ProcessLauncher launcher = (argv, e, dir) -> {
             spawned.add(List.copyOf(argv));
+            if (answers != null) {
+                return answers.start(argv, e, dir);
+            }
             throw new java.io.IOException("test launcher: no processes in unit tests");
         };
         Invocation ctx = new Invocation(Map.copyOf(env), cwd, new PrintWriter(out, true), new PrintWriter(err, true), launcher,
