@@ -60,8 +60,18 @@ public final class Smokes {
 
     /** The smoke of an image just built (build --smoke): its stage, its profile and Dockerfile, not read again. */
     public static Outcome afterBuild(Invocation inv, Builds.Planned built, long timeoutSeconds) {
+        return afterBuild(inv, built, null, timeoutSeconds);
+    }
+
+    /**
+     * digest: what the build pushed (null: not known, or loaded only); a pushed image is then tested by that digest,
+     * so the image smoke-tested is the one published, whatever the tag says meanwhile.
+     */
+    public static Outcome afterBuild(Invocation inv, Builds.Planned built, String digest, long timeoutSeconds) {
         boolean all = built.plan().push() && built.plan().platforms().size() > 1;
-        return run(inv, new Request(built.request().selection(), built.plan().target(), built.plan().tags().get(0), null, all,
+        String tag = built.plan().tags().get(0);
+        String ref = all && digest != null ? Planner.repository(tag) + "@" + digest : tag; // one platform: the image loaded or pushed from the engine
+        return run(inv, new Request(built.request().selection(), built.plan().target(), ref, null, all,
                 timeoutSeconds), built.resolved(), Optional.of(built.dockerfile()));
     }
 

@@ -151,11 +151,12 @@ public final class BuildCommand implements Callable<Integer> {
             report.verified(v);
             return v.reproducible() ? ExitCode.OK.code() : ExitCode.FAILED.code();
         }
-        report.build(Builds.run(inv, planned, report.progressEvents()));
+        Builds.Outcome built = Builds.run(inv, planned, report.progressEvents());
+        report.build(built);
         if (!smoke) {
             return ExitCode.OK.code();
         }
-        Smokes.Outcome s = Smokes.afterBuild(inv, planned, smokeTimeout);
+        Smokes.Outcome s = Smokes.afterBuild(inv, planned, built.digest(), smokeTimeout);
         report.smoke(s, null);
         return s.exitCode().code();
     }
