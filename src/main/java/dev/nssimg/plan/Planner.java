@@ -97,10 +97,6 @@ public final class Planner {
                 : r.publishing().attest() != null ? r.publishing().attest().value() : List.of();
         boolean attests = provenance != null && !provenance.equals("false") || sbom != null && !sbom.equals("false")
                 || !attest.isEmpty();
-        List<String> repos = tags.stream().map(Planner::repository).distinct().toList();
-        if (repos.size() > 1) {
-            warnings.add("one build, " + repos.size() + " repositories: " + String.join(", ", repos));
-        }
 
         List<Command> commands = new ArrayList<>();
         if (strategy == BuildRequest.Strategy.SPLIT) {
