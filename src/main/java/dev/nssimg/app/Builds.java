@@ -1,6 +1,7 @@
 package dev.nssimg.app;
 
 import dev.nssimg.buildx.BuildRunner;
+import dev.nssimg.buildx.DockerContexts;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.buildx.ProgressListener;
 import dev.nssimg.dockerfile.DockerfileInfo;
@@ -19,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,10 +47,22 @@ public final class Builds {
         }
     }
 
-    /** A plan, and the resolved profile and Dockerfile it came from (a smoke after the build reads neither again). */
-    public record Planned(BuildPlan plan, Resolved resolved, DockerfileInfo dockerfile, Request request) {
+    /**
+     * A plan, and the resolved profile and Dockerfiles (by platform) it came from (a smoke after the build reads
+     * neither again).
+     */
+    public record Planned(BuildPlan plan, Resolved resolved, Map<String, DockerfileInfo> dockerfiles, Request request) {
+        public Planned {
+            dockerfiles = Map.copyOf(dockerfiles);
+        }
+
         public List<String> warnings() {
             return plan.warnings();
+        }
+
+        /** The Dockerfile of one of the plan's platforms. */
+        public DockerfileInfo dockerfile(String platform) {
+            return dockerfiles.getOrDefault(platform, dockerfiles.get(plan.platforms().get(0)));
         }
     }
 
@@ -78,30 +93,52 @@ public final class Builds {
         // the resolver took the platform list from whichever was given.
         boolean multiarch = req.multiarch() || platformsFlag != null
                 || (platformFlag == null && r.platforms().origin().equals(Overrides.PLATFORM_ENV));
-        checkLocalInputs(inv, in.project(), r, req.secrets());
-        DockerfileInfo df = in.project().dockerfile(r.dockerfile().value());
+        List<String> platforms = multiarch ? r.platforms().value() : List.of(r.platform().value());
+        checkLocalInputs(inv, in.project(), r, platforms, req.secrets());
+        // Each platform's own Dockerfile (platform-dockerfiles), each file read once.
+        Map<Path, DockerfileInfo> read = new HashMap<>();
+        Map<String, DockerfileInfo> dockerfiles = new LinkedHashMap<>();
+        for (String p : platforms) {
+            dockerfiles.put(p, read.computeIfAbsent(r.dockerfileFor(p).value(), in.project()::dockerfile));
+        }
         BuildRequest.Output out = req.push() ? BuildRequest.Output.PUSH
                 : req.load() ? BuildRequest.Output.LOAD : BuildRequest.Output.DEFAULT;
         String progress = req.progress() != null ? req.progress() : req.json() && !req.dryRun() ? "rawjson" : "plain";
         BuildRequest br = new BuildRequest(req.target(), multiarch, req.strategy(), req.tags(), out, req.noCache(), req.pull(),
                 progress, req.secrets(), req.strict(), req.pushByDigest(), in.project().stateDir(inv.env()));
         BuildFacts facts = new BuildFacts(Project.gitRevision(r.context().value()).orElse(null),
-                Project.created(inv.env(), Instant.now()), inv.cwd());
-        return new Planned(Planner.plan(br, r, df, facts), r, df, req);
+                Project.created(inv.env(), Instant.now()), inv.cwd(), engines(inv, r));
+        return new Planned(Planner.plan(br, r, dockerfiles::get, facts), r, dockerfiles, req);
+    }
+
+    /**
+     * The docker contexts a profile's builders may name (platform-builders naming engines on other machines), read
+     * from the docker CLI's configuration without running it; empty when the profile names no builder.
+     */
+    static Map<String, String> engines(Invocation inv, Resolved r) {
+        if (r.builder() == null && r.platformBuilders().isEmpty()) {
+            return Map.of();
+        }
+        String host = inv.env().getOrDefault("DOCKER_HOST", "");
+        return DockerContexts.read(Engine.dockerConfigDir(inv.env(), inv.cwd()), host.isBlank() ? Engine.DEFAULT_HOST : host);
     }
 
     /**
      * What buildx would only find missing once it runs, checked first (--dry-run too): the Dockerfile, the context
      * and named-context directories, and the files and variables --secret names. Each names where it came from.
      */
-    private static void checkLocalInputs(Invocation inv, Project project, Resolved r, List<String> secrets) {
-        if (!Files.isRegularFile(r.dockerfile().value())) {
-            String origin = r.dockerfile().origin().equals("default")
-                    ? "nssimg's default Dockerfile (choose one with --file, CONTAINER_GPU_FILE or a profile's dockerfile)"
-                    : r.dockerfile().origin();
-            throw NssimgException.usage(origin + ": Dockerfile " + project.display(r.dockerfile().value()) + " not found");
+    private static void checkLocalInputs(Invocation inv, Project project, Resolved r, List<String> platforms, List<String> secrets) {
+        for (String p : platforms) {
+            Located<Path> dockerfile = r.dockerfileFor(p);
+            if (!Files.isRegularFile(dockerfile.value())) {
+                String origin = dockerfile.origin().equals("default")
+                        ? "nssimg's default Dockerfile (choose one with --file, CONTAINER_GPU_FILE or a profile's dockerfile)"
+                        : dockerfile.origin();
+                throw NssimgException.usage(origin + ": Dockerfile " + project.display(dockerfile.value()) + " not found"
+                        + (r.platformDockerfiles().containsKey(p) ? " (for " + p + ")" : ""));
+            }
+            checkDirectory(project, r.platformContexts().containsKey(p) ? "context of " + p : "context", r.contextFor(p));
         }
-        checkDirectory(project, "context", r.context());
         r.contexts().forEach((name, dir) -> checkDirectory(project, "named context " + name, dir));
         for (String spec : secrets) {
             // As buildx reads them: env=VAR, or type=env with src=VAR, names a variable; src=FILE (type=file, the

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** `nssimg smoke`: run an image's checks on the engine (every platform of a pushed index with allPlatforms). */
 public final class Smokes {
@@ -55,22 +56,25 @@ public final class Smokes {
             throw NssimgException.usage("flag --timeout: must be at least 1 second");
         }
         Inputs in = Inputs.load(inv, req.selection(), Overrides.platformOnly(Inputs.flag(req.platform(), "--platform")));
-        return run(inv, req, in.resolved(), in.readableDockerfile());
+        return run(inv, req, in.resolved(), in::readableDockerfile);
     }
 
     /** The smoke of an image just built (build --smoke): its stage, its profile and Dockerfile, not read again. */
     public static Outcome afterBuild(Invocation inv, Builds.Planned built, long timeoutSeconds) {
         boolean all = built.plan().push() && built.plan().platforms().size() > 1;
         return run(inv, new Request(built.request().selection(), built.plan().target(), built.plan().tags().get(0), null, all,
-                timeoutSeconds), built.resolved(), Optional.of(built.dockerfile()));
+                timeoutSeconds), built.resolved(), p -> Optional.of(built.dockerfile(p)));
     }
 
     private static String valueOf(Located<String> v) {
         return v == null || v.value().contains("$") ? null : v.value();
     }
 
-    /** df: the profile's Dockerfile, empty when it cannot be read (an image tested away from its checkout). */
-    private static Outcome run(Invocation inv, Request req, Resolved r, Optional<DockerfileInfo> df) {
+    /**
+     * dockerfileOf: each platform's Dockerfile (the profile's, or its platform-dockerfiles entry), empty when it
+     * cannot be read (an image tested away from its checkout). Each platform is judged by its own.
+     */
+    private static Outcome run(Invocation inv, Request req, Resolved r, Function<String, Optional<DockerfileInfo>> dockerfileOf) {
         String ref = req.image() != null ? req.image() : req.target().equals("dev") ? r.imageDev().value() : r.image().value();
         if (req.image() != null) {
             Validation.imageRef(Located.of(req.image(), "flag --image"), "image");
@@ -79,11 +83,6 @@ public final class Smokes {
             throw NssimgException.usage("flag --all-platforms: '" + ref + "' is not a registry reference; pass the pushed"
                     + " index with --image REGISTRY/IMAGE:TAG");
         }
-        Map<String, Located<String>> defaults = df.map(d -> Stages.defaults(d, Stages.of(req.target(), d)))
-                .orElse(Map.of());
-        Map<String, Located<String>> args = r.effectiveArgs(defaults, r.platform().value());
-        SmokeChecks.Expect expect = new SmokeChecks.Expect(req.target(), valueOf(args.get(BuildArgs.CUDA_VERSION)),
-                valueOf(args.get(BuildArgs.UBUNTU_VERSION)));
         Duration timeout = Duration.ofSeconds(req.timeoutSeconds());
         Engine engine = inv.engine();
         SmokeRunner runner = new SmokeRunner(engine);
@@ -93,13 +92,27 @@ public final class Smokes {
             for (Imagetools.Platform p : index.platforms()) {
                 String pinned = Planner.repository(ref) + "@" + p.digest();
                 engine.pull(pinned, p.platform());
-                checks.addAll(runner.smoke(pinned, p.platform(), p.facts(), expect, timeout));
+                checks.addAll(runner.smoke(pinned, p.platform(), p.facts(), expect(req, r, dockerfileOf, p.platform()), timeout));
             }
+            checks.addAll(SmokeChecks.sameProgram(index.platforms().stream()
+                    .map(p -> new SmokeChecks.PlatformImage(p.platform(), p.facts())).toList()));
         } else {
             ImageFacts facts = engine.inspectImage(ref)
                     .orElseThrow(() -> Inputs.imageMissing(ref, engine.host(), req.target(), req.selection().profile()));
-            checks.addAll(runner.smoke(ref, req.platform(), facts, expect, timeout));
+            String platform = req.platform() != null ? req.platform() : r.platform().value();
+            checks.addAll(runner.smoke(ref, req.platform(), facts, expect(req, r, dockerfileOf, platform), timeout));
         }
         return new Outcome(ref, checks);
+    }
+
+    /** What the platform's own Dockerfile (and the profile's values for that platform) say its image should be. */
+    private static SmokeChecks.Expect expect(Request req, Resolved r, Function<String, Optional<DockerfileInfo>> dockerfileOf,
+            String platform) {
+        Optional<DockerfileInfo> df = dockerfileOf.apply(platform);
+        Map<String, Located<String>> defaults = df.map(d -> Stages.defaults(d, Stages.orDefault(req.target(), d)))
+                .orElse(Map.of());
+        Map<String, Located<String>> args = r.effectiveArgs(defaults, platform);
+        return new SmokeChecks.Expect(req.target(), valueOf(args.get(BuildArgs.CUDA_VERSION)),
+                valueOf(args.get(BuildArgs.UBUNTU_VERSION)));
     }
 }

@@ -1,6 +1,23 @@
 package dev.nssimg.plan;
 
 import java.nio.file.Path;
+import java.util.Map;
 
-/** Facts gathered before planning (by the caller), so that planning stays pure. */
-public record BuildFacts(String gitRevision, String created, Path cwd) {}
+/**
+ * Facts gathered before planning (by the caller), so that planning stays pure. engines: the docker contexts
+ * by name, each an engine address (a builder name that is one builds on that engine with its docker driver).
+ */
+public record BuildFacts(String gitRevision, String created, Path cwd, Map<String, String> engines) {
+    public BuildFacts {
+        engines = Map.copyOf(engines);
+    }
+
+    public BuildFacts(String gitRevision, String created, Path cwd) {
+        this(gitRevision, created, cwd, Map.of());
+    }
+
+    /** The engine address of a builder name that is a docker context; null for a buildx builder (or none). */
+    public String engineOf(String builder) {
+        return builder == null ? null : engines.get(builder);
+    }
+}

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Turns a request and a resolved profile into the docker commands to run. Pure: no I/O. */
 public final class Planner {
@@ -23,18 +24,35 @@ public final class Planner {
 
     private Planner() {}
 
+    /** A plan whose platforms all build df (tests, and profiles without platform-dockerfiles). */
     public static BuildPlan plan(BuildRequest asked, Resolved r, DockerfileInfo df, BuildFacts facts) {
+        return plan(asked, r, p -> df, facts);
+    }
+
+    /**
+     * dockerfileOf: the parsed Dockerfile of each platform (Resolved.dockerfileFor), read by the caller. The target
+     * and the build arguments are checked against each platform's own Dockerfile.
+     */
+    public static BuildPlan plan(BuildRequest asked, Resolved r, Function<String, DockerfileInfo> dockerfileOf, BuildFacts facts) {
         List<String> warnings = new ArrayList<>();
-        DockerfileInfo.Stage stage = Stages.of(asked.target(), df);
-        BuildRequest req = asked.withTarget(stage.name()); // from here on: the stage's own name
-        req.secrets().forEach(Planner::secretParts);
-        List<String> platforms = req.multiarch() ? r.platforms().value() : List.of(r.platform().value());
+        List<String> platforms = asked.multiarch() ? r.platforms().value() : List.of(r.platform().value());
         boolean multi = platforms.size() > 1;
-        Map<String, Located<String>> dockerfileDefaults = Stages.defaults(df, stage);
+        // Each platform's stage, found in its own Dockerfile; the first platform's names the plan's target (and tags).
+        Map<String, DockerfileInfo> dfs = new LinkedHashMap<>();
+        Map<String, DockerfileInfo.Stage> stages = new LinkedHashMap<>();
         for (String p : platforms) {
-            Validation.effectiveArgs(r.effectiveArgs(dockerfileDefaults, p));
+            DockerfileInfo d = dockerfileOf.apply(p);
+            DockerfileInfo.Stage stage = Stages.of(asked.target(), d);
+            dfs.put(p, d);
+            stages.put(p, stage);
+            Validation.effectiveArgs(r.effectiveArgs(Stages.defaults(d, stage), p));
         }
-        checkDeclared(r, df, platforms, req.strict(), warnings);
+        DockerfileInfo df = dfs.get(platforms.get(0));
+        BuildRequest req = asked.withTarget(stages.get(platforms.get(0)).name()); // from here on: the stage's own name
+        req.secrets().forEach(Planner::secretParts);
+        for (String p : platforms) {
+            checkDeclared(r, dfs.get(p), List.of(p), req.strict(), warnings);
+        }
 
         if (multi && req.output() == BuildRequest.Output.LOAD) {
             throw NssimgException.usage("flag --load: a multi-platform image cannot be loaded into the engine; it is pushed (drop --load)");
@@ -56,11 +74,22 @@ public final class Planner {
 
         BuildRequest.Strategy strategy = BuildRequest.Strategy.SINGLE;
         if (multi) {
+            // Platforms with their own Dockerfile or context cannot share one call: buildx builds one file per call.
+            String ownFiles = platforms.stream()
+                    .filter(p -> !r.dockerfileFor(p).value().equals(r.dockerfileFor(platforms.get(0)).value())
+                            || !r.contextFor(p).value().equals(r.contextFor(platforms.get(0)).value())
+                            || !stages.get(p).name().equals(stages.get(platforms.get(0)).name()))
+                    .findFirst().orElse(null);
             boolean differ = platforms.stream().map(p -> sortedArgs(r.argsFor(p))).distinct().count() > 1
                     || platforms.stream().map(p -> String.valueOf(value(r.builderFor(p)))).distinct().count() > 1;
             strategy = req.strategy() == BuildRequest.Strategy.AUTO
-                    ? (differ ? BuildRequest.Strategy.SPLIT : BuildRequest.Strategy.SINGLE)
+                    ? (differ || ownFiles != null ? BuildRequest.Strategy.SPLIT : BuildRequest.Strategy.SINGLE)
                     : req.strategy();
+            if (strategy == BuildRequest.Strategy.SINGLE && ownFiles != null) {
+                throw NssimgException.usage("flag --strategy single: " + ownFiles + " builds " + dfs.get(ownFiles).file()
+                        + (r.platformDockerfiles().containsKey(ownFiles) ? " (" + r.dockerfileFor(ownFiles).origin() + ")" : "")
+                        + " and one call builds one Dockerfile and context; use --strategy split");
+            }
             if (strategy == BuildRequest.Strategy.SINGLE && differ) {
                 warnings.add("--strategy single shares one set of build args and one builder across "
                         + String.join(", ", platforms) + "; per-platform values (platform-args, platform-builders) are ignored");
@@ -72,28 +101,35 @@ public final class Planner {
         List<Command> commands = new ArrayList<>();
         if (strategy == BuildRequest.Strategy.SPLIT) {
             String repo = repository(tags.get(0));
-            boolean byDigest = req.pushByDigest() != null ? req.pushByDigest()
-                    : r.builder() != null || !r.platformBuilders().isEmpty();
             for (String p : platforms) {
                 String arch = p.substring(p.indexOf('/') + 1).replace('/', '-');
-                BuildFlags flags = flags(req, r, df, facts, p, r.argsFor(p), r.builderFor(p));
+                BuildFlags flags = flags(req, stages.get(p).name(), r, dfs.get(p), facts, p, r.argsFor(p), r.builderFor(p));
                 Path meta = metadataFile(req, r, p);
+                String engine = facts.engineOf(value(r.builderFor(p)));
+                boolean byDigest = req.pushByDigest() != null ? req.pushByDigest()
+                        : r.builderFor(p) != null && engine == null;
                 if (byDigest) {
                     // Builders other than the docker driver push a platform by digest: no tag at all until the index.
                     commands.add(build(r, facts, List.of(p), flags, List.of(), Build.Output.pushByDigest(repo), meta));
                 } else {
-                    // The docker driver cannot push by digest. Each platform is built into the engine (--load)
-                    // and then pushed as TAG-ARCH (only blobs the registry lacks travel), as soon as its own build
-                    // is done; phase 2 joins them into TAG once every platform succeeded.
+                    // The docker driver cannot push by digest. Each platform is built into its engine (--load: the
+                    // default one, or the docker context its platform-builders entry names) and then pushed from
+                    // there as TAG-ARCH (only blobs the registry lacks travel), as soon as its own build is done;
+                    // the last phase joins them into TAG once every platform succeeded.
                     String archTag = archTag(tags.get(0), arch);
                     commands.add(build(r, facts, List.of(p), flags, List.of(archTag), Build.Output.LOAD, meta));
-                    commands.add(new Push(p, archTag));
+                    commands.add(new Push(p, archTag, engine == null ? null : value(r.builderFor(p))));
                 }
             }
-            commands.add(new Manifest(byDigest ? 1 : 2, value(r.builder()), tags, repo, platforms));
+            boolean anyPush = commands.stream().anyMatch(c -> c instanceof Push);
+            // imagetools talks to the registry; a buildx builder named for all platforms lends it its auth. An engine
+            // (docker context) is no buildx builder to name: the default one serves.
+            String manifestBuilder = r.builder() != null && facts.engineOf(r.builder().value()) == null ? r.builder().value() : null;
+            commands.add(new Manifest(anyPush ? 2 : 1, manifestBuilder, tags, repo, platforms));
         } else {
-            Map<String, Located<String>> args = multi ? r.sharedArgs() : r.argsFor(platforms.get(0));
-            BuildFlags flags = flags(req, r, df, facts, platforms.get(0), args, multi ? r.builder() : r.builderFor(platforms.get(0)));
+            String p0 = platforms.get(0);
+            Map<String, Located<String>> args = multi ? r.sharedArgs() : r.argsFor(p0);
+            BuildFlags flags = flags(req, req.target(), r, df, facts, p0, args, multi ? r.builder() : r.builderFor(p0));
             Path meta = metadataFile(req, r, String.join("+", platforms));
             commands.add(build(r, facts, platforms, flags, tags, push ? Build.Output.PUSH : Build.Output.LOAD, meta));
         }
@@ -110,8 +146,8 @@ public final class Planner {
     }
 
     /** The flags of a build of platforms whose first is platform (the cache refs name its arch). */
-    private static BuildFlags flags(BuildRequest req, Resolved r, DockerfileInfo df, BuildFacts facts, String platform,
-            Map<String, Located<String>> args, Located<String> builder) {
+    private static BuildFlags flags(BuildRequest req, String stage, Resolved r, DockerfileInfo df, BuildFacts facts,
+            String platform, Map<String, Located<String>> args, Located<String> builder) {
         // Profile arguments reach only Dockerfiles that declare them (one profile serves several
         // Dockerfiles); --build-arg flags are always passed (and warned about when undeclared).
         Set<String> declared = df.declaredArgs();
@@ -133,10 +169,13 @@ public final class Planner {
         String arch = platform.substring(platform.indexOf('/') + 1);
         String repo = r.hasRegistry() || tagsQualified(req.tags()) ? repository(tags(req, r).get(0)) : null;
         // As BuildKit: without --target the last stage is built, so asking for it sends none.
-        String target = req.target().equals(df.defaultStage().name()) ? null : req.target();
-        return new BuildFlags(value(builder), rel(facts.cwd(), r.dockerfile().value()), target, buildArgs, contexts,
-                labels, req.secrets(), r.cacheFrom() == null ? null : cacheSpec(r.cacheFrom(), repo, arch, false),
-                r.cacheTo() == null ? null : cacheSpec(r.cacheTo(), repo, arch, true), req.noCache(), req.pull(), req.progress());
+        String target = stage.equals(df.defaultStage().name()) ? null : stage;
+        // A builder name that is a docker context is an engine: its own (docker driver) builder runs the build there.
+        boolean engine = builder != null && facts.engineOf(builder.value()) != null;
+        return new BuildFlags(engine ? null : value(builder), rel(facts.cwd(), r.dockerfileFor(platform).value()), target, buildArgs,
+                contexts, labels, req.secrets(), r.cacheFrom() == null ? null : cacheSpec(r.cacheFrom(), repo, arch, false),
+                r.cacheTo() == null ? null : cacheSpec(r.cacheTo(), repo, arch, true), req.noCache(), req.pull(), req.progress(),
+                engine ? builder.value() : null);
     }
 
     /**
@@ -151,7 +190,7 @@ public final class Planner {
     private static Build build(Resolved r, BuildFacts facts, List<String> platforms, BuildFlags flags, List<String> tags,
             Build.Output output, Path meta) {
         return new Build(Build.Tool.BUILDX, platforms, flags, tags, output, meta, rel(facts.cwd(), meta),
-                rel(facts.cwd(), r.context().value()));
+                rel(facts.cwd(), r.contextFor(platforms.get(0)).value()));
     }
 
     /** The per-architecture tag a staged split build pushes: nss-gpu:latest -> nss-gpu:latest-arm64. */

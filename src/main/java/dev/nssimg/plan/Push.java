@@ -3,8 +3,15 @@ package dev.nssimg.plan;
 import java.util.List;
 import java.util.Map;
 
-/** `docker push` of one platform's image, built into the engine as tag (a split build with the docker driver). */
-public record Push(String platform, String tag) implements Command {
+/**
+ * `docker push` of one platform's image, built into an engine as tag (a split build with the docker driver):
+ * the caller's engine, or (dockerContext not null) the docker context's engine that built it.
+ */
+public record Push(String platform, String tag, String dockerContext) implements Command {
+    public Push(String platform, String tag) {
+        this(platform, tag, null);
+    }
+
     @Override
     public Kind kind() {
         return Kind.PUSH;
@@ -38,6 +45,6 @@ public record Push(String platform, String tag) implements Command {
 
     @Override
     public List<String> argv(Map<String, String> digests) {
-        return List.of("docker", "push", tag);
+        return dockerContext == null ? List.of("docker", "push", tag) : List.of("docker", "--context", dockerContext, "push", tag);
     }
 }

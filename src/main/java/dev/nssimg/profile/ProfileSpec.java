@@ -25,9 +25,13 @@ public record ProfileSpec(
         Located<String> builder,
         Map<String, Located<String>> platformBuilders,
         Located<String> cacheFrom,
-        Located<String> cacheTo) {
+        Located<String> cacheTo,
+        Map<String, Located<String>> platformDockerfiles,
+        Map<String, Located<String>> platformContexts) {
 
     public ProfileSpec {
+        platformDockerfiles = Map.copyOf(platformDockerfiles);
+        platformContexts = Map.copyOf(platformContexts);
         contexts = Map.copyOf(contexts);
         args = Map.copyOf(args);
         platformArgs = Map.copyOf(platformArgs);

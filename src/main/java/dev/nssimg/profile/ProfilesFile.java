@@ -26,7 +26,7 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
     static final List<String> PROFILE_KEYS = List.of(
             "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
             "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
-            "cache-from", "cache-to");
+            "cache-from", "cache-to", "platform-dockerfiles", "platform-contexts");
 
     public ProfilesFile {
         profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
@@ -157,7 +157,9 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
                 scalar(m, "builder", file, path),
                 stringMap(m.entries().get("platform-builders"), file, path + ".platform-builders"),
                 scalar(m, "cache-from", file, path),
-                scalar(m, "cache-to", file, path));
+                scalar(m, "cache-to", file, path),
+                stringMap(m.entries().get("platform-dockerfiles"), file, path + ".platform-dockerfiles"),
+                stringMap(m.entries().get("platform-contexts"), file, path + ".platform-contexts"));
     }
 
     private static void checkKeys(YamlNode.Mapping m, java.util.Collection<String> allowed, String file, String path) {

@@ -60,6 +60,8 @@ public final class Resolver {
         }
         Map<String, Located<Path>> contexts = new LinkedHashMap<>();
         Map<String, Located<String>> platformBuilders = new LinkedHashMap<>();
+        Map<String, Located<Path>> platformDockerfiles = new LinkedHashMap<>();
+        Map<String, Located<Path>> platformContexts = new LinkedHashMap<>();
         for (ProfileSpec layer : layers) {
             layer.args().forEach((k, v) -> args.put(k, withProfile(v, layer)));
             for (var pa : layer.platformArgs().entrySet()) {
@@ -74,16 +76,25 @@ public final class Resolver {
             }
             layer.contexts().forEach((name, dir) -> contexts.put(name, path(withProfile(dir, layer), root, cwd)));
             layer.platformBuilders().forEach((p, v) -> platformBuilders.put(p, withProfile(v, layer)));
+            layer.platformDockerfiles().forEach((p, v) -> platformDockerfiles.put(p, path(withProfile(v, layer), root, cwd)));
+            layer.platformContexts().forEach((p, v) -> platformContexts.put(p, path(withProfile(v, layer), root, cwd)));
         }
         if (flags.builder() != null) {
             platformBuilders.clear(); // --builder names the builder for every platform
+        }
+        if (flags.dockerfile() != null || env.dockerfile() != null) {
+            platformDockerfiles.clear(); // --file (or CONTAINER_GPU_FILE) names the Dockerfile of every platform
+        }
+        if (flags.context() != null || env.context() != null) {
+            platformContexts.clear();
         }
         Map<String, Located<String>> overrideArgs = new LinkedHashMap<>(env.args());
         overrideArgs.putAll(flags.args());
 
         Resolved r = new Resolved(profile == null ? BUILTIN : profile, root, platform, platforms,
                 path(dockerfile, root, cwd), path(context, root, cwd), contexts, image, imageDev, registry,
-                args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo);
+                args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo, platformDockerfiles,
+                platformContexts);
         validate(r);
         return r;
     }
@@ -101,6 +112,8 @@ public final class Resolver {
             }
         }
         r.platformBuilders().forEach((p, v) -> Validation.platform(Located.of(p, v.origin())));
+        r.platformDockerfiles().forEach((p, v) -> Validation.platform(Located.of(p, v.origin())));
+        r.platformContexts().forEach((p, v) -> Validation.platform(Located.of(p, v.origin())));
         Validation.imageRef(r.image(), "image");
         Validation.imageRef(r.imageDev(), "image-dev");
         if (r.hasRegistry()) {
