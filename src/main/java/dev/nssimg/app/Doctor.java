@@ -1,6 +1,7 @@
 package dev.nssimg.app;
 
 import dev.nssimg.buildx.Builders;
+import dev.nssimg.buildx.DockerContexts;
 import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.daemon.Daemons;
 import dev.nssimg.engine.Engine;
@@ -8,6 +9,8 @@ import dev.nssimg.engine.EngineInfo;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.Located;
+import dev.nssimg.profile.ProfileSpec;
+import dev.nssimg.profile.ProfilesFile;
 import dev.nssimg.profile.Validation;
 import dev.nssimg.registry.Registries;
 import dev.nssimg.workspace.Project;
@@ -17,7 +20,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** `nssimg doctor`: can this machine build, smoke-test and run the images? One row per check. */
 public final class Doctor {
@@ -87,6 +92,7 @@ public final class Doctor {
             rows.add(new Row("buildx", Status.FAIL, v.exit() == 127 ? "docker CLI not found" : "the buildx plugin is missing: "
                     + v.lastErrorLine(), "install docker-buildx (Debian) or run scripts/testbed up"));
         }
+        engines(inv, project, rows);
         if (!reg.isBlank()) {
             rows.add(registryRow(inv, reg));
         }
@@ -114,6 +120,64 @@ public final class Doctor {
                 ? Row.ok("qemu", other + " can be built and run (binfmt/QEMU or a native node)")
                 : new Row("qemu", Status.WARN, "no builder supports " + other,
                         "install qemu-user-static + binfmt-support, or append a native node: nssimg builder create"));
+    }
+
+    /**
+     * Every other engine the profiles file names: a builder or platform-builders entry that is a docker context
+     * builds on that context's engine, so that engine must answer too. One row per engine ("engine NAME").
+     */
+    private static void engines(Invocation inv, Project project, List<Row> rows) {
+        ProfilesFile file;
+        try {
+            file = project.profiles(null);
+        } catch (NssimgException e) {
+            return; // the project row and every other command say what is wrong with the file
+        }
+        Set<String> named = new TreeSet<>();
+        List<ProfileSpec> specs = new ArrayList<>(file.profiles().values());
+        specs.add(file.defaults());
+        for (ProfileSpec spec : specs) {
+            if (spec.builder() != null) {
+                named.add(spec.builder().value());
+            }
+            spec.platformBuilders().values().forEach(v -> named.add(v.value()));
+        }
+        if (named.isEmpty()) {
+            return;
+        }
+        String host = inv.env().getOrDefault("DOCKER_HOST", "");
+        Map<String, String> contexts = DockerContexts.read(Engine.dockerConfigDir(inv.env(), inv.cwd()),
+                host.isBlank() ? Engine.DEFAULT_HOST : host);
+        for (String name : named) {
+            String address = contexts.get(name);
+            if (address == null || name.equals("default")) {
+                continue; // a buildx builder: the builders row lists it
+            }
+            rows.add(engineRow(inv, name, address));
+        }
+    }
+
+    private static Row engineRow(Invocation inv, String context, String address) {
+        String check = "engine " + context;
+        if (!address.startsWith("unix://") && !address.startsWith("tcp://")) {
+            // ssh:// and the like: only the docker CLI speaks them.
+            DockerCli.Output v = inv.dockerCli().capture(List.of("docker", "--context", context, "version", "--format",
+                    "{{.Server.Version}} (API {{.Server.APIVersion}}) {{.Server.Os}}/{{.Server.Arch}}"), 60);
+            return v.ok() ? Row.ok(check, "Docker " + v.stdout().trim() + " at " + address + " (docker context " + context + ")")
+                    : new Row(check, Status.FAIL, "docker context " + context + " (" + address + "): " + v.lastErrorLine(),
+                            "start that engine, or fix the context: docker context inspect " + context);
+        }
+        Map<String, String> env = new java.util.HashMap<>(inv.env());
+        env.put("DOCKER_HOST", address);
+        env.remove("DOCKER_CONTEXT");
+        try (Engine e = Engine.connect(env, inv.cwd(), inv.cleanup(), inv.log())) {
+            EngineInfo i = e.info();
+            return Row.ok(check, "Docker " + i.serverVersion() + " (API " + i.apiVersion() + ") at " + address + ", " + i.os() + "/"
+                    + i.arch() + " (docker context " + context + ")");
+        } catch (NssimgException | IOException e) {
+            return new Row(check, Status.FAIL, "docker context " + context + ": " + e.getMessage(),
+                    "start that engine, or fix the context: docker context inspect " + context);
+        }
     }
 
     private static Row disk(EngineInfo info) {
