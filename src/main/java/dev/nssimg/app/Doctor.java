@@ -5,7 +5,9 @@ import dev.nssimg.buildx.DockerContexts;
 import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.daemon.Daemons;
 import dev.nssimg.engine.Engine;
+import dev.nssimg.engine.CdiSpecs;
 import dev.nssimg.engine.EngineInfo;
+import dev.nssimg.engine.GpuFacts;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.Located;
@@ -77,10 +79,13 @@ public final class Doctor {
                     ? Row.ok("image-store", "containerd image store: multi-platform --load works")
                     : new Row("image-store", Status.WARN, "classic image store: one platform per --load",
                             "enable {\"features\":{\"containerd-snapshotter\":true}} in daemon.json"));
+            GpuFacts gpu = gpuFacts(inv);
+            boolean cdiGpus = gpu != null && cdiRow(gpu, rows);
             rows.add(info.runtimes().contains("nvidia")
                     ? Row.ok("nvidia-runtime", "runtimes: " + String.join(", ", info.runtimes()))
-                    : new Row("nvidia-runtime", Status.WARN, "no nvidia runtime (runtimes: " + String.join(", ", info.runtimes()) + ")",
-                            "install the NVIDIA Container Toolkit to use --gpus; use 'nssimg run --gpus none' here"));
+                    : new Row("nvidia-runtime", Status.WARN, "no nvidia runtime (runtimes: " + String.join(", ", info.runtimes()) + ")"
+                            + (cdiGpus ? "; --gpus uses CDI" : ""),
+                            cdiGpus ? "" : "install the NVIDIA Container Toolkit to use --gpus; use 'nssimg run --gpus none' here"));
             rows.add(disk(info));
         }
         DockerCli cli = inv.dockerCli();
@@ -120,6 +125,44 @@ public final class Doctor {
                 ? Row.ok("qemu", other + " can be built and run (binfmt/QEMU or a native node)")
                 : new Row("qemu", Status.WARN, "no builder supports " + other,
                         "install qemu-user-static + binfmt-support, or append a native node: nssimg builder create"));
+    }
+
+    private static GpuFacts gpuFacts(Invocation inv) {
+        try {
+            return inv.engine().gpuFacts();
+        } catch (NssimgException e) {
+            return null; // the engine row has said it already
+        }
+    }
+
+    /**
+     * The engine's cdi feature and spec directories (docker info lists directories, not devices), and, when the
+     * engine is local, the nvidia.com/gpu devices its specs offer. True when --gpus can use CDI here.
+     */
+    private static boolean cdiRow(GpuFacts gpu, List<Row> rows) {
+        if (gpu.cdiSpecDirs() == null) {
+            rows.add(new Row("cdi", Status.WARN, "the engine does not report CDI spec directories (Docker before 25, or podman)",
+                    "podman reads CDI specs from /etc/cdi; CONTAINER_GPU_FLAG=\"--device nvidia.com/gpu=all\" asks for them"));
+            return false;
+        }
+        if (!gpu.cdiOn()) {
+            rows.add(new Row("cdi", Status.WARN, "cdi feature off", "for GPUs through CDI: {\"features\":{\"cdi\":true}} in"
+                    + " daemon.json (the default from Docker 28.2), then nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml"));
+            return false;
+        }
+        String dirs = "spec dirs " + String.join(", ", gpu.cdiSpecDirs());
+        Set<String> devices = gpu.local() ? CdiSpecs.devices(gpu.cdiSpecDirs(), CdiSpecs.GPU_KIND) : null;
+        if (devices == null) {
+            rows.add(Row.ok("cdi", "cdi feature on, " + dirs + " (devices not visible from here: the engine decides at run time)"));
+            return true;
+        }
+        if (devices.isEmpty()) {
+            rows.add(new Row("cdi", Status.WARN, "cdi feature on, " + dirs + ", no " + CdiSpecs.GPU_KIND + " devices",
+                    "on a GPU host: nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml"));
+            return false;
+        }
+        rows.add(Row.ok("cdi", "cdi feature on, " + dirs + ", devices " + String.join(", ", devices)));
+        return true;
     }
 
     /**

@@ -1,9 +1,13 @@
 package dev.nssimg.app;
 
+import dev.nssimg.engine.CdiSpecs;
 import dev.nssimg.engine.Engine;
+import dev.nssimg.engine.GpuFacts;
+import dev.nssimg.engine.GpuRequest;
 import dev.nssimg.engine.RunResult;
 import dev.nssimg.engine.RunSpec;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.Gpus;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,8 +54,7 @@ public final class Runs {
         if (req.platform() != null) {
             Validation.platform(Located.of(req.platform(), "flag --platform"));
         }
-        String gpu = req.gpus() != null ? req.gpus() : gpuFromEnv(inv.env().get("CONTAINER_GPU_FLAG"));
-        Engine.validateGpus(gpu);
+        Gpus.Ask gpu = req.gpus() != null ? Gpus.parse(req.gpus(), "flag --gpus") : Gpus.fromEnv(inv.env().get("CONTAINER_GPU_FLAG"));
         long shm = parseSize(req.shmSize(), "flag --shm-size");
         List<RunSpec.Mount> extra = new ArrayList<>();
         for (String m : extraMountsFromEnv(inv.env().get("CONTAINER_EXTRA_MOUNTS"))) {
@@ -82,12 +86,12 @@ public final class Runs {
         }
         binds.add(new RunSpec.Mount(cache.toAbsolutePath().normalize().toString(), HF_TARGET, false));
         binds.addAll(extra);
-        RunSpec spec = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, shm, gpu,
-                Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err());
         Engine engine = inv.engine();
         if (engine.inspectImage(ref).isEmpty()) {
             throw Inputs.imageMissing(ref, engine.host(), req.dev() ? "dev" : "runtime", req.selection().profile());
         }
+        RunSpec spec = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, shm, gpuRequest(engine, gpu),
+                Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err());
         RunResult result = engine.run(spec);
         inv.out().flush();
         inv.err().flush();
@@ -103,22 +107,17 @@ public final class Runs {
         return Path.of(home, ".cache", "huggingface");
     }
 
-    /** CONTAINER_GPU_FLAG holds docker run flags such as "--gpus all"; empty means no GPU. */
-    static String gpuFromEnv(String flag) {
-        if (flag == null) {
-            return "all";
+    /**
+     * The engine's way to the GPUs asked for: its NVIDIA runtime, or CDI (the devices its specs offer are read here
+     * when the engine is local; a remote engine's own answer decides). Nothing is asked of the engine for none.
+     */
+    static GpuRequest gpuRequest(Engine engine, Gpus.Ask ask) {
+        if (ask.none()) {
+            return null;
         }
-        String f = flag.trim();
-        if (f.isEmpty()) {
-            return "none";
-        }
-        if (f.startsWith("--gpus=")) {
-            return f.substring("--gpus=".length()).replace("\"", "");
-        }
-        if (f.startsWith("--gpus ")) {
-            return f.substring("--gpus ".length()).trim().replace("\"", "");
-        }
-        throw NssimgException.usage("env CONTAINER_GPU_FLAG: '" + flag + "' is not of the form '--gpus VALUE'");
+        GpuFacts facts = engine.gpuFacts();
+        Set<String> local = facts.local() && facts.cdiOn() ? CdiSpecs.devices(facts.cdiSpecDirs(), CdiSpecs.GPU_KIND) : null;
+        return Gpus.choose(ask, facts, local);
     }
 
     /** CONTAINER_EXTRA_MOUNTS holds "-v SRC:DST[:ro]" pairs, as in the Makefile. */

@@ -15,6 +15,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.Lines;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
@@ -93,6 +94,8 @@ final class Containers {
                 return create.exec().getId();
             } catch (NotFoundException e) {
                 throw NssimgException.failed("image " + spec.image() + " not found on the engine");
+            } catch (RuntimeException e) {
+                throw gpuRefused(e, spec.gpus());
             }
         });
         StringBuilder out = new StringBuilder();
@@ -112,11 +115,7 @@ final class Containers {
                     return null;
                 });
             } catch (NssimgException e) {
-                if (e.getMessage().contains("could not select device driver")) {
-                    throw NssimgException.environment("the engine has no NVIDIA runtime for --gpus " + spec.gpus()
-                            + ": install the NVIDIA Container Toolkit on the engine host, or pass --gpus none");
-                }
-                throw e;
+                throw gpuRefused(e, spec.gpus());
             }
             WaitContainerResultCallback wait = client.waitContainerCmd(id).exec(new WaitContainerResultCallback());
             Integer code;
@@ -178,22 +177,43 @@ final class Containers {
         cleanup.warn("nssimg: container " + id.substring(0, 12) + " was still being removed after " + limit.toSeconds() + " s");
     }
 
-    /** The device request of a --gpus value; null for none. Fails with a usage error unless all, none, a count or device=IDS. */
-    static DeviceRequest gpuRequest(String gpus) {
-        if (gpus == null || gpus.isBlank() || gpus.equals("none")) {
+    /** The device request of a GPU request; null for none. */
+    static DeviceRequest gpuRequest(GpuRequest gpu) {
+        if (gpu == null) {
             return null;
         }
+        if (gpu.kind() == GpuRequest.Kind.CDI) {
+            // What `docker run --device nvidia.com/gpu=all` sends (Docker 25+ with the cdi feature; podman's API).
+            return new DeviceRequest().withDriver("cdi").withDeviceIds(gpu.ids());
+        }
         DeviceRequest r = new DeviceRequest().withDriver("").withCapabilities(List.of(List.of("gpu")));
-        if (gpus.equals("all")) {
-            return r.withCount(-1);
+        return gpu.ids().isEmpty() ? r.withCount(gpu.count()) : r.withDeviceIds(gpu.ids());
+    }
+
+    /**
+     * The engine's refusal of a GPU request (its own words, from a remote engine whose specs nssimg cannot read) as
+     * exit 3 with what to do; other errors as they are.
+     */
+    static RuntimeException gpuRefused(RuntimeException e, GpuRequest gpu) {
+        String m = String.valueOf(e.getMessage());
+        if (gpu == null) {
+            return e;
         }
-        if (gpus.matches("\\d+")) {
-            return r.withCount(Integer.parseInt(gpus));
+        String what = gpu.kind() == GpuRequest.Kind.CDI ? String.join(", ", gpu.ids()) : "--gpus " + gpu.asked();
+        // The engine's words: could not select device driver "cdi" (quotes JSON-escaped on the way).
+        if (m.contains("could not select device driver") && gpu.kind() == GpuRequest.Kind.CDI) {
+            return NssimgException.environment("the engine cannot inject CDI devices (" + what + "): its cdi feature is off;"
+                    + " enable {\"features\":{\"cdi\":true}} in daemon.json (Docker 25-28.1), or pass --gpus none");
         }
-        if (gpus.startsWith("device=")) {
-            return r.withDeviceIds(List.of(gpus.substring("device=".length()).split(",")));
+        if (m.contains("could not select device driver")) {
+            return NssimgException.environment("the engine has no NVIDIA runtime for " + what
+                    + ": install the NVIDIA Container Toolkit on the engine host, or pass --gpus none");
         }
-        throw NssimgException.usage("flag --gpus: '" + gpus + "' is not all, none, a count or device=ID[,ID]");
+        if (m.contains("unresolvable CDI devices") || m.contains("CDI device")) {
+            return NssimgException.environment("the engine knows no CDI device " + what + " (" + Lines.first(m.replaceAll("^Status \\d+: ", ""))
+                    + "): run nvidia-ctk cdi generate on the engine host, or pass --gpus none");
+        }
+        return e;
     }
 
     /** Collects stdout/stderr frames and forwards them as they arrive. */

@@ -7,13 +7,12 @@ import java.util.Map;
 
 /**
  * A container to run once and remove. {@code entrypoint} null keeps the
- * image's. {@code gpus}: null or "none" for no GPU, "all", a count, or
- * "device=0,1". {@code timeout} null waits as long as the container runs (a job); with one, the
+ * image's. {@code gpus}: null for no GPU, else the runtime's or CDI's request. {@code timeout} null waits as long as the container runs (a job); with one, the
  * container is killed and removed when it runs longer (a smoke test). {@code out}/{@code err}
  * receive the streams as they come.
  */
 public record RunSpec(String image, String platform, List<String> entrypoint, List<String> cmd, List<String> env,
-        List<Mount> mounts, String user, boolean networkNone, boolean hardened, long shmSizeBytes, String gpus,
+        List<Mount> mounts, String user, boolean networkNone, boolean hardened, long shmSizeBytes, GpuRequest gpus,
         Map<String, String> labels, Duration timeout, boolean interactive, Writer out, Writer err) {
 
     public record Mount(String source, String target, boolean readOnly) {}
