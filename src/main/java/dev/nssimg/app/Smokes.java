@@ -8,7 +8,6 @@ import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.plan.Stages;
-import dev.nssimg.profile.BuildArgs;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
@@ -18,6 +17,7 @@ import dev.nssimg.smoke.SmokeChecks;
 import dev.nssimg.smoke.SmokeRunner;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,10 +66,6 @@ public final class Smokes {
                 timeoutSeconds), built.resolved(), p -> Optional.of(built.dockerfile(p)));
     }
 
-    private static String valueOf(Located<String> v) {
-        return v == null || v.value().contains("$") ? null : v.value();
-    }
-
     /**
      * dockerfileOf: each platform's Dockerfile (the profile's, or its platform-dockerfiles entry), empty when it
      * cannot be read (an image tested away from its checkout). Each platform is judged by its own.
@@ -99,20 +95,26 @@ public final class Smokes {
         } else {
             ImageFacts facts = engine.inspectImage(ref)
                     .orElseThrow(() -> Inputs.imageMissing(ref, engine.host(), req.target(), req.selection().profile()));
-            String platform = req.platform() != null ? req.platform() : r.platform().value();
+            String platform = req.platform() != null ? req.platform() : facts.platform();
             checks.addAll(runner.smoke(ref, req.platform(), facts, expect(req, r, dockerfileOf, platform), timeout));
         }
         return new Outcome(ref, checks);
     }
 
-    /** What the platform's own Dockerfile (and the profile's values for that platform) say its image should be. */
+    /**
+     * What the platform's own Dockerfile declares for the stage (and the profile's values for that platform, such as
+     * the arm64 SM list, which show in that platform's labels only). A Dockerfile without a stage of that name (another
+     * platform's file, say) is judged by the stage it builds by default; no readable Dockerfile, by the spec's lists.
+     */
     private static SmokeChecks.Expect expect(Request req, Resolved r, Function<String, Optional<DockerfileInfo>> dockerfileOf,
             String platform) {
         Optional<DockerfileInfo> df = dockerfileOf.apply(platform);
-        Map<String, Located<String>> defaults = df.map(d -> Stages.defaults(d, Stages.orDefault(req.target(), d)))
-                .orElse(Map.of());
-        Map<String, Located<String>> args = r.effectiveArgs(defaults, platform);
-        return new SmokeChecks.Expect(req.target(), valueOf(args.get(BuildArgs.CUDA_VERSION)),
-                valueOf(args.get(BuildArgs.UBUNTU_VERSION)));
+        Optional<DockerfileInfo.Stage> stage = df.map(d -> Stages.orDefault(req.target(), d));
+        Map<String, Located<String>> defaults = df.map(d -> Stages.defaults(d, stage.get())).orElse(Map.of());
+        SmokeChecks.Declared declared = stage.map(s -> new SmokeChecks.Declared(df.get().file() + ":" + s.line(),
+                s.entrypoint(), s.user(), s.labels(), s.args().keySet())).orElse(null);
+        Map<String, String> args = new LinkedHashMap<>();
+        r.effectiveArgs(defaults, platform).forEach((k, v) -> args.put(k, v.value()));
+        return new SmokeChecks.Expect(req.target(), declared, args);
     }
 }

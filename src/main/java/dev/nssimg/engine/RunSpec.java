@@ -9,11 +9,11 @@ import java.util.Map;
  * A container to run once and remove. {@code entrypoint} null keeps the
  * image's. {@code gpus}: null for no GPU, else the runtime's or CDI's request. {@code timeout} null waits as long as the container runs (a job); with one, the
  * container is killed and removed when it runs longer (a smoke test). {@code out}/{@code err}
- * receive the streams as they come.
+ * receive the streams as they come. {@code workdir} null keeps the image's.
  */
 public record RunSpec(String image, String platform, List<String> entrypoint, List<String> cmd, List<String> env,
         List<Mount> mounts, String user, boolean networkNone, boolean hardened, long shmSizeBytes, GpuRequest gpus,
-        Map<String, String> labels, Duration timeout, boolean interactive, Writer out, Writer err) {
+        Map<String, String> labels, Duration timeout, boolean interactive, Writer out, Writer err, String workdir) {
 
     public record Mount(String source, String target, boolean readOnly) {}
 
