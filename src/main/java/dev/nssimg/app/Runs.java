@@ -8,6 +8,8 @@ import dev.nssimg.engine.RunResult;
 import dev.nssimg.engine.RunSpec;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.Gpus;
+import dev.nssimg.plan.RunOptions;
+import dev.nssimg.plan.ShellQuote;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
@@ -17,11 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * `nssimg run` (container-run-gpu, -gpu-dev, test-ci-container): the project's root at /workspace (also the working
@@ -36,7 +35,6 @@ public final class Runs {
     /** The CI image's name when CONTAINER_TEST_IMAGE and --image say none, as in upstream's Makefile. */
     static final String TEST_IMAGE = "nss-test:latest";
     static final String TEST_FILE = "containers/Dockerfile.test_ci";
-    private static final Pattern SIZE = Pattern.compile("(?i)(\\d+)\\s*([bkmg]?)b?");
 
     private Runs() {}
 
@@ -62,11 +60,13 @@ public final class Runs {
 
     /** Null fields mean "not given"; args empty means the kind's default command. interactive: pass stdin. */
     public record Request(Selection selection, Kind kind, String image, String gpus, String shmSize, Path hfCache,
-            List<String> mounts, List<String> envs, boolean interactive, String platform, List<String> args) {
+            List<String> mounts, List<String> envs, boolean interactive, String platform, List<String> args, String preset,
+            String ipc, List<String> ulimits, boolean dryRun) {
         public Request {
             mounts = List.copyOf(mounts);
             envs = List.copyOf(envs);
             args = List.copyOf(args);
+            ulimits = List.copyOf(ulimits);
         }
     }
 
@@ -85,8 +85,13 @@ public final class Runs {
         // The CI image (--test) gets no GPU unless asked for one.
         Gpus.Ask gpu = req.gpus() != null ? Gpus.parse(req.gpus(), "flag --gpus")
                 : gpuImage ? Gpus.fromEnv(inv.env().get("CONTAINER_GPU_FLAG")) : Gpus.parse("none", "flag --gpus");
-        long shm = req.shmSize() != null ? parseSize(req.shmSize(), "flag --shm-size") : gpuImage ? 1L << 30 : 0;
+        RunOptions.Options opts = RunOptions.resolve(r.run(), req.preset(), req.ipc(), req.shmSize(), req.ulimits(),
+                gpuImage ? "1g" : null);
+        opts.warnings().forEach(w -> inv.err().println("nssimg: warning: " + w));
         List<RunSpec.Mount> extra = new ArrayList<>();
+        for (Located<String> m : r.run().mounts()) {
+            extra.add(parseMount(m.value(), m.origin()));
+        }
         for (String m : extraMountsFromEnv(inv.env().get("CONTAINER_EXTRA_MOUNTS"))) {
             extra.add(parseMount(m, "env CONTAINER_EXTRA_MOUNTS"));
         }
@@ -98,38 +103,58 @@ public final class Runs {
             env.add("HF_HOME=" + HF_TARGET);
         }
         env.add("DEBIAN_FRONTEND=noninteractive");
+        List<String> envArgs = new ArrayList<>(env); // as a docker run line spells them (KEY alone: the host's value)
+        r.run().env().forEach((k, v) -> {
+            env.add(k + "=" + v.value());
+            envArgs.add(k + "=" + v.value());
+        });
         for (String e : req.envs()) {
             if (e.isEmpty() || e.startsWith("=")) {
                 throw NssimgException.usage("flag --env: expected KEY=VALUE or KEY, got '" + e + "'");
             }
             if (e.contains("=")) {
                 env.add(e);
+                envArgs.add(e);
             } else if (inv.env().containsKey(e)) {
                 env.add(e + "=" + inv.env().get(e));
+                envArgs.add(e);
             }
         }
         List<String> cmd = req.args().isEmpty() ? req.kind().defaultCommand : req.args();
         List<RunSpec.Mount> binds = new ArrayList<>();
         // The repository's root, wherever in it nssimg was started (upstream mounts make's directory, the root).
         binds.add(new RunSpec.Mount(in.project().root().toString(), WORKSPACE, false));
+        Path cache = null;
         if (gpuImage) {
-            Path cache = req.hfCache() != null ? inv.cwd().resolve(req.hfCache()) : defaultCache(inv);
-            try {
-                Files.createDirectories(cache);
-            } catch (IOException e) {
-                throw NssimgException.usage("Hugging Face cache " + cache + " cannot be created: " + e.getMessage());
-            }
+            cache = req.hfCache() != null ? inv.cwd().resolve(req.hfCache()) : defaultCache(inv);
             binds.add(new RunSpec.Mount(cache.toAbsolutePath().normalize().toString(), HF_TARGET, false));
         } else if (req.hfCache() != null) {
             throw NssimgException.usage("flag --hf-cache: the CI image (--test) gets no Hugging Face cache");
         }
         binds.addAll(extra);
+        if (req.dryRun()) {
+            // Contacts nothing and creates nothing: the line docker would run (the engine picks CDI for --gpus when it
+            // has no NVIDIA runtime).
+            RunSpec planned = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, opts.shmSize(), null,
+                    Map.of(LABEL, "true"), null, req.interactive(), null, null, WORKSPACE, opts.ipc(), opts.ulimits());
+            inv.out().println(ShellQuote.join(RunOptions.dockerRun(planned, opts, gpu, envArgs)));
+            inv.out().flush();
+            return 0;
+        }
+        if (cache != null) {
+            try {
+                Files.createDirectories(cache);
+            } catch (IOException e) {
+                throw NssimgException.usage("Hugging Face cache " + cache + " cannot be created: " + e.getMessage());
+            }
+        }
         Engine engine = inv.engine();
         if (engine.inspectImage(ref).isEmpty()) {
             throw missing(ref, engine.host(), req);
         }
-        RunSpec spec = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, shm, gpuRequest(engine, gpu),
-                Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err(), WORKSPACE);
+        RunSpec spec = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, opts.shmSize(),
+                gpuRequest(engine, gpu), Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err(), WORKSPACE, opts.ipc(),
+                opts.ulimits());
         RunResult result = engine.run(spec);
         inv.out().flush();
         inv.err().flush();
@@ -218,19 +243,5 @@ public final class Runs {
             throw NssimgException.usage(origin + ": mount source '" + p[0] + "' must be an absolute path");
         }
         return new RunSpec.Mount(p[0], p[1], p.length == 3 && p[2].equals("ro"));
-    }
-
-    static long parseSize(String s, String origin) {
-        Matcher m = SIZE.matcher(s.trim());
-        if (!m.matches()) {
-            throw NssimgException.usage(origin + ": '" + s + "' is not a size such as 1g or 512m");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> n << 10;
-            case "m" -> n << 20;
-            case "g" -> n << 30;
-            default -> n;
-        };
     }
 }

@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.Lines;
@@ -56,6 +57,12 @@ final class Containers {
         }
         if (spec.shmSizeBytes() > 0) {
             hc.withShmSize(spec.shmSizeBytes());
+        }
+        if (spec.ipc() != null) {
+            hc.withIpcMode(spec.ipc());
+        }
+        if (!spec.ulimits().isEmpty()) {
+            hc.withUlimits(spec.ulimits().stream().map(u -> new Ulimit(u.name(), u.soft(), u.hard())).toList());
         }
         List<Bind> binds = new ArrayList<>();
         for (RunSpec.Mount m : spec.mounts()) {
@@ -118,7 +125,7 @@ final class Containers {
                     return null;
                 });
             } catch (NssimgException e) {
-                throw gpuRefused(e, spec.gpus());
+                throw ulimitRefused(gpuRefused(e, spec.gpus()), spec.ulimits());
             }
             WaitContainerResultCallback wait = client.waitContainerCmd(id).exec(new WaitContainerResultCallback());
             Integer code;
@@ -217,6 +224,28 @@ final class Containers {
                     + "): run nvidia-ctk cdi generate on the engine host, or pass --gpus none");
         }
         return e;
+    }
+
+    /** Linux's RLIMIT_* numbers, as runc's "error setting rlimit type N" names them. */
+    private static final List<String> RLIMITS = List.of("cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
+            "memlock", "as", "locks", "sigpending", "msgqueue", "nice", "rtprio", "rttime");
+
+    /**
+     * The engine refusing a ulimit (the engine host's own hard limit is lower: runc cannot raise it) as one line naming
+     * that ulimit, exit 3; other errors as they are.
+     */
+    static RuntimeException ulimitRefused(RuntimeException e, List<RunSpec.Ulimit> ulimits) {
+        String m = String.valueOf(e.getMessage());
+        if (ulimits.isEmpty() || !m.contains("rlimit")) {
+            return e;
+        }
+        java.util.regex.Matcher type = java.util.regex.Pattern.compile("rlimit type (\\d+)").matcher(m);
+        String name = type.find() && Integer.parseInt(type.group(1)) < RLIMITS.size() ? RLIMITS.get(Integer.parseInt(type.group(1))) : null;
+        List<RunSpec.Ulimit> named = ulimits.stream().filter(u -> name == null || u.name().equals(name)).toList();
+        String which = String.join(", ", named.stream().map(u -> "--ulimit " + u.name() + "=" + u.soft() + ":" + u.hard()).toList());
+        return NssimgException.environment("the engine refused " + (which.isEmpty() ? "a ulimit" : which) + " (" + Lines.first(
+                m.replaceAll("^engine error: ", "")).replaceAll(".*(error setting rlimit[^:]*: [^\"\\\\]*).*", "$1")
+                + "): the engine host's hard limit is lower; lower the value (profile run.ulimits or --ulimit) or raise the host's limit");
     }
 
     /** Collects stdout/stderr frames and forwards them as they arrive. */

@@ -13,14 +13,27 @@ import java.util.Map;
  */
 public record RunSpec(String image, String platform, List<String> entrypoint, List<String> cmd, List<String> env,
         List<Mount> mounts, String user, boolean networkNone, boolean hardened, long shmSizeBytes, GpuRequest gpus,
-        Map<String, String> labels, Duration timeout, boolean interactive, Writer out, Writer err, String workdir) {
+        Map<String, String> labels, Duration timeout, boolean interactive, Writer out, Writer err, String workdir,
+        String ipc, List<Ulimit> ulimits) {
 
     public record Mount(String source, String target, boolean readOnly) {}
+
+    /** A resource limit as Docker's --ulimit NAME=SOFT:HARD; -1 is unlimited. */
+    public record Ulimit(String name, long soft, long hard) {}
+
+    /** No ipc mode of its own, no ulimits (a smoke test). */
+    public RunSpec(String image, String platform, List<String> entrypoint, List<String> cmd, List<String> env, List<Mount> mounts,
+            String user, boolean networkNone, boolean hardened, long shmSizeBytes, GpuRequest gpus, Map<String, String> labels,
+            Duration timeout, boolean interactive, Writer out, Writer err, String workdir) {
+        this(image, platform, entrypoint, cmd, env, mounts, user, networkNone, hardened, shmSizeBytes, gpus, labels, timeout,
+                interactive, out, err, workdir, null, List.of());
+    }
 
     public RunSpec {
         cmd = List.copyOf(cmd);
         env = List.copyOf(env);
         mounts = List.copyOf(mounts);
         labels = Map.copyOf(labels);
+        ulimits = List.copyOf(ulimits);
     }
 }

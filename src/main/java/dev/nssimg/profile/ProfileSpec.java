@@ -27,11 +27,13 @@ public record ProfileSpec(
         Located<String> cacheFrom,
         Located<String> cacheTo,
         Map<String, Located<String>> platformDockerfiles,
-        Map<String, Located<String>> platformContexts) {
+        Map<String, Located<String>> platformContexts,
+        RunSettings run) {
 
     public ProfileSpec {
         platformDockerfiles = Map.copyOf(platformDockerfiles);
         platformContexts = Map.copyOf(platformContexts);
+        run = run == null ? RunSettings.EMPTY : run;
         contexts = Map.copyOf(contexts);
         args = Map.copyOf(args);
         platformArgs = Map.copyOf(platformArgs);

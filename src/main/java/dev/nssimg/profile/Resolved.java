@@ -29,7 +29,8 @@ public record Resolved(
         Located<String> cacheFrom,
         Located<String> cacheTo,
         Map<String, Located<Path>> platformDockerfiles,
-        Map<String, Located<Path>> platformContexts) {
+        Map<String, Located<Path>> platformContexts,
+        RunSettings run) {
 
     public Resolved {
         platformDockerfiles = Map.copyOf(platformDockerfiles);

@@ -62,7 +62,9 @@ public final class Resolver {
         Map<String, Located<String>> platformBuilders = new LinkedHashMap<>();
         Map<String, Located<Path>> platformDockerfiles = new LinkedHashMap<>();
         Map<String, Located<Path>> platformContexts = new LinkedHashMap<>();
+        RunSettings run = RunSettings.EMPTY;
         for (ProfileSpec layer : layers) {
+            run = run.under(withProfile(layer.run(), layer));
             layer.args().forEach((k, v) -> args.put(k, withProfile(v, layer)));
             for (var pa : layer.platformArgs().entrySet()) {
                 if (!platformArgs.containsKey(pa.getKey())) {
@@ -94,7 +96,7 @@ public final class Resolver {
         Resolved r = new Resolved(profile == null ? BUILTIN : profile, root, platform, platforms,
                 path(dockerfile, root, cwd), path(context, root, cwd), contexts, image, imageDev, registry,
                 args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo, platformDockerfiles,
-                platformContexts);
+                platformContexts, run);
         validate(r);
         return r;
     }
@@ -170,6 +172,16 @@ public final class Resolver {
 
     private static <T> Located<T> withProfile(Located<T> v, ProfileSpec layer) {
         return Located.of(v.value(), v.origin() + (layer.name() == null ? " (defaults)" : " (profile " + layer.name() + ")"));
+    }
+
+    private static RunSettings withProfile(RunSettings s, ProfileSpec layer) {
+        Map<String, Located<String>> u = new LinkedHashMap<>();
+        s.ulimits().forEach((k, v) -> u.put(k, withProfile(v, layer)));
+        Map<String, Located<String>> e = new LinkedHashMap<>();
+        s.env().forEach((k, v) -> e.put(k, withProfile(v, layer)));
+        return new RunSettings(s.preset() == null ? null : withProfile(s.preset(), layer), s.ipc() == null ? null : withProfile(s.ipc(), layer),
+                s.shmSize() == null ? null : withProfile(s.shmSize(), layer), u, e,
+                s.mounts().stream().map(v -> withProfile(v, layer)).toList());
     }
 
     /** Flag paths are relative to the working directory; all others to the project root. */

@@ -96,10 +96,13 @@ class PlatformsIT {
 
         Bed.Run s = Bed.nssimg(dir, Map.of(), "smoke", "--profile", "spark", "--image", Bed.REGISTRY + "/" + tag, "--all-platforms");
         assertEquals(0, s.exit(), s.out() + s.err());
-        assertTrue(s.out().lines().anyMatch(l -> l.startsWith("linux/arm64") && l.contains(" base-name ") && l.contains(" pass ")
-                && l.contains("13.0.1")), "arm64's base judged by arm64's Dockerfile: " + s.out());
-        assertTrue(s.out().lines().anyMatch(l -> l.startsWith("linux/amd64") && l.contains(" base-name ") && l.contains(" pass ")
-                && l.contains("12.8.1")), s.out());
+        // Each platform's labels and entrypoint as its own Dockerfile declares them (13.0.1 / 12.8.1 in base.name).
+        for (String check : List.of(" label-values ", " entrypoint ")) {
+            assertTrue(s.out().lines().anyMatch(l -> l.startsWith("linux/arm64") && l.contains(check) && l.contains(" pass ")
+                    && l.contains("containers/Dockerfile.cuda-aarch64:3")), "arm64 judged by arm64's Dockerfile: " + s.out());
+            assertTrue(s.out().lines().anyMatch(l -> l.startsWith("linux/amd64") && l.contains(check) && l.contains(" pass ")
+                    && l.contains(EXAMPLE + "/Dockerfile:")), s.out());
+        }
         assertTrue(s.out().lines().anyMatch(l -> l.contains(" same-entrypoint ") && l.contains(" warn ")
                 && l.contains("/opt/nss/entrypoint.sh")), "a warning row, not a failure: " + s.out());
         assertFalse(s.out().contains(" same-user "), "both run as 1000:1000: " + s.out());
