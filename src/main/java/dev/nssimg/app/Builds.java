@@ -5,6 +5,8 @@ import dev.nssimg.buildx.DockerContexts;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.buildx.ProgressListener;
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.lint.Finding;
+import dev.nssimg.lint.Lint;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.NssimgException;
@@ -49,11 +51,14 @@ public final class Builds {
 
     /**
      * A plan, and the resolved profile and Dockerfiles (by platform) it came from (a smoke after the build reads
-     * neither again).
+     * neither again), with the Dockerfile lint's findings (each platform's own file): an error among them means the
+     * build must not start.
      */
-    public record Planned(BuildPlan plan, Resolved resolved, Map<String, DockerfileInfo> dockerfiles, Request request) {
+    public record Planned(BuildPlan plan, Resolved resolved, Map<String, DockerfileInfo> dockerfiles, Request request,
+            List<Finding> findings) {
         public Planned {
             dockerfiles = Map.copyOf(dockerfiles);
+            findings = List.copyOf(findings);
         }
 
         public List<String> warnings() {
@@ -63,6 +68,10 @@ public final class Builds {
         /** The Dockerfile of one of the plan's platforms. */
         public DockerfileInfo dockerfile(String platform) {
             return dockerfiles.getOrDefault(platform, dockerfiles.get(plan.platforms().get(0)));
+        }
+
+        public boolean blocked() {
+            return Lint.hasErrors(findings);
         }
     }
 
@@ -108,7 +117,19 @@ public final class Builds {
                 progress, req.secrets(), req.strict(), req.pushByDigest(), in.project().stateDir(inv.env()));
         BuildFacts facts = new BuildFacts(Project.gitRevision(r.context().value()).orElse(null),
                 Project.created(inv.env(), Instant.now()), inv.cwd(), engines(inv, r));
-        return new Planned(Planner.plan(br, r, dockerfiles::get, facts), r, dockerfiles, req);
+        BuildPlan plan = Planner.plan(br, r, dockerfiles::get, facts);
+        // Each distinct Dockerfile linted once, for the stage its platform builds; an unnamed one (the last) is the
+        // default, not a --target.
+        List<Finding> findings = new java.util.ArrayList<>();
+        java.util.Set<String> linted = new java.util.HashSet<>();
+        for (String p : plan.platforms()) {
+            DockerfileInfo df = dockerfiles.get(p);
+            if (linted.add(df.file())) {
+                String stage = dev.nssimg.plan.Stages.of(req.target(), df).name();
+                findings.addAll(Checks.lint(df, df.stage(stage).isPresent() ? stage : null));
+            }
+        }
+        return new Planned(plan, r, dockerfiles, req, findings);
     }
 
     /**
@@ -121,6 +142,16 @@ public final class Builds {
         }
         String host = inv.env().getOrDefault("DOCKER_HOST", "");
         return DockerContexts.read(Engine.dockerConfigDir(inv.env(), inv.cwd()), host.isBlank() ? Engine.DEFAULT_HOST : host);
+    }
+
+    /** A plan whose Dockerfile has lint errors does not run (nor print as a dry run): exit 1, naming the file. */
+    public static void refuseIfBlocked(Planned planned) {
+        List<Finding> errors = planned.findings().stream().filter(f -> f.severity() == dev.nssimg.lint.Severity.ERROR).toList();
+        if (!errors.isEmpty()) {
+            String files = String.join(", ", errors.stream().map(Finding::file).distinct().toList());
+            throw NssimgException.failed(files + ": " + errors.size() + (errors.size() == 1 ? " error" : " errors")
+                    + " in the Dockerfile (above; nssimg check explains), so the build did not start");
+        }
     }
 
     /**
@@ -168,6 +199,7 @@ public final class Builds {
      * events: where progress events go (--json); null passes buildx's own lines to stderr.
      */
     public static Outcome run(Invocation inv, Planned planned, ProgressListener events) {
+        refuseIfBlocked(planned);
         BuildPlan plan = planned.plan();
         int jobs = planned.request().jobs();
         BuildRunner runner = new BuildRunner(inv.launcher(), inv.err(), inv.cwd(), events, inv.env(), inv.cleanup(), inv.log(),

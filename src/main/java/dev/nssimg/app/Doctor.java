@@ -65,7 +65,7 @@ public final class Doctor {
         }
         List<Row> rows = new ArrayList<>();
         Project project = Project.discover(inv.cwd());
-        rows.add(Row.ok("project", "root " + project.root() + ", profiles " + project.profilesFileName()));
+        rows.add(Row.ok("project", "root " + project.root() + ", profiles " + project.profilesFileName(inv.env())));
         EngineInfo info = null;
         try {
             info = inv.engine().info();
@@ -172,7 +172,7 @@ public final class Doctor {
     private static void engines(Invocation inv, Project project, List<Row> rows) {
         ProfilesFile file;
         try {
-            file = project.profiles(null);
+            file = project.profiles(null, inv.env());
         } catch (NssimgException e) {
             return; // the project row and every other command say what is wrong with the file
         }

@@ -18,7 +18,7 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved) {
 
     static Inputs load(Invocation inv, Selection sel, Overrides flags) {
         Project project = Project.discover(inv.cwd());
-        ProfilesFile file = project.profiles(sel.config());
+        ProfilesFile file = project.profiles(sel.config(), inv.env());
         inv.log().debug(Inputs.class, "project root {}, profiles {}", project.root(), file.file());
         Resolved r = Resolver.resolve(file, sel.profile(), project.root(), project.cwd(), Overrides.fromEnv(inv.env()), flags);
         return new Inputs(project, file, r);

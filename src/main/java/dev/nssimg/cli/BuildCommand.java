@@ -117,6 +117,8 @@ public final class BuildCommand implements Callable<Integer> {
                 progress, secrets, strict, format.json, dryRun));
         Report report = new Report(inv, format.json);
         report.warnings(planned.warnings());
+        report.findings(planned.findings());
+        Builds.refuseIfBlocked(planned);
         if (dryRun) {
             report.plan(planned.plan().commands());
             return ExitCode.OK.code();
