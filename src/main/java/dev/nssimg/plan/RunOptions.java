@@ -24,6 +24,7 @@ public final class RunOptions {
     /** The ulimits Docker knows (its --ulimit names). */
     static final Set<String> ULIMITS = Set.of("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile",
             "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
+    private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("(?i)(\\d+)\\s*([bkmg]?)b?");
 
     /** ipc null: the engine's default; shmSize 0: not passed (shmText: as given, for the docker run line). */
     public record Options(String ipc, List<RunSpec.Ulimit> ulimits, long shmSize, String shmText, List<String> warnings) {
@@ -99,8 +100,6 @@ public final class RunOptions {
         }
         return new RunSpec.Ulimit(name, soft, hard);
     }
-
-    private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("(?i)(\\d+)\\s*([bkmg]?)b?");
 
     /** A size such as 1g or 512m, in bytes. */
     public static long size(String s, String origin) {
