@@ -204,7 +204,10 @@ public final class Builds {
         int jobs = planned.request().jobs();
         BuildRunner runner = new BuildRunner(inv.launcher(), inv.err(), inv.cwd(), events, inv.env(), inv.cleanup(), inv.log(),
                 inv.turns());
-        ImageSize size = plan.push() ? null : new ImageSize(inv, plan.tags().get(0));
+        // A build on another engine (a docker context) loads its image there, not into the caller's engine: the
+        // same tag here, if any, is another image, so its size is not asked.
+        boolean elsewhere = plan.builds().stream().anyMatch(c -> c instanceof dev.nssimg.plan.Build b && b.flags().dockerContext() != null);
+        ImageSize size = plan.push() || elsewhere ? null : new ImageSize(inv, plan.tags().get(0));
         if (size != null && plan.builds().size() == 1) {
             runner.onImageStored(label -> size.askNow());
         }

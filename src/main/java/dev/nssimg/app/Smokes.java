@@ -62,8 +62,23 @@ public final class Smokes {
     /** The smoke of an image just built (build --smoke): its stage, its profile and Dockerfile, not read again. */
     public static Outcome afterBuild(Invocation inv, Builds.Planned built, long timeoutSeconds) {
         boolean all = built.plan().push() && built.plan().platforms().size() > 1;
-        return run(inv, new Request(built.request().selection(), built.plan().target(), built.plan().tags().get(0), null, all,
-                timeoutSeconds), built.resolved(), p -> Optional.of(built.dockerfile(p)));
+        Request req = new Request(built.request().selection(), built.plan().target(), built.plan().tags().get(0), null, all,
+                timeoutSeconds);
+        String context = all ? null : built.plan().builds().stream()
+                .map(c -> c instanceof dev.nssimg.plan.Build b ? b.flags().dockerContext() : null)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (context == null) {
+            return run(inv, req, built.resolved(), p -> Optional.of(built.dockerfile(p)));
+        }
+        // Built and loaded on a docker context's engine: the image is there, so the smoke runs there.
+        Map<String, String> env = new java.util.HashMap<>(inv.env());
+        env.put("DOCKER_HOST", Builds.engines(inv, built.resolved()).get(context));
+        env.remove("DOCKER_CONTEXT");
+        try (Engines there = Engines.connecting()) {
+            Invocation on = new Invocation(env, inv.cwd(), inv.out(), inv.err(), inv.launcher(), there, inv.cleanup(), inv.log(),
+                    inv.turns());
+            return run(on, req, built.resolved(), p -> Optional.of(built.dockerfile(p)));
+        }
     }
 
     /**

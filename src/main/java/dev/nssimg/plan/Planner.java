@@ -133,7 +133,8 @@ public final class Planner {
             Path meta = metadataFile(req, r, String.join("+", platforms));
             commands.add(build(r, facts, platforms, flags, tags, push ? Build.Output.PUSH : Build.Output.LOAD, meta));
         }
-        return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings);
+        // Platforms sharing a Dockerfile would each say the same thing about it: once is enough.
+        return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings.stream().distinct().toList());
     }
 
     /**

@@ -119,6 +119,7 @@ class PlatformsIT {
         String amd = Bed.REGISTRY + "/" + tag + "-amd64";
         String arm = Bed.REGISTRY + "/" + tag + "-arm64";
         Map<String, String> second = Map.of("DOCKER_HOST", Bed.engine2());
+        String local = "nssimg-it/on-engine2:" + Bed.RUN_ID;
         try {
             Bed.Run doctor = Bed.nssimg(dir, env, "doctor");
             assertTrue(doctor.out().lines().anyMatch(l -> l.startsWith("engine nssimg-it-engine2 ") && l.contains(" ok ")
@@ -138,8 +139,15 @@ class PlatformsIT {
             assertEquals("arm64", armThere.out().strip());
             assertEquals(1, Bed.exec(List.of("docker", "image", "inspect", amd), Bed.ROOT, second, 30).exit(), "no amd64 on the second");
             assertTrue(MultiarchIT.tags(repo).containsAll(List.of(Bed.RUN_ID, Bed.RUN_ID + "-amd64", Bed.RUN_ID + "-arm64")));
+
+            // One platform built with --builder naming the context: loaded there, and smoke-tested there.
+            Bed.Run one = Bed.nssimg(dir, env, "build", "--builder", "nssimg-it-engine2", "--tag", local, "--smoke");
+            assertEquals(0, one.exit(), one.err());
+            assertTrue(one.out().contains(" passed, 0 failed"), one.out());
+            assertEquals(0, Bed.exec(List.of("docker", "image", "inspect", local), Bed.ROOT, second, 30).exit(), "on the second engine");
+            assertEquals(1, Bed.exec(List.of("docker", "image", "inspect", local), Bed.ROOT, Map.of(), 30).exit(), "not on the first");
         } finally {
-            Bed.exec(List.of("docker", "image", "rm", "--force", arm), Bed.ROOT, second, 60);
+            Bed.exec(List.of("docker", "image", "rm", "--force", arm, local), Bed.ROOT, second, 60);
         }
     }
 

@@ -92,6 +92,13 @@ class PerPlatformPlanTest {
     }
 
     @Test
+    void anUndeclaredArgumentOfOneSharedDockerfileIsOneWarning() {
+        Resolved r = resolve(null, flags(null, Map.of("NOT_DECLARED", Located.of("1", "flag --build-arg"))));
+        BuildPlan p = Planner.plan(req(null, BuildRequest.Strategy.AUTO), r, x -> CUDA, FACTS);
+        assertEquals(List.of("flag --build-arg: build argument NOT_DECLARED is not declared in containers/Dockerfile.cuda"), p.warnings());
+    }
+
+    @Test
     void aTargetOneDockerfileLacksIsAnErrorNamingThatFile() {
         NssimgException e = assertThrows(NssimgException.class, () -> plan("spark", "dev", BuildRequest.Strategy.AUTO, flags(null, Map.of())));
         assertTrue(e.getMessage().startsWith("flag --target: 'dev' is not a stage of containers/Dockerfile.cuda-aarch64"), e.getMessage());
