@@ -81,6 +81,17 @@ public final class Smokes {
         }
     }
 
+    /** What the stage declares, each label with the ARG scope of the stage that declared it. */
+    static SmokeChecks.Declared declared(DockerfileInfo df, DockerfileInfo.Stage s) {
+        Map<String, java.util.Set<String>> scopes = new LinkedHashMap<>();
+        s.labelDecls().forEach((key, decl) -> {
+            if (!decl.literalDollar()) {
+                df.stageNamed(decl.stage()).ifPresent(at -> scopes.put(key, df.argsInScope(at)));
+            }
+        });
+        return new SmokeChecks.Declared(df.file() + ":" + s.line(), s.entrypoint(), s.user(), s.labels(), scopes);
+    }
+
     /**
      * dockerfileOf: each platform's Dockerfile (the profile's, or its platform-dockerfiles entry), empty when it
      * cannot be read (an image tested away from its checkout). Each platform is judged by its own.
@@ -126,8 +137,7 @@ public final class Smokes {
         Optional<DockerfileInfo> df = dockerfileOf.apply(platform);
         Optional<DockerfileInfo.Stage> stage = df.map(d -> Stages.orDefault(req.target(), d));
         Map<String, Located<String>> defaults = df.map(d -> Stages.defaults(d, stage.get())).orElse(Map.of());
-        SmokeChecks.Declared declared = stage.map(s -> new SmokeChecks.Declared(df.get().file() + ":" + s.line(),
-                s.entrypoint(), s.user(), s.labels(), s.args().keySet())).orElse(null);
+        SmokeChecks.Declared declared = stage.map(s -> declared(df.get(), s)).orElse(null);
         Map<String, String> args = new LinkedHashMap<>();
         r.effectiveArgs(defaults, platform).forEach((k, v) -> args.put(k, v.value()));
         return new SmokeChecks.Expect(req.target(), declared, args);
