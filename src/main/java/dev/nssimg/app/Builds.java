@@ -1,6 +1,7 @@
 package dev.nssimg.app;
 
 import dev.nssimg.buildx.BuildRunner;
+import dev.nssimg.buildx.DockerContexts;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.buildx.ProgressListener;
 import dev.nssimg.dockerfile.DockerfileInfo;
@@ -23,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,12 +53,14 @@ public final class Builds {
     }
 
     /**
-     * A plan, and the resolved profile and Dockerfile it came from (a smoke after the build reads neither again), with
-     * the Dockerfile lint's findings: an error among them means the build must not start.
+     * A plan, and the resolved profile and Dockerfiles (by platform) it came from (a smoke after the build reads
+     * neither again), with the Dockerfile lint's findings (each platform's own file): an error among them means the
+     * build must not start.
      */
-    public record Planned(BuildPlan plan, Resolved resolved, DockerfileInfo dockerfile, Request request, List<Finding> findings,
-            List<String> notes) {
+    public record Planned(BuildPlan plan, Resolved resolved, Map<String, DockerfileInfo> dockerfiles, Request request,
+            List<Finding> findings, List<String> notes) {
         public Planned {
+            dockerfiles = Map.copyOf(dockerfiles);
             findings = List.copyOf(findings);
             notes = List.copyOf(notes);
         }
@@ -65,6 +70,11 @@ public final class Builds {
             List<String> all = new java.util.ArrayList<>(notes);
             all.addAll(plan.warnings());
             return all;
+        }
+
+        /** The Dockerfile of one of the plan's platforms. */
+        public DockerfileInfo dockerfile(String platform) {
+            return dockerfiles.getOrDefault(platform, dockerfiles.get(plan.platforms().get(0)));
         }
 
         public boolean blocked() {
@@ -99,8 +109,14 @@ public final class Builds {
         // the resolver took the platform list from whichever was given.
         boolean multiarch = req.multiarch() || platformsFlag != null
                 || (platformFlag == null && r.platforms().origin().equals(Overrides.PLATFORM_ENV));
-        checkLocalInputs(inv, in.project(), r, req.secrets());
-        DockerfileInfo df = in.project().dockerfile(r.dockerfile().value());
+        List<String> platforms = multiarch ? r.platforms().value() : List.of(r.platform().value());
+        checkLocalInputs(inv, in.project(), r, platforms, req.secrets());
+        // Each platform's own Dockerfile (platform-dockerfiles), each file read once.
+        Map<Path, DockerfileInfo> read = new HashMap<>();
+        Map<String, DockerfileInfo> dockerfiles = new LinkedHashMap<>();
+        for (String p : platforms) {
+            dockerfiles.put(p, read.computeIfAbsent(r.dockerfileFor(p).value(), in.project()::dockerfile));
+        }
         BuildRequest.Output out = req.push() ? BuildRequest.Output.PUSH
                 : req.load() ? BuildRequest.Output.LOAD : BuildRequest.Output.DEFAULT;
         String progress = req.progress() != null ? req.progress() : req.json() && !req.dryRun() ? "rawjson" : "plain";
@@ -110,17 +126,42 @@ public final class Builds {
                 req.publishing());
         List<String> notes = new java.util.ArrayList<>();
         boolean pushes = multiarch || req.push();
-        BuildFacts facts = SourceFacts.facts(inv, r, req.tags().isEmpty() && r.publishing().tags() != null, pushes, notes);
-        BuildPlan plan = Planner.plan(br, r, df, facts);
-        // The planner found the stage already; an unnamed one (the last) is the default, not a --target.
-        return new Planned(plan, r, df, req, Checks.lint(df, df.stage(plan.target()).isPresent() ? plan.target() : null), notes);
+        BuildFacts source = SourceFacts.facts(inv, r, req.tags().isEmpty() && r.publishing().tags() != null, pushes, notes);
+        BuildFacts facts = new BuildFacts(source.gitRevision(), source.created(), source.cwd(), source.sourceDateEpoch(),
+                source.version(), source.tags(), engines(inv, r));
+        BuildPlan plan = Planner.plan(br, r, dockerfiles::get, facts);
+        // Each distinct Dockerfile linted once, for the stage its platform builds; an unnamed one (the last) is the
+        // default, not a --target.
+        List<Finding> findings = new java.util.ArrayList<>();
+        java.util.Set<String> linted = new java.util.HashSet<>();
+        for (String p : plan.platforms()) {
+            DockerfileInfo df = dockerfiles.get(p);
+            if (linted.add(df.file())) {
+                String stage = dev.nssimg.plan.Stages.of(req.target(), df).name();
+                findings.addAll(Checks.lint(df, df.stage(stage).isPresent() ? stage : null));
+            }
+        }
+        return new Planned(plan, r, dockerfiles, req, findings, notes);
+    }
+
+    /**
+     * The docker contexts a profile's builders may name (platform-builders naming engines on other machines), read
+     * from the docker CLI's configuration without running it; empty when the profile names no builder.
+     */
+    static Map<String, String> engines(Invocation inv, Resolved r) {
+        if (r.builder() == null && r.platformBuilders().isEmpty()) {
+            return Map.of();
+        }
+        String host = inv.env().getOrDefault("DOCKER_HOST", "");
+        return DockerContexts.read(Engine.dockerConfigDir(inv.env(), inv.cwd()), host.isBlank() ? Engine.DEFAULT_HOST : host);
     }
 
     /** A plan whose Dockerfile has lint errors does not run (nor print as a dry run): exit 1, naming the file. */
     public static void refuseIfBlocked(Planned planned) {
-        long errors = planned.findings().stream().filter(f -> f.severity() == dev.nssimg.lint.Severity.ERROR).count();
-        if (errors > 0) {
-            throw NssimgException.failed(planned.dockerfile().file() + ": " + errors + (errors == 1 ? " error" : " errors")
+        List<Finding> errors = planned.findings().stream().filter(f -> f.severity() == dev.nssimg.lint.Severity.ERROR).toList();
+        if (!errors.isEmpty()) {
+            String files = String.join(", ", errors.stream().map(Finding::file).distinct().toList());
+            throw NssimgException.failed(files + ": " + errors.size() + (errors.size() == 1 ? " error" : " errors")
                     + " in the Dockerfile (above; nssimg check explains), so the build did not start");
         }
     }
@@ -129,14 +170,18 @@ public final class Builds {
      * What buildx would only find missing once it runs, checked first (--dry-run too): the Dockerfile, the context
      * and named-context directories, and the files and variables --secret names. Each names where it came from.
      */
-    private static void checkLocalInputs(Invocation inv, Project project, Resolved r, List<String> secrets) {
-        if (!Files.isRegularFile(r.dockerfile().value())) {
-            String origin = r.dockerfile().origin().equals("default")
-                    ? "nssimg's default Dockerfile (choose one with --file, CONTAINER_GPU_FILE or a profile's dockerfile)"
-                    : r.dockerfile().origin();
-            throw NssimgException.usage(origin + ": Dockerfile " + project.display(r.dockerfile().value()) + " not found");
+    private static void checkLocalInputs(Invocation inv, Project project, Resolved r, List<String> platforms, List<String> secrets) {
+        for (String p : platforms) {
+            Located<Path> dockerfile = r.dockerfileFor(p);
+            if (!Files.isRegularFile(dockerfile.value())) {
+                String origin = dockerfile.origin().equals("default")
+                        ? "nssimg's default Dockerfile (choose one with --file, CONTAINER_GPU_FILE or a profile's dockerfile)"
+                        : dockerfile.origin();
+                throw NssimgException.usage(origin + ": Dockerfile " + project.display(dockerfile.value()) + " not found"
+                        + (r.platformDockerfiles().containsKey(p) ? " (for " + p + ")" : ""));
+            }
+            checkDirectory(project, r.platformContexts().containsKey(p) ? "context of " + p : "context", r.contextFor(p));
         }
-        checkDirectory(project, "context", r.context());
         r.contexts().forEach((name, dir) -> checkDirectory(project, "named context " + name, dir));
         for (String spec : secrets) {
             // As buildx reads them: env=VAR, or type=env with src=VAR, names a variable; src=FILE (type=file, the
@@ -171,7 +216,10 @@ public final class Builds {
         int jobs = planned.request().jobs();
         BuildRunner runner = new BuildRunner(inv.launcher(), inv.err(), inv.cwd(), events, inv.env(), inv.cleanup(), inv.log(),
                 inv.turns());
-        ImageSize size = plan.push() ? null : new ImageSize(inv, plan.tags().get(0));
+        // A build on another engine (a docker context) loads its image there, not into the caller's engine: the
+        // same tag here, if any, is another image, so its size is not asked.
+        boolean elsewhere = plan.builds().stream().anyMatch(c -> c instanceof dev.nssimg.plan.Build b && b.flags().dockerContext() != null);
+        ImageSize size = plan.push() || elsewhere ? null : new ImageSize(inv, plan.tags().get(0));
         if (size != null && plan.builds().size() == 1) {
             runner.onImageStored(label -> size.askNow());
         }

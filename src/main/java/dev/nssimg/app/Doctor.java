@@ -1,13 +1,18 @@
 package dev.nssimg.app;
 
 import dev.nssimg.buildx.Builders;
+import dev.nssimg.buildx.DockerContexts;
 import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.daemon.Daemons;
 import dev.nssimg.engine.Engine;
+import dev.nssimg.engine.CdiSpecs;
 import dev.nssimg.engine.EngineInfo;
+import dev.nssimg.engine.GpuFacts;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.Located;
+import dev.nssimg.profile.ProfileSpec;
+import dev.nssimg.profile.ProfilesFile;
 import dev.nssimg.profile.Validation;
 import dev.nssimg.registry.Registries;
 import dev.nssimg.workspace.Project;
@@ -17,7 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** `nssimg doctor`: can this machine build, smoke-test and run the images? One row per check. */
 public final class Doctor {
@@ -89,10 +96,13 @@ public final class Doctor {
                     ? Row.ok("image-store", "containerd image store: multi-platform --load works")
                     : new Row("image-store", Status.WARN, "classic image store: one platform per --load",
                             "enable {\"features\":{\"containerd-snapshotter\":true}} in daemon.json"));
+            GpuFacts gpu = gpuFacts(inv);
+            boolean cdiGpus = gpu != null && cdiRow(gpu, rows);
             rows.add(info.runtimes().contains("nvidia")
                     ? Row.ok("nvidia-runtime", "runtimes: " + String.join(", ", info.runtimes()))
-                    : new Row("nvidia-runtime", Status.WARN, "no nvidia runtime (runtimes: " + String.join(", ", info.runtimes()) + ")",
-                            "install the NVIDIA Container Toolkit to use --gpus; use 'nssimg run --gpus none' here"));
+                    : new Row("nvidia-runtime", Status.WARN, "no nvidia runtime (runtimes: " + String.join(", ", info.runtimes()) + ")"
+                            + (cdiGpus ? "; --gpus uses CDI" : ""),
+                            cdiGpus ? "" : "install the NVIDIA Container Toolkit to use --gpus; use 'nssimg run --gpus none' here"));
             rows.add(disk(info));
         }
         DockerCli cli = inv.dockerCli();
@@ -104,6 +114,7 @@ public final class Doctor {
             rows.add(new Row("buildx", Status.FAIL, v.exit() == 127 ? "docker CLI not found" : "the buildx plugin is missing: "
                     + v.lastErrorLine(), "install docker-buildx (Debian) or run scripts/testbed up"));
         }
+        engines(inv, project, rows);
         regs.forEach(reg -> rows.add(registryRow(inv, reg)));
         Daemons.Health daemon = Daemons.health(inv.env());
         rows.add(new Row("nssimg-daemon", daemon.ok() ? Status.OK : Status.WARN, daemon.detail(), daemon.hint()));
@@ -129,6 +140,102 @@ public final class Doctor {
                 ? Row.ok("qemu", other + " can be built and run (binfmt/QEMU or a native node)")
                 : new Row("qemu", Status.WARN, "no builder supports " + other,
                         "install qemu-user-static + binfmt-support, or append a native node: nssimg builder create"));
+    }
+
+    private static GpuFacts gpuFacts(Invocation inv) {
+        try {
+            return inv.engine().gpuFacts();
+        } catch (NssimgException e) {
+            return null; // the engine row has said it already
+        }
+    }
+
+    /**
+     * The engine's cdi feature and spec directories (docker info lists directories, not devices), and, when the
+     * engine is local, the nvidia.com/gpu devices its specs offer. True when --gpus can use CDI here.
+     */
+    private static boolean cdiRow(GpuFacts gpu, List<Row> rows) {
+        if (gpu.cdiSpecDirs() == null) {
+            rows.add(new Row("cdi", Status.WARN, "the engine does not report CDI spec directories (Docker before 25, or podman)",
+                    "podman reads CDI specs from /etc/cdi; CONTAINER_GPU_FLAG=\"--device nvidia.com/gpu=all\" asks for them"));
+            return false;
+        }
+        if (!gpu.cdiOn()) {
+            rows.add(new Row("cdi", Status.WARN, "cdi feature off", "for GPUs through CDI: {\"features\":{\"cdi\":true}} in"
+                    + " daemon.json (the default from Docker 28.2), then nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml"));
+            return false;
+        }
+        String dirs = "spec dirs " + String.join(", ", gpu.cdiSpecDirs());
+        Set<String> devices = gpu.local() ? CdiSpecs.devices(gpu.cdiSpecDirs(), CdiSpecs.GPU_KIND) : null;
+        if (devices == null) {
+            rows.add(Row.ok("cdi", "cdi feature on, " + dirs + " (devices not visible from here: the engine decides at run time)"));
+            return true;
+        }
+        if (devices.isEmpty()) {
+            rows.add(new Row("cdi", Status.WARN, "cdi feature on, " + dirs + ", no " + CdiSpecs.GPU_KIND + " devices",
+                    "on a GPU host: nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml"));
+            return false;
+        }
+        rows.add(Row.ok("cdi", "cdi feature on, " + dirs + ", devices " + String.join(", ", devices)));
+        return true;
+    }
+
+    /**
+     * Every other engine the profiles file names: a builder or platform-builders entry that is a docker context
+     * builds on that context's engine, so that engine must answer too. One row per engine ("engine NAME").
+     */
+    private static void engines(Invocation inv, Project project, List<Row> rows) {
+        ProfilesFile file;
+        try {
+            file = project.profiles(null, inv.env());
+        } catch (NssimgException e) {
+            return; // the project row and every other command say what is wrong with the file
+        }
+        Set<String> named = new TreeSet<>();
+        List<ProfileSpec> specs = new ArrayList<>(file.profiles().values());
+        specs.add(file.defaults());
+        for (ProfileSpec spec : specs) {
+            if (spec.builder() != null) {
+                named.add(spec.builder().value());
+            }
+            spec.platformBuilders().values().forEach(v -> named.add(v.value()));
+        }
+        if (named.isEmpty()) {
+            return;
+        }
+        String host = inv.env().getOrDefault("DOCKER_HOST", "");
+        Map<String, String> contexts = DockerContexts.read(Engine.dockerConfigDir(inv.env(), inv.cwd()),
+                host.isBlank() ? Engine.DEFAULT_HOST : host);
+        for (String name : named) {
+            String address = contexts.get(name);
+            if (address == null || name.equals("default")) {
+                continue; // a buildx builder: the builders row lists it
+            }
+            rows.add(engineRow(inv, name, address));
+        }
+    }
+
+    private static Row engineRow(Invocation inv, String context, String address) {
+        String check = "engine " + context;
+        if (!address.startsWith("unix://") && !address.startsWith("tcp://")) {
+            // ssh:// and the like: only the docker CLI speaks them.
+            DockerCli.Output v = inv.dockerCli().capture(List.of("docker", "--context", context, "version", "--format",
+                    "{{.Server.Version}} (API {{.Server.APIVersion}}) {{.Server.Os}}/{{.Server.Arch}}"), 60);
+            return v.ok() ? Row.ok(check, "Docker " + v.stdout().trim() + " at " + address + " (docker context " + context + ")")
+                    : new Row(check, Status.FAIL, "docker context " + context + " (" + address + "): " + v.lastErrorLine(),
+                            "start that engine, or fix the context: docker context inspect " + context);
+        }
+        Map<String, String> env = new java.util.HashMap<>(inv.env());
+        env.put("DOCKER_HOST", address);
+        env.remove("DOCKER_CONTEXT");
+        try (Engine e = Engine.connect(env, inv.cwd(), inv.cleanup(), inv.log())) {
+            EngineInfo i = e.info();
+            return Row.ok(check, "Docker " + i.serverVersion() + " (API " + i.apiVersion() + ") at " + address + ", " + i.os() + "/"
+                    + i.arch() + " (docker context " + context + ")");
+        } catch (NssimgException | IOException e) {
+            return new Row(check, Status.FAIL, "docker context " + context + ": " + e.getMessage(),
+                    "start that engine, or fix the context: docker context inspect " + context);
+        }
     }
 
     private static Row disk(EngineInfo info) {

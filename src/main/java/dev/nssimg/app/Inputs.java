@@ -29,8 +29,13 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved) {
      * smoke) work without one; a build does not.
      */
     Optional<DockerfileInfo> readableDockerfile() {
+        return readableDockerfile(resolved.platform().value());
+    }
+
+    /** The Dockerfile of one platform (its platform-dockerfiles entry, else the profile's), empty when unreadable. */
+    Optional<DockerfileInfo> readableDockerfile(String platform) {
         try {
-            return Optional.of(project.dockerfile(resolved.dockerfile().value()));
+            return Optional.of(project.dockerfile(resolved.dockerfileFor(platform).value()));
         } catch (NssimgException e) {
             return Optional.empty();
         }

@@ -69,6 +69,10 @@ public final class Profiles {
         add(rows, "dockerfile", Located.of(project.display(r.dockerfile().value()), r.dockerfile().origin()));
         add(rows, "context", Located.of(project.display(r.context().value()), r.context().origin()));
         r.contexts().forEach((k, v) -> add(rows, "contexts." + k, Located.of(project.display(v.value()), v.origin())));
+        new TreeMap<>(r.platformDockerfiles()).forEach((k, v) ->
+                add(rows, "platform-dockerfiles." + k, Located.of(project.display(v.value()), v.origin())));
+        new TreeMap<>(r.platformContexts()).forEach((k, v) ->
+                add(rows, "platform-contexts." + k, Located.of(project.display(v.value()), v.origin())));
         add(rows, "image", r.image());
         add(rows, "image-dev", r.imageDev());
         add(rows, "registry", r.registry());

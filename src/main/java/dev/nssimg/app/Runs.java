@@ -1,9 +1,15 @@
 package dev.nssimg.app;
 
+import dev.nssimg.engine.CdiSpecs;
 import dev.nssimg.engine.Engine;
+import dev.nssimg.engine.GpuFacts;
+import dev.nssimg.engine.GpuRequest;
 import dev.nssimg.engine.RunResult;
 import dev.nssimg.engine.RunSpec;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.Gpus;
+import dev.nssimg.plan.RunOptions;
+import dev.nssimg.plan.ShellQuote;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
@@ -13,10 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * `nssimg run` (container-run-gpu, -gpu-dev, test-ci-container): the project's root at /workspace (also the working
@@ -31,7 +35,6 @@ public final class Runs {
     /** The CI image's name when CONTAINER_TEST_IMAGE and --image say none, as in upstream's Makefile. */
     static final String TEST_IMAGE = "nss-test:latest";
     static final String TEST_FILE = "containers/Dockerfile.test_ci";
-    private static final Pattern SIZE = Pattern.compile("(?i)(\\d+)\\s*([bkmg]?)b?");
 
     private Runs() {}
 
@@ -57,11 +60,13 @@ public final class Runs {
 
     /** Null fields mean "not given"; args empty means the kind's default command. interactive: pass stdin. */
     public record Request(Selection selection, Kind kind, String image, String gpus, String shmSize, Path hfCache,
-            List<String> mounts, List<String> envs, boolean interactive, String platform, List<String> args) {
+            List<String> mounts, List<String> envs, boolean interactive, String platform, List<String> args, String preset,
+            String ipc, List<String> ulimits, boolean dryRun) {
         public Request {
             mounts = List.copyOf(mounts);
             envs = List.copyOf(envs);
             args = List.copyOf(args);
+            ulimits = List.copyOf(ulimits);
         }
     }
 
@@ -77,11 +82,16 @@ public final class Runs {
             Validation.platform(Located.of(req.platform(), "flag --platform"));
         }
         boolean gpuImage = req.kind().gpuImage();
-        String gpu = !gpuImage ? (req.gpus() != null ? req.gpus() : "none")
-                : req.gpus() != null ? req.gpus() : gpuFromEnv(inv.env().get("CONTAINER_GPU_FLAG"));
-        Engine.validateGpus(gpu);
-        long shm = req.shmSize() != null ? parseSize(req.shmSize(), "flag --shm-size") : gpuImage ? 1L << 30 : 0;
+        // The CI image (--test) gets no GPU unless asked for one.
+        Gpus.Ask gpu = req.gpus() != null ? Gpus.parse(req.gpus(), "flag --gpus")
+                : gpuImage ? Gpus.fromEnv(inv.env().get("CONTAINER_GPU_FLAG")) : Gpus.parse("none", "flag --gpus");
+        RunOptions.Options opts = RunOptions.resolve(r.run(), req.preset(), req.ipc(), req.shmSize(), req.ulimits(),
+                gpuImage ? "1g" : null);
+        opts.warnings().forEach(w -> inv.err().println("nssimg: warning: " + w));
         List<RunSpec.Mount> extra = new ArrayList<>();
+        for (Located<String> m : r.run().mounts()) {
+            extra.add(parseMount(m.value(), m.origin()));
+        }
         for (String m : extraMountsFromEnv(inv.env().get("CONTAINER_EXTRA_MOUNTS"))) {
             extra.add(parseMount(m, "env CONTAINER_EXTRA_MOUNTS"));
         }
@@ -93,40 +103,60 @@ public final class Runs {
             env.add("HF_HOME=" + HF_TARGET);
         }
         env.add("DEBIAN_FRONTEND=noninteractive");
+        List<String> envArgs = new ArrayList<>(env); // as a docker run line spells them (KEY alone: the host's value)
+        r.run().env().forEach((k, v) -> {
+            env.add(k + "=" + v.value());
+            envArgs.add(k + "=" + v.value());
+        });
         for (String e : req.envs()) {
             if (e.isEmpty() || e.startsWith("=")) {
                 throw NssimgException.usage("flag --env: expected KEY=VALUE or KEY, got '" + e + "'");
             }
             if (e.contains("=")) {
                 env.add(e);
+                envArgs.add(e);
             } else if (inv.env().containsKey(e)) {
                 env.add(e + "=" + inv.env().get(e));
+                envArgs.add(e);
             }
         }
         List<String> cmd = req.args().isEmpty() ? req.kind().defaultCommand : req.args();
         List<RunSpec.Mount> binds = new ArrayList<>();
         // The repository's root, wherever in it nssimg was started (upstream mounts make's directory, the root).
         binds.add(new RunSpec.Mount(in.project().root().toString(), WORKSPACE, false));
+        Path cache = null;
         if (gpuImage) {
-            Path cache = req.hfCache() != null ? inv.cwd().resolve(req.hfCache()) : defaultCache(inv);
-            try {
-                Files.createDirectories(cache);
-            } catch (IOException e) {
-                throw NssimgException.usage("Hugging Face cache " + cache + " cannot be created: " + e.getMessage());
-            }
+            cache = req.hfCache() != null ? inv.cwd().resolve(req.hfCache()) : defaultCache(inv);
             binds.add(new RunSpec.Mount(cache.toAbsolutePath().normalize().toString(), HF_TARGET, false));
         } else if (req.hfCache() != null) {
             throw NssimgException.usage("flag --hf-cache: the CI image (--test) gets no Hugging Face cache");
         }
         binds.addAll(extra);
-        RunSpec spec = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, shm, gpu,
-                Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err(), WORKSPACE);
+        if (req.dryRun()) {
+            // Contacts nothing and creates nothing: the line docker would run (the engine picks CDI for --gpus when it
+            // has no NVIDIA runtime).
+            RunSpec planned = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, opts.shmSize(), null,
+                    Map.of(LABEL, "true"), null, req.interactive(), null, null, WORKSPACE, opts.ipc(), opts.ulimits());
+            inv.out().println(ShellQuote.join(RunOptions.dockerRun(planned, opts, gpu, envArgs)));
+            inv.out().flush();
+            return 0;
+        }
+        if (cache != null) {
+            try {
+                Files.createDirectories(cache);
+            } catch (IOException e) {
+                throw NssimgException.usage("Hugging Face cache " + cache + " cannot be created: " + e.getMessage());
+            }
+        }
         Engine engine = inv.engine();
         if (engine.inspectImage(ref).isEmpty()) {
             String testFile = inv.env().getOrDefault("CONTAINER_TEST_FILE", "").isBlank() ? TEST_FILE
                     : inv.env().get("CONTAINER_TEST_FILE").trim();
             throw missing(ref, engine.host(), req, testFile);
         }
+        RunSpec spec = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, opts.shmSize(),
+                gpuRequest(engine, gpu), Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err(), WORKSPACE, opts.ipc(),
+                opts.ulimits());
         RunResult result = engine.run(spec);
         inv.out().flush();
         inv.err().flush();
@@ -173,22 +203,17 @@ public final class Runs {
         return Path.of(home, ".cache", "huggingface");
     }
 
-    /** CONTAINER_GPU_FLAG holds docker run flags such as "--gpus all"; empty means no GPU. */
-    static String gpuFromEnv(String flag) {
-        if (flag == null) {
-            return "all";
+    /**
+     * The engine's way to the GPUs asked for: its NVIDIA runtime, or CDI (the devices its specs offer are read here
+     * when the engine is local; a remote engine's own answer decides). Nothing is asked of the engine for none.
+     */
+    static GpuRequest gpuRequest(Engine engine, Gpus.Ask ask) {
+        if (ask.none()) {
+            return null;
         }
-        String f = flag.trim();
-        if (f.isEmpty()) {
-            return "none";
-        }
-        if (f.startsWith("--gpus=")) {
-            return f.substring("--gpus=".length()).replace("\"", "");
-        }
-        if (f.startsWith("--gpus ")) {
-            return f.substring("--gpus ".length()).trim().replace("\"", "");
-        }
-        throw NssimgException.usage("env CONTAINER_GPU_FLAG: '" + flag + "' is not of the form '--gpus VALUE'");
+        GpuFacts facts = engine.gpuFacts();
+        Set<String> local = facts.local() && facts.cdiOn() ? CdiSpecs.devices(facts.cdiSpecDirs(), CdiSpecs.GPU_KIND) : null;
+        return Gpus.choose(ask, facts, local);
     }
 
     /** CONTAINER_EXTRA_MOUNTS holds "-v SRC:DST[:ro]" pairs, as in the Makefile. */
@@ -223,19 +248,5 @@ public final class Runs {
             throw NssimgException.usage(origin + ": mount source '" + p[0] + "' must be an absolute path");
         }
         return new RunSpec.Mount(p[0], p[1], p.length == 3 && p[2].equals("ro"));
-    }
-
-    static long parseSize(String s, String origin) {
-        Matcher m = SIZE.matcher(s.trim());
-        if (!m.matches()) {
-            throw NssimgException.usage(origin + ": '" + s + "' is not a size such as 1g or 512m");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> n << 10;
-            case "m" -> n << 20;
-            case "g" -> n << 30;
-            default -> n;
-        };
     }
 }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** `nssimg smoke`: run an image's checks on the engine (every platform of a pushed index with allPlatforms). */
 public final class Smokes {
@@ -55,7 +56,7 @@ public final class Smokes {
             throw NssimgException.usage("flag --timeout: must be at least 1 second");
         }
         Inputs in = Inputs.load(inv, req.selection(), Overrides.platformOnly(Inputs.flag(req.platform(), "--platform")));
-        return run(inv, req, in.resolved(), in.readableDockerfile());
+        return run(inv, req, in.resolved(), in::readableDockerfile);
     }
 
     /** The smoke of an image just built (build --smoke): its stage, its profile and Dockerfile, not read again. */
@@ -71,8 +72,22 @@ public final class Smokes {
         boolean all = built.plan().push() && built.plan().platforms().size() > 1;
         String tag = built.plan().tags().get(0);
         String ref = all && digest != null ? Planner.repository(tag) + "@" + digest : tag; // one platform: the image loaded or pushed from the engine
-        return run(inv, new Request(built.request().selection(), built.plan().target(), ref, null, all,
-                timeoutSeconds), built.resolved(), Optional.of(built.dockerfile()));
+        Request req = new Request(built.request().selection(), built.plan().target(), ref, null, all, timeoutSeconds);
+        String context = all ? null : built.plan().builds().stream()
+                .map(c -> c instanceof dev.nssimg.plan.Build b ? b.flags().dockerContext() : null)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (context == null) {
+            return run(inv, req, built.resolved(), p -> Optional.of(built.dockerfile(p)));
+        }
+        // Built and loaded on a docker context's engine: the image is there, so the smoke runs there.
+        Map<String, String> env = new java.util.HashMap<>(inv.env());
+        env.put("DOCKER_HOST", Builds.engines(inv, built.resolved()).get(context));
+        env.remove("DOCKER_CONTEXT");
+        try (Engines there = Engines.connecting()) {
+            Invocation on = new Invocation(env, inv.cwd(), inv.out(), inv.err(), inv.launcher(), there, inv.cleanup(), inv.log(),
+                    inv.turns());
+            return run(on, req, built.resolved(), p -> Optional.of(built.dockerfile(p)));
+        }
     }
 
     /** What the stage declares, each label with the ARG scope of the stage that declared it. */
@@ -86,8 +101,11 @@ public final class Smokes {
         return new SmokeChecks.Declared(df.file() + ":" + s.line(), s.entrypoint(), s.user(), s.labels(), scopes);
     }
 
-    /** df: the profile's Dockerfile, empty when it cannot be read (an image tested away from its checkout). */
-    private static Outcome run(Invocation inv, Request req, Resolved r, Optional<DockerfileInfo> df) {
+    /**
+     * dockerfileOf: each platform's Dockerfile (the profile's, or its platform-dockerfiles entry), empty when it
+     * cannot be read (an image tested away from its checkout). Each platform is judged by its own.
+     */
+    private static Outcome run(Invocation inv, Request req, Resolved r, Function<String, Optional<DockerfileInfo>> dockerfileOf) {
         String ref = req.image() != null ? req.image() : req.target().equals("dev") ? r.imageDev().value() : r.image().value();
         if (req.image() != null) {
             Validation.imageRef(Located.of(req.image(), "flag --image"), "image");
@@ -96,16 +114,6 @@ public final class Smokes {
             throw NssimgException.usage("flag --all-platforms: '" + ref + "' is not a registry reference; pass the pushed"
                     + " index with --image REGISTRY/IMAGE:TAG");
         }
-        Optional<DockerfileInfo.Stage> stage = df.flatMap(d -> d.stage(req.target()));
-        Map<String, Located<String>> defaults = df.map(d -> Stages.defaults(d, Stages.of(req.target(), d)))
-                .orElse(Map.of());
-        SmokeChecks.Declared declared = stage.map(s -> declared(df.get(), s)).orElse(null);
-        // Per platform: a profile's platform-args (the arm64 SM list) show in that platform's labels only.
-        java.util.function.Function<String, SmokeChecks.Expect> expect = platform -> {
-            Map<String, String> args = new LinkedHashMap<>();
-            r.effectiveArgs(defaults, platform).forEach((k, v) -> args.put(k, v.value()));
-            return new SmokeChecks.Expect(req.target(), declared, args);
-        };
         Duration timeout = Duration.ofSeconds(req.timeoutSeconds());
         Engine engine = inv.engine();
         SmokeRunner runner = new SmokeRunner(engine);
@@ -115,14 +123,32 @@ public final class Smokes {
             for (Imagetools.Platform p : index.platforms()) {
                 String pinned = Planner.repository(ref) + "@" + p.digest();
                 engine.pull(pinned, p.platform());
-                checks.addAll(runner.smoke(pinned, p.platform(), p.facts(), expect.apply(p.platform()), timeout));
+                checks.addAll(runner.smoke(pinned, p.platform(), p.facts(), expect(req, r, dockerfileOf, p.platform()), timeout));
             }
+            checks.addAll(SmokeChecks.sameProgram(index.platforms().stream()
+                    .map(p -> new SmokeChecks.PlatformImage(p.platform(), p.facts())).toList()));
         } else {
             ImageFacts facts = engine.inspectImage(ref)
                     .orElseThrow(() -> Inputs.imageMissing(ref, engine.host(), req.target(), req.selection().profile()));
-            checks.addAll(runner.smoke(ref, req.platform(), facts,
-                    expect.apply(req.platform() != null ? req.platform() : facts.platform()), timeout));
+            String platform = req.platform() != null ? req.platform() : facts.platform();
+            checks.addAll(runner.smoke(ref, req.platform(), facts, expect(req, r, dockerfileOf, platform), timeout));
         }
         return new Outcome(ref, checks);
+    }
+
+    /**
+     * What the platform's own Dockerfile declares for the stage (and the profile's values for that platform, such as
+     * the arm64 SM list, which show in that platform's labels only). A Dockerfile without a stage of that name (another
+     * platform's file, say) is judged by the stage it builds by default; no readable Dockerfile, by the spec's lists.
+     */
+    private static SmokeChecks.Expect expect(Request req, Resolved r, Function<String, Optional<DockerfileInfo>> dockerfileOf,
+            String platform) {
+        Optional<DockerfileInfo> df = dockerfileOf.apply(platform);
+        Optional<DockerfileInfo.Stage> stage = df.map(d -> Stages.orDefault(req.target(), d));
+        Map<String, Located<String>> defaults = df.map(d -> Stages.defaults(d, stage.get())).orElse(Map.of());
+        SmokeChecks.Declared declared = stage.map(s -> declared(df.get(), s)).orElse(null);
+        Map<String, String> args = new LinkedHashMap<>();
+        r.effectiveArgs(defaults, platform).forEach((k, v) -> args.put(k, v.value()));
+        return new SmokeChecks.Expect(req.target(), declared, args);
     }
 }

@@ -40,8 +40,24 @@ public final class RunCommand implements Callable<Integer> {
     String gpus;
 
     @Option(names = "--shm-size", paramLabel = "SIZE",
-            description = "Size of /dev/shm (default: 1g; the engine's own for --test).")
+            description = "Size of /dev/shm (default: 1g; the engine's own for --test; not passed with --ipc host).")
     String shmSize;
+
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "Built-in run settings: pytorch (NVIDIA's --ipc host, --ulimit memlock=-1, --ulimit stack=67108864)."
+                    + " Profile: run.preset.")
+    String preset;
+
+    @Option(names = "--ipc", paramLabel = "host|private|shareable|none",
+            description = "IPC namespace; host uses the host's /dev/shm (no --shm-size). Profile: run.ipc.")
+    String ipc;
+
+    @Option(names = "--ulimit", paramLabel = "NAME=SOFT[:HARD]",
+            description = "Resource limit (repeatable; -1 is unlimited), e.g. memlock=-1 stack=67108864. Profile: run.ulimits.")
+    List<String> ulimits = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Print the equivalent docker run line; run nothing, contact nothing.")
+    boolean dryRun;
 
     @Option(names = "--hf-cache", paramLabel = "DIR",
             description = "Host Hugging Face cache (default: CONTAINER_HF_CACHE or ~/.cache/huggingface); created if missing.")
@@ -75,6 +91,6 @@ public final class RunCommand implements Callable<Integer> {
         boolean interactive = interactiveFlag || System.console() != null;
         return Runs.run(inv, new Runs.Request(common.selection(),
                 kind.dev ? Runs.Kind.DEV : kind.test ? Runs.Kind.TEST : Runs.Kind.RUNTIME, image, gpus, shmSize, hfCache, mounts, envs, interactive,
-                platform, args));
+                platform, args, preset, ipc, ulimits, dryRun));
     }
 }

@@ -13,8 +13,10 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
 import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.Lines;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
@@ -56,6 +58,12 @@ final class Containers {
         if (spec.shmSizeBytes() > 0) {
             hc.withShmSize(spec.shmSizeBytes());
         }
+        if (spec.ipc() != null) {
+            hc.withIpcMode(spec.ipc());
+        }
+        if (!spec.ulimits().isEmpty()) {
+            hc.withUlimits(spec.ulimits().stream().map(u -> new Ulimit(u.name(), u.soft(), u.hard())).toList());
+        }
         List<Bind> binds = new ArrayList<>();
         for (RunSpec.Mount m : spec.mounts()) {
             binds.add(new Bind(m.source(), new Volume(m.target()), m.readOnly() ? AccessMode.ro : AccessMode.rw));
@@ -96,6 +104,8 @@ final class Containers {
                 return create.exec().getId();
             } catch (NotFoundException e) {
                 throw NssimgException.failed("image " + spec.image() + " not found on the engine");
+            } catch (RuntimeException e) {
+                throw gpuRefused(e, spec.gpus());
             }
         });
         StringBuilder out = new StringBuilder();
@@ -115,11 +125,7 @@ final class Containers {
                     return null;
                 });
             } catch (NssimgException e) {
-                if (e.getMessage().contains("could not select device driver")) {
-                    throw NssimgException.environment("the engine has no NVIDIA runtime for --gpus " + spec.gpus()
-                            + ": install the NVIDIA Container Toolkit on the engine host, or pass --gpus none");
-                }
-                throw e;
+                throw ulimitRefused(gpuRefused(e, spec.gpus()), spec.ulimits());
             }
             WaitContainerResultCallback wait = client.waitContainerCmd(id).exec(new WaitContainerResultCallback());
             Integer code;
@@ -181,22 +187,65 @@ final class Containers {
         cleanup.warn("nssimg: container " + id.substring(0, 12) + " was still being removed after " + limit.toSeconds() + " s");
     }
 
-    /** The device request of a --gpus value; null for none. Fails with a usage error unless all, none, a count or device=IDS. */
-    static DeviceRequest gpuRequest(String gpus) {
-        if (gpus == null || gpus.isBlank() || gpus.equals("none")) {
+    /** The device request of a GPU request; null for none. */
+    static DeviceRequest gpuRequest(GpuRequest gpu) {
+        if (gpu == null) {
             return null;
         }
+        if (gpu.kind() == GpuRequest.Kind.CDI) {
+            // What `docker run --device nvidia.com/gpu=all` sends (Docker 25+ with the cdi feature; podman's API).
+            return new DeviceRequest().withDriver("cdi").withDeviceIds(gpu.ids());
+        }
         DeviceRequest r = new DeviceRequest().withDriver("").withCapabilities(List.of(List.of("gpu")));
-        if (gpus.equals("all")) {
-            return r.withCount(-1);
+        return gpu.ids().isEmpty() ? r.withCount(gpu.count()) : r.withDeviceIds(gpu.ids());
+    }
+
+    /**
+     * The engine's refusal of a GPU request (its own words, from a remote engine whose specs nssimg cannot read) as
+     * exit 3 with what to do; other errors as they are.
+     */
+    static RuntimeException gpuRefused(RuntimeException e, GpuRequest gpu) {
+        String m = String.valueOf(e.getMessage());
+        if (gpu == null) {
+            return e;
         }
-        if (gpus.matches("\\d+")) {
-            return r.withCount(Integer.parseInt(gpus));
+        String what = gpu.kind() == GpuRequest.Kind.CDI ? String.join(", ", gpu.ids()) : "--gpus " + gpu.asked();
+        // The engine's words: could not select device driver "cdi" (quotes JSON-escaped on the way).
+        if (m.contains("could not select device driver") && gpu.kind() == GpuRequest.Kind.CDI) {
+            return NssimgException.environment("the engine cannot inject CDI devices (" + what + "): its cdi feature is off;"
+                    + " enable {\"features\":{\"cdi\":true}} in daemon.json (Docker 25-28.1), or pass --gpus none");
         }
-        if (gpus.startsWith("device=")) {
-            return r.withDeviceIds(List.of(gpus.substring("device=".length()).split(",")));
+        if (m.contains("could not select device driver")) {
+            return NssimgException.environment("the engine has no NVIDIA runtime for " + what
+                    + ": install the NVIDIA Container Toolkit on the engine host, or pass --gpus none");
         }
-        throw NssimgException.usage("flag --gpus: '" + gpus + "' is not all, none, a count or device=ID[,ID]");
+        if (m.contains("unresolvable CDI devices") || m.contains("CDI device")) {
+            return NssimgException.environment("the engine knows no CDI device " + what + " (" + Lines.first(m.replaceAll("^Status \\d+: ", ""))
+                    + "): run nvidia-ctk cdi generate on the engine host, or pass --gpus none");
+        }
+        return e;
+    }
+
+    /** Linux's RLIMIT_* numbers, as runc's "error setting rlimit type N" names them. */
+    private static final List<String> RLIMITS = List.of("cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
+            "memlock", "as", "locks", "sigpending", "msgqueue", "nice", "rtprio", "rttime");
+
+    /**
+     * The engine refusing a ulimit (the engine host's own hard limit is lower: runc cannot raise it) as one line naming
+     * that ulimit, exit 3; other errors as they are.
+     */
+    static RuntimeException ulimitRefused(RuntimeException e, List<RunSpec.Ulimit> ulimits) {
+        String m = String.valueOf(e.getMessage());
+        if (ulimits.isEmpty() || !m.contains("rlimit")) {
+            return e;
+        }
+        java.util.regex.Matcher type = java.util.regex.Pattern.compile("rlimit type (\\d+)").matcher(m);
+        String name = type.find() && Integer.parseInt(type.group(1)) < RLIMITS.size() ? RLIMITS.get(Integer.parseInt(type.group(1))) : null;
+        List<RunSpec.Ulimit> named = ulimits.stream().filter(u -> name == null || u.name().equals(name)).toList();
+        String which = String.join(", ", named.stream().map(u -> "--ulimit " + u.name() + "=" + u.soft() + ":" + u.hard()).toList());
+        return NssimgException.environment("the engine refused " + (which.isEmpty() ? "a ulimit" : which) + " (" + Lines.first(
+                m.replaceAll("^engine error: ", "")).replaceAll(".*(error setting rlimit[^:]*: [^\"\\\\]*).*", "$1")
+                + "): the engine host's hard limit is lower; lower the value (profile run.ulimits or --ulimit) or raise the host's limit");
     }
 
     /** Collects stdout/stderr frames and forwards them as they arrive. */

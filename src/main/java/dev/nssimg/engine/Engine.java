@@ -1,5 +1,7 @@
 package dev.nssimg.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -8,6 +10,7 @@ import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
@@ -17,6 +20,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +32,17 @@ import java.util.Optional;
  */
 public final class Engine implements Closeable {
     public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final DockerClient client;
     private final String host;
     private final Log log;
     private final Calls calls;
     private final Containers containers;
+    private final DockerHttpClient http;
 
-    private Engine(DockerClient client, String host, Cleanup cleanup, Log log) {
+    private Engine(DockerClient client, DockerHttpClient http, String host, Cleanup cleanup, Log log) {
         this.client = client;
+        this.http = http;
         this.host = host;
         this.log = log;
         this.calls = new Calls(host);
@@ -74,7 +81,7 @@ public final class Engine implements Closeable {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .maxConnections(32)
                 .build();
-        return new Engine(DockerClientImpl.getInstance(config, http), host, cleanup, log);
+        return new Engine(DockerClientImpl.getInstance(config, http), http, host, cleanup, log);
     }
 
     /** The docker CLI's configuration directory: DOCKER_CONFIG (relative to cwd), else ~/.docker. */
@@ -102,6 +109,35 @@ public final class Engine implements Closeable {
         List<String> runtimes = i.getRuntimes() == null ? List.of() : List.copyOf(i.getRuntimes().keySet());
         return new EngineInfo(host, v.getVersion(), v.getApiVersion(), v.getOperatingSystem(), v.getArch(), snapshotter,
                 runtimes, i.getDockerRootDir());
+    }
+
+    /**
+     * The engine's runtimes and CDI spec directories, from GET /info as the engine sends it: docker-java's model has
+     * no CDISpecDirs (Docker 25+), so this one call reads the raw document through docker-java's transport.
+     */
+    public GpuFacts gpuFacts() {
+        JsonNode info = calls.call(() -> {
+            DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+                    .path("/info").build();
+            try (DockerHttpClient.Response resp = http.execute(req)) {
+                if (resp.getStatusCode() != 200) {
+                    throw NssimgException.environment("the engine at " + host + " answered GET /info with HTTP " + resp.getStatusCode());
+                }
+                return JSON.readTree(resp.getBody());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        List<String> runtimes = new ArrayList<>();
+        info.path("Runtimes").fieldNames().forEachRemaining(runtimes::add);
+        List<String> dirs = null;
+        if (info.has("CDISpecDirs") && info.get("CDISpecDirs").isArray()) {
+            dirs = new ArrayList<>();
+            for (JsonNode d : info.get("CDISpecDirs")) {
+                dirs.add(d.asText());
+            }
+        }
+        return new GpuFacts(host, runtimes, dirs, host.startsWith("unix://"));
     }
 
     /** The image's configuration, or empty if the engine does not have it. */
@@ -146,11 +182,6 @@ public final class Engine implements Closeable {
      */
     public RunResult run(RunSpec spec) {
         return containers.run(spec);
-    }
-
-    /** Fails with a usage error unless gpus is all, none, a count or device=IDS. */
-    public static void validateGpus(String gpus) {
-        Containers.gpuRequest(gpus);
     }
 
     /** Containers carrying a label key (any value): what tests and cleanup look for. */

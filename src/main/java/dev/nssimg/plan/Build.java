@@ -116,7 +116,9 @@ public record Build(Tool tool, List<String> platforms, BuildFlags flags, List<St
 
     @Override
     public List<String> argv(Map<String, String> digests) {
-        List<String> a = new ArrayList<>(tool == Tool.BUILDX ? List.of("docker", "buildx", "build") : List.of("docker", "build"));
+        List<String> a = new ArrayList<>(List.of("docker"));
+        add(a, "--context", flags.dockerContext());
+        a.addAll(tool == Tool.BUILDX ? List.of("buildx", "build") : List.of("build"));
         add(a, "--builder", flags.builder());
         add(a, "--file", flags.file());
         add(a, "--target", flags.target());

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Turns a request and a resolved profile into the docker commands to run. Pure: no I/O. */
 public final class Planner {
@@ -29,18 +30,35 @@ public final class Planner {
 
     private Planner() {}
 
+    /** A plan whose platforms all build df (tests, and profiles without platform-dockerfiles). */
     public static BuildPlan plan(BuildRequest asked, Resolved r, DockerfileInfo df, BuildFacts facts) {
+        return plan(asked, r, p -> df, facts);
+    }
+
+    /**
+     * dockerfileOf: the parsed Dockerfile of each platform (Resolved.dockerfileFor), read by the caller. The target
+     * and the build arguments are checked against each platform's own Dockerfile.
+     */
+    public static BuildPlan plan(BuildRequest asked, Resolved r, Function<String, DockerfileInfo> dockerfileOf, BuildFacts facts) {
         List<String> warnings = new ArrayList<>();
-        DockerfileInfo.Stage stage = Stages.of(asked.target(), df);
-        BuildRequest req = asked.withTarget(stage.name()); // from here on: the stage's own name
-        req.secrets().forEach(Planner::secretParts);
-        List<String> platforms = req.multiarch() ? r.platforms().value() : List.of(r.platform().value());
+        List<String> platforms = asked.multiarch() ? r.platforms().value() : List.of(r.platform().value());
         boolean multi = platforms.size() > 1;
-        Map<String, Located<String>> dockerfileDefaults = Stages.defaults(df, stage);
+        // Each platform's stage, found in its own Dockerfile; the first platform's names the plan's target (and tags).
+        Map<String, DockerfileInfo> dfs = new LinkedHashMap<>();
+        Map<String, DockerfileInfo.Stage> stages = new LinkedHashMap<>();
         for (String p : platforms) {
-            Validation.effectiveArgs(r.effectiveArgs(dockerfileDefaults, p));
+            DockerfileInfo d = dockerfileOf.apply(p);
+            DockerfileInfo.Stage stage = Stages.of(asked.target(), d);
+            dfs.put(p, d);
+            stages.put(p, stage);
+            Validation.effectiveArgs(r.effectiveArgs(Stages.defaults(d, stage), p));
         }
-        checkDeclared(r, df, platforms, req.strict(), warnings);
+        DockerfileInfo df = dfs.get(platforms.get(0));
+        BuildRequest req = asked.withTarget(stages.get(platforms.get(0)).name()); // from here on: the stage's own name
+        req.secrets().forEach(Planner::secretParts);
+        for (String p : platforms) {
+            checkDeclared(r, dfs.get(p), List.of(p), req.strict(), warnings);
+        }
 
         if (multi && req.output() == BuildRequest.Output.LOAD) {
             throw NssimgException.usage("flag --load: a multi-platform image cannot be loaded into the engine; it is pushed (drop --load)");
@@ -68,11 +86,22 @@ public final class Planner {
 
         BuildRequest.Strategy strategy = BuildRequest.Strategy.SINGLE;
         if (multi) {
+            // Platforms with their own Dockerfile or context cannot share one call: buildx builds one file per call.
+            String ownFiles = platforms.stream()
+                    .filter(p -> !r.dockerfileFor(p).value().equals(r.dockerfileFor(platforms.get(0)).value())
+                            || !r.contextFor(p).value().equals(r.contextFor(platforms.get(0)).value())
+                            || !stages.get(p).name().equals(stages.get(platforms.get(0)).name()))
+                    .findFirst().orElse(null);
             boolean differ = platforms.stream().map(p -> sortedArgs(r.argsFor(p))).distinct().count() > 1
                     || platforms.stream().map(p -> String.valueOf(value(r.builderFor(p)))).distinct().count() > 1;
             strategy = req.strategy() == BuildRequest.Strategy.AUTO
-                    ? (differ ? BuildRequest.Strategy.SPLIT : BuildRequest.Strategy.SINGLE)
+                    ? (differ || ownFiles != null ? BuildRequest.Strategy.SPLIT : BuildRequest.Strategy.SINGLE)
                     : req.strategy();
+            if (strategy == BuildRequest.Strategy.SINGLE && ownFiles != null) {
+                throw NssimgException.usage("flag --strategy single: " + ownFiles + " builds " + dfs.get(ownFiles).file()
+                        + (r.platformDockerfiles().containsKey(ownFiles) ? " (" + r.dockerfileFor(ownFiles).origin() + ")" : "")
+                        + " and one call builds one Dockerfile and context; use --strategy split");
+            }
             if (strategy == BuildRequest.Strategy.SINGLE && differ) {
                 warnings.add("--strategy single shares one set of build args and one builder across "
                         + String.join(", ", platforms) + "; per-platform values (platform-args, platform-builders) are ignored");
@@ -90,7 +119,7 @@ public final class Planner {
         boolean ociPath = reproducible && dockerDriver;
         // Annotations are for what is published (registries show the index's) and for reproducible exports; a
         // plain local build stays the spec's command.
-        Map<String, String> annotated = push || reproducible ? annotated(df.stage(req.target()).orElse(stage), facts) : Map.of();
+        Map<String, String> annotated = push || reproducible ? annotated(stages.get(platforms.get(0)), facts) : Map.of();
         String provenance = attestation(req.publishing().provenance(), r.publishing().provenance(), push ? DEFAULT_PROVENANCE : null);
         String sbom = attestation(req.publishing().sbom(), r.publishing().sbom(), null);
         List<String> attest = !req.publishing().attest().isEmpty() ? req.publishing().attest()
@@ -101,43 +130,52 @@ public final class Planner {
         List<Command> commands = new ArrayList<>();
         if (strategy == BuildRequest.Strategy.SPLIT) {
             String repo = repository(tags.get(0));
-            boolean byDigest = req.pushByDigest() != null ? req.pushByDigest()
-                    : r.builder() != null || !r.platformBuilders().isEmpty();
             BuildFlags.Publish publish = new BuildFlags.Publish(facts.sourceDateEpoch(), annotations(annotated, false),
                     provenance, sbom, attest);
             for (String p : platforms) {
                 String arch = p.substring(p.indexOf('/') + 1).replace('/', '-');
-                BuildFlags flags = flags(req, r, df, facts, p, r.argsFor(p), r.builderFor(p), repo, publish);
+                BuildFlags flags = flags(req, stages.get(p).name(), r, dfs.get(p), facts, p, r.argsFor(p), r.builderFor(p), repo,
+                        publish);
                 Path meta = metadataFile(req, r, p);
+                String engine = facts.engineOf(value(r.builderFor(p)));
+                boolean byDigest = req.pushByDigest() != null ? req.pushByDigest()
+                        : r.builderFor(p) != null && engine == null;
                 if (byDigest) {
                     // Builders other than the docker driver push a platform by digest: no tag at all until the index.
                     Build.Output out = Build.Output.pushByDigest(repo);
                     commands.add(build(r, facts, List.of(p), flags, List.of(), reproducible ? out.rewritingTimestamps() : out, meta));
                 } else {
-                    // The docker driver cannot push by digest. Each platform is built into the engine (--load, or
-                    // the OCI tarball loaded) and then pushed as TAG-ARCH (only blobs the registry lacks travel), as
-                    // soon as its own build is done; the index joins them into TAG once every platform succeeded.
+                    // The docker driver cannot push by digest. Each platform is built into its engine (--load, or
+                    // the OCI tarball loaded: the default engine, or the docker context its platform-builders entry
+                    // names) and then pushed from there as TAG-ARCH (only blobs the registry lacks travel), as soon as
+                    // its own build is done; the last phase joins them into TAG once every platform succeeded.
                     String archTag = archTag(tags.get(0), arch);
+                    String context = engine == null ? null : value(r.builderFor(p));
                     if (ociPath) {
                         Path oci = ociFile(req, r, p);
                         commands.add(build(r, facts, List.of(p), flags, List.of(archTag), Build.Output.oci(oci, rel(facts.cwd(), oci)), meta));
                         commands.add(new Load(p, List.of(p), oci, rel(facts.cwd(), oci)));
-                        commands.add(new Push(p, archTag, 2));
+                        commands.add(new Push(p, archTag, 2, context));
                     } else {
                         commands.add(build(r, facts, List.of(p), flags, List.of(archTag), Build.Output.LOAD, meta));
-                        commands.add(new Push(p, archTag));
+                        commands.add(new Push(p, archTag, 1, context));
                     }
                 }
             }
-            commands.add(new Manifest(byDigest ? 1 : ociPath ? 3 : 2, value(r.builder()), tags, repo, platforms, annotations(annotated, true)));
+            boolean anyPush = commands.stream().anyMatch(c -> c instanceof Push);
+            // imagetools talks to the registry; a buildx builder named for all platforms lends it its auth. An engine
+            // (docker context) is no buildx builder to name: the default one serves.
+            String manifestBuilder = r.builder() != null && facts.engineOf(r.builder().value()) == null ? r.builder().value() : null;
+            commands.add(new Manifest(!anyPush ? 1 : ociPath ? 3 : 2, manifestBuilder, tags, repo, platforms,
+                    annotations(annotated, true)));
         } else {
-            Map<String, Located<String>> args = multi ? r.sharedArgs() : r.argsFor(platforms.get(0));
+            String p0 = platforms.get(0);
+            Map<String, Located<String>> args = multi ? r.sharedArgs() : r.argsFor(p0);
             String repo = registries.isEmpty() && !tagsQualified(req.tags()) ? null : repository(tags.get(0));
             // An index exists for several platforms or attestations; a lone manifest takes no index annotations.
             BuildFlags.Publish publish = new BuildFlags.Publish(facts.sourceDateEpoch(), annotations(annotated, multi || attests),
                     provenance, sbom, attest);
-            BuildFlags flags = flags(req, r, df, facts, platforms.get(0), args, multi ? r.builder() : r.builderFor(platforms.get(0)),
-                    repo, publish);
+            BuildFlags flags = flags(req, req.target(), r, df, facts, p0, args, multi ? r.builder() : r.builderFor(p0), repo, publish);
             String label = String.join(",", platforms);
             Path meta = metadataFile(req, r, String.join("+", platforms));
             if (ociPath) {
@@ -156,7 +194,8 @@ public final class Planner {
             warnings.add(r.cacheTo().origin() + ": a type=gha cache export needs a docker-container builder (docker buildx create"
                     + " --driver docker-container --use, or --builder); the docker driver refuses it");
         }
-        return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings);
+        // Platforms sharing a Dockerfile would each say the same thing about it: once is enough.
+        return new BuildPlan(req.target(), platforms, strategy, tags, push, commands, warnings.stream().distinct().toList());
     }
 
     /** A flag's value, else the profile's, else the default (null: none); "" from a flag means none as well. */
@@ -229,8 +268,8 @@ public final class Planner {
     }
 
     /** The flags of a build of platforms whose first is platform (the cache refs name its arch). */
-    private static BuildFlags flags(BuildRequest req, Resolved r, DockerfileInfo df, BuildFacts facts, String platform,
-            Map<String, Located<String>> args, Located<String> builder, String repo, BuildFlags.Publish publish) {
+    private static BuildFlags flags(BuildRequest req, String stage, Resolved r, DockerfileInfo df, BuildFacts facts,
+            String platform, Map<String, Located<String>> args, Located<String> builder, String repo, BuildFlags.Publish publish) {
         // Profile arguments reach only Dockerfiles that declare them (one profile serves several
         // Dockerfiles); --build-arg flags are always passed (and warned about when undeclared).
         Set<String> declared = df.declaredArgs();
@@ -249,16 +288,18 @@ public final class Planner {
         if (facts.gitRevision() != null) {
             labels.put(LABEL_REVISION, facts.gitRevision());
         }
-        if (facts.version() != null && !df.stage(req.target()).map(s -> s.labels().containsKey(LABEL_VERSION)).orElse(false)) {
+        if (facts.version() != null && !df.stage(stage).map(s -> s.labels().containsKey(LABEL_VERSION)).orElse(false)) {
             labels.put(LABEL_VERSION, facts.version());
         }
         String arch = platform.substring(platform.indexOf('/') + 1);
         // As BuildKit: without --target the last stage is built, so asking for it sends none.
-        String target = req.target().equals(df.defaultStage().name()) ? null : req.target();
-        return new BuildFlags(value(builder), rel(facts.cwd(), r.dockerfile().value()), target, buildArgs, contexts,
-                labels, req.secrets(), r.cacheFrom() == null ? null : cacheSpec(r.cacheFrom(), repo, arch, false),
+        String target = stage.equals(df.defaultStage().name()) ? null : stage;
+        // A builder name that is a docker context is an engine: its own (docker driver) builder runs the build there.
+        boolean engine = builder != null && facts.engineOf(builder.value()) != null;
+        return new BuildFlags(engine ? null : value(builder), rel(facts.cwd(), r.dockerfileFor(platform).value()), target, buildArgs,
+                contexts, labels, req.secrets(), r.cacheFrom() == null ? null : cacheSpec(r.cacheFrom(), repo, arch, false),
                 r.cacheTo() == null ? null : cacheSpec(r.cacheTo(), repo, arch, true), req.noCache(), req.pull(), req.progress(),
-                publish);
+                publish, engine ? builder.value() : null);
     }
 
     /**
@@ -273,7 +314,7 @@ public final class Planner {
     private static Build build(Resolved r, BuildFacts facts, List<String> platforms, BuildFlags flags, List<String> tags,
             Build.Output output, Path meta) {
         return new Build(Build.Tool.BUILDX, platforms, flags, tags, output, meta, rel(facts.cwd(), meta),
-                rel(facts.cwd(), r.context().value()));
+                rel(facts.cwd(), r.contextFor(platforms.get(0)).value()));
     }
 
     /** The per-architecture tag a staged split build pushes: nss-gpu:latest -> nss-gpu:latest-arm64. */

@@ -28,6 +28,14 @@ public final class Stages {
         });
     }
 
+    /**
+     * The stage of that --target, else the one a build without --target makes: a smoke judges an image whose
+     * Dockerfile (another platform's, say) has no stage of that name by what the Dockerfile builds by default.
+     */
+    public static DockerfileInfo.Stage orDefault(String target, DockerfileInfo df) {
+        return target == null ? of(null, df) : df.stage(target).orElseGet(() -> of(null, df));
+    }
+
     /** The Dockerfile's ARG defaults for a build of stage, each located at its line (FILE:LINE). */
     public static Map<String, Located<String>> defaults(DockerfileInfo df, DockerfileInfo.Stage stage) {
         Map<String, Located<String>> out = new LinkedHashMap<>();

@@ -26,6 +26,9 @@ public record ProfileSpec(
         Map<String, Located<String>> platformBuilders,
         Located<String> cacheFrom,
         Located<String> cacheTo,
+        Map<String, Located<String>> platformDockerfiles,
+        Map<String, Located<String>> platformContexts,
+        RunSettings run,
         Publishing publishing) {
 
     /**
@@ -40,6 +43,9 @@ public record ProfileSpec(
     }
 
     public ProfileSpec {
+        platformDockerfiles = Map.copyOf(platformDockerfiles);
+        platformContexts = Map.copyOf(platformContexts);
+        run = run == null ? RunSettings.EMPTY : run;
         contexts = Map.copyOf(contexts);
         args = Map.copyOf(args);
         platformArgs = Map.copyOf(platformArgs);

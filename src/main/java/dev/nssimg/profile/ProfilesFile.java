@@ -27,7 +27,8 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
             "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
             "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
             "cache-from", "cache-to", "tags", "registries", "branch", "default-branch", "reproducible", "provenance",
-            "sbom", "attest");
+            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run");
+    static final List<String> RUN_KEYS = List.of("preset", "ipc", "shm-size", "ulimits", "env", "mounts");
 
     public ProfilesFile {
         profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
@@ -159,10 +160,29 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
                 stringMap(m.entries().get("platform-builders"), file, path + ".platform-builders"),
                 scalar(m, "cache-from", file, path),
                 scalar(m, "cache-to", file, path),
+                stringMap(m.entries().get("platform-dockerfiles"), file, path + ".platform-dockerfiles"),
+                stringMap(m.entries().get("platform-contexts"), file, path + ".platform-contexts"),
+                run(m.entries().get("run"), file, path + ".run"),
                 new ProfileSpec.Publishing(list(m, "tags", file, path), list(m, "registries", file, path),
                         scalar(m, "branch", file, path), scalar(m, "default-branch", file, path),
                         scalar(m, "reproducible", file, path), scalar(m, "provenance", file, path),
                         scalar(m, "sbom", file, path), list(m, "attest", file, path)));
+    }
+
+    private static RunSettings run(YamlNode n, String file, String path) {
+        if (n == null) {
+            return RunSettings.EMPTY;
+        }
+        YamlNode.Mapping m = mapping(n, file, path);
+        checkKeys(m, RUN_KEYS, file, path);
+        List<Located<String>> mounts = new ArrayList<>();
+        Located<List<String>> list = list(m, "mounts", file, path);
+        if (list != null) {
+            list.value().forEach(v -> mounts.add(Located.of(v, list.origin())));
+        }
+        return new RunSettings(scalar(m, "preset", file, path), scalar(m, "ipc", file, path), scalar(m, "shm-size", file, path),
+                stringMap(m.entries().get("ulimits"), file, path + ".ulimits"), stringMap(m.entries().get("env"), file, path + ".env"),
+                mounts);
     }
 
     private static void checkKeys(YamlNode.Mapping m, java.util.Collection<String> allowed, String file, String path) {

@@ -28,9 +28,14 @@ public record Resolved(
         Map<String, Located<String>> platformBuilders,
         Located<String> cacheFrom,
         Located<String> cacheTo,
+        Map<String, Located<Path>> platformDockerfiles,
+        Map<String, Located<Path>> platformContexts,
+        RunSettings run,
         ProfileSpec.Publishing publishing) {
 
     public Resolved {
+        platformDockerfiles = Map.copyOf(platformDockerfiles);
+        platformContexts = Map.copyOf(platformContexts);
         contexts = Map.copyOf(contexts);
         args = Map.copyOf(args);
         platformArgs = Map.copyOf(platformArgs);
@@ -65,6 +70,16 @@ public record Resolved(
     /** Builder for one platform: the per-platform builder if set, else the global one (may be null). */
     public Located<String> builderFor(String platform) {
         return platformBuilders.getOrDefault(platform, builder);
+    }
+
+    /** The Dockerfile of one platform: its own (platform-dockerfiles) if set, else the profile's. */
+    public Located<Path> dockerfileFor(String platform) {
+        return platformDockerfiles.getOrDefault(platform, dockerfile);
+    }
+
+    /** The build context of one platform: its own (platform-contexts) if set, else the profile's. */
+    public Located<Path> contextFor(String platform) {
+        return platformContexts.getOrDefault(platform, context);
     }
 
     public boolean hasRegistry() {

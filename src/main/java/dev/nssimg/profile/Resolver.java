@@ -60,7 +60,11 @@ public final class Resolver {
         }
         Map<String, Located<Path>> contexts = new LinkedHashMap<>();
         Map<String, Located<String>> platformBuilders = new LinkedHashMap<>();
+        Map<String, Located<Path>> platformDockerfiles = new LinkedHashMap<>();
+        Map<String, Located<Path>> platformContexts = new LinkedHashMap<>();
+        RunSettings run = RunSettings.EMPTY;
         for (ProfileSpec layer : layers) {
+            run = run.under(withProfile(layer.run(), layer));
             layer.args().forEach((k, v) -> args.put(k, withProfile(v, layer)));
             for (var pa : layer.platformArgs().entrySet()) {
                 if (!platformArgs.containsKey(pa.getKey())) {
@@ -74,16 +78,25 @@ public final class Resolver {
             }
             layer.contexts().forEach((name, dir) -> contexts.put(name, path(withProfile(dir, layer), root, cwd)));
             layer.platformBuilders().forEach((p, v) -> platformBuilders.put(p, withProfile(v, layer)));
+            layer.platformDockerfiles().forEach((p, v) -> platformDockerfiles.put(p, path(withProfile(v, layer), root, cwd)));
+            layer.platformContexts().forEach((p, v) -> platformContexts.put(p, path(withProfile(v, layer), root, cwd)));
         }
         if (flags.builder() != null) {
             platformBuilders.clear(); // --builder names the builder for every platform
+        }
+        if (flags.dockerfile() != null || env.dockerfile() != null) {
+            platformDockerfiles.clear(); // --file (or CONTAINER_GPU_FILE) names the Dockerfile of every platform
+        }
+        if (flags.context() != null || env.context() != null) {
+            platformContexts.clear();
         }
         Map<String, Located<String>> overrideArgs = new LinkedHashMap<>(env.args());
         overrideArgs.putAll(flags.args());
 
         Resolved r = new Resolved(profile == null ? BUILTIN : profile, root, platform, platforms,
                 path(dockerfile, root, cwd), path(context, root, cwd), contexts, image, imageDev, registry,
-                args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo, publishing(layers));
+                args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo, platformDockerfiles,
+                platformContexts, run, publishing(layers));
         validate(r);
         return r;
     }
@@ -114,6 +127,8 @@ public final class Resolver {
             }
         }
         r.platformBuilders().forEach((p, v) -> Validation.platform(Located.of(p, v.origin())));
+        r.platformDockerfiles().forEach((p, v) -> Validation.platform(Located.of(p, v.origin())));
+        r.platformContexts().forEach((p, v) -> Validation.platform(Located.of(p, v.origin())));
         Validation.imageRef(r.image(), "image");
         Validation.imageRef(r.imageDev(), "image-dev");
         ProfileSpec.Publishing pub = r.publishing();
@@ -181,6 +196,16 @@ public final class Resolver {
 
     private static <T> Located<T> withProfile(Located<T> v, ProfileSpec layer) {
         return Located.of(v.value(), v.origin() + (layer.name() == null ? " (defaults)" : " (profile " + layer.name() + ")"));
+    }
+
+    private static RunSettings withProfile(RunSettings s, ProfileSpec layer) {
+        Map<String, Located<String>> u = new LinkedHashMap<>();
+        s.ulimits().forEach((k, v) -> u.put(k, withProfile(v, layer)));
+        Map<String, Located<String>> e = new LinkedHashMap<>();
+        s.env().forEach((k, v) -> e.put(k, withProfile(v, layer)));
+        return new RunSettings(s.preset() == null ? null : withProfile(s.preset(), layer), s.ipc() == null ? null : withProfile(s.ipc(), layer),
+                s.shmSize() == null ? null : withProfile(s.shmSize(), layer), u, e,
+                s.mounts().stream().map(v -> withProfile(v, layer)).toList());
     }
 
     /** Flag paths are relative to the working directory; all others to the project root. */

@@ -54,7 +54,7 @@ public final class JobSummary {
                 .append("\n\n| platform | check | result | detail |\n|---|---|---|---|\n");
         for (Check c : checks) {
             sb.append("| ").append(cell(c.platform())).append(" | ").append(cell(c.name())).append(" | ")
-                    .append(c.ok() ? "pass" : "**FAIL**").append(" | ").append(cell(c.detail())).append(" |\n");
+                    .append(c.ok() ? c.result() : "**FAIL**").append(" | ").append(cell(c.detail())).append(" |\n");
         }
         return sb.append('\n').toString();
     }

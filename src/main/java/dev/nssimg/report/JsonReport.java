@@ -87,7 +87,8 @@ final class JsonReport {
         doc.put("passed", s.passed());
         ArrayNode list = doc.putArray("checks");
         for (Check c : s.checks()) {
-            list.addObject().put("platform", c.platform()).put("check", c.name()).put("ok", c.ok()).put("detail", c.detail());
+            list.addObject().put("platform", c.platform()).put("check", c.name()).put("ok", c.ok()).put("warning", c.warning())
+                    .put("detail", c.detail());
         }
         return Json.line(doc);
     }

@@ -118,10 +118,12 @@ public final class Report {
             String fmt = "%-" + pw + "s  %-" + nw + "s  %-6s  %s%n";
             out.printf(fmt, "PLATFORM", "CHECK", "RESULT", "DETAIL");
             for (Check c : checks) {
-                out.printf(fmt, c.platform(), c.name(), c.ok() ? "pass" : "FAIL", c.detail());
+                out.printf(fmt, c.platform(), c.name(), c.result(), c.detail());
             }
             long failed = checks.stream().filter(c -> !c.ok()).count();
-            out.printf("%d passed, %d failed%n", checks.size() - failed, failed);
+            long warned = checks.stream().filter(Check::warning).count();
+            out.printf("%d passed, %d failed%s%n", checks.size() - failed, failed, warned == 0 ? "" : ", " + warned + " warning"
+                    + (warned == 1 ? "" : "s"));
         }
         out.flush();
         summary(JobSummary.smoke(s.image(), checks));

@@ -88,6 +88,35 @@ public final class SmokeChecks {
         return out;
     }
 
+    /** One platform's image of a pushed index, as its config says. */
+    public record PlatformImage(String platform, ImageFacts facts) {}
+
+    /**
+     * The platforms of one tag should run one program: a user pulling the tag gets another entrypoint or user per
+     * machine otherwise. A warning row (nothing fails) for each that differs; none when they agree.
+     */
+    public static List<Check> sameProgram(List<PlatformImage> images) {
+        List<Check> out = new ArrayList<>();
+        if (images.size() < 2) {
+            return out;
+        }
+        differs(images, "entrypoint", i -> String.valueOf(i.facts().entrypoint()), out);
+        differs(images, "user", i -> i.facts().user() == null || i.facts().user().isEmpty() ? "(root)" : i.facts().user(), out);
+        return out;
+    }
+
+    private static void differs(List<PlatformImage> images, String what, java.util.function.Function<PlatformImage, String> value,
+            List<Check> out) {
+        java.util.Map<String, String> by = new java.util.LinkedHashMap<>();
+        images.forEach(i -> by.put(i.platform(), value.apply(i)));
+        if (by.values().stream().distinct().count() > 1) {
+            StringBuilder d = new StringBuilder("the platforms of this tag differ: ");
+            by.forEach((p, v) -> d.append(p).append(' ').append(v).append("; "));
+            d.setLength(d.length() - 2);
+            out.add(Check.warning("all", "same-" + what, d + " (a pull gets a different one per machine)"));
+        }
+    }
+
     private static Check specLabels(String platform, ImageFacts img) {
         List<String> missing = new ArrayList<>();
         for (String key : OCI_LABELS) {

@@ -120,6 +120,35 @@ public final class Bed {
         return engine;
     }
 
+    /**
+     * The test bed's second engine (scripts/testbed env sets NSSIMG_TESTBED_ENGINE2): no CDI, its own socket; the
+     * "engine on another machine" of two-engine builds. Tests that need it fail without it, as they do without the first.
+     */
+    public static String engine2() {
+        String host = System.getenv("NSSIMG_TESTBED_ENGINE2");
+        if (host == null || host.isBlank()) {
+            fail("NSSIMG_TESTBED_ENGINE2 is not set: these tests use the test bed's second engine. Run them with"
+                    + " scripts/test (make test), or eval \"$(scripts/testbed env)\" first");
+        }
+        Run v = exec(List.of("docker", "version", "--format", "{{.Server.Version}}"), ROOT, Map.of("DOCKER_HOST", host), 30);
+        if (v.exit() != 0) {
+            fail("the second engine at " + host + " is not reachable: " + v.err() + " (scripts/testbed up)");
+        }
+        return host;
+    }
+
+    /**
+     * A private docker CLI configuration (DOCKER_CONFIG) with a context named name for the second engine, so that
+     * a test never touches the user's own contexts.
+     */
+    public static Path dockerConfigWithEngine2(String name) throws IOException {
+        Path dir = Files.createTempDirectory("nssimg-docker-config");
+        Run c = exec(List.of("docker", "context", "create", name, "--docker", "host=" + engine2()), ROOT,
+                Map.of("DOCKER_CONFIG", dir.toString()), 30);
+        assertEquals(0, c.exit(), () -> "docker context create: " + c.err());
+        return dir;
+    }
+
     /** Runs bin/nssimg as users do, from dir, with extra environment. */
     public static Run nssimg(Path dir, Map<String, String> env, String... args) {
         List<String> argv = new ArrayList<>();

@@ -158,14 +158,56 @@ class BuildSmokeRunIT {
         assertEquals("read:", closed.out().strip(), "without a terminal or -i, stdin is not attached");
     }
 
+    /** The second engine has neither the NVIDIA runtime nor CDI (the first one has CDI with the stand-in spec). */
     @Test
     void gpusOnAnEngineWithoutNvidiaIsAnEnvironmentError() {
-        Bed.example("runtime");
-        Bed.Run r = Bed.nssimg("run", "--profile", "example", "--gpus", "all", "--hf-cache", "/tmp/nssimg-it-hf");
+        Map<String, String> second = Map.of("DOCKER_HOST", Bed.engine2());
+        Bed.Run r = Bed.nssimg(Bed.ROOT, second, "run", "--image", "nssimg-example-base:amd64", "--gpus", "all",
+                "--hf-cache", "/tmp/nssimg-it-hf", "--", "true");
         assertEquals(3, r.exit(), r.err());
         String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
-        assertTrue(last.startsWith("nssimg: error: the engine has no NVIDIA runtime") && last.contains("--gpus none"), r.err());
+        assertTrue(last.startsWith("nssimg: error: the engine has no NVIDIA runtime for --gpus all and its cdi feature is off")
+                && last.contains("--gpus none"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace");
+        // The podman form asks for CDI on every engine; this one refuses it in its own words, which become exit 3.
+        Bed.Run cdi = Bed.nssimg(Bed.ROOT, Map.of("DOCKER_HOST", Bed.engine2(), "CONTAINER_GPU_FLAG", "--device nvidia.com/gpu=all"),
+                "run", "--image", "nssimg-example-base:amd64", "--hf-cache", "/tmp/nssimg-it-hf", "--", "true");
+        assertEquals(3, cdi.exit(), cdi.err());
+        assertEquals(List.of("nssimg: error: the engine cannot inject CDI devices (nvidia.com/gpu=all): its cdi feature is off;"
+                + " enable {\"features\":{\"cdi\":true}} in daemon.json (Docker 25-28.1), or pass --gpus none"), cdi.err().strip().lines().toList());
+        assertEquals(List.of(), Bed.exec(List.of("docker", "ps", "-aq", "--filter", "label=nssimg.run"), Bed.ROOT, second, 30)
+                .out().lines().toList(), "no container left on the second engine");
+    }
+
+    /**
+     * The first engine's cdi feature reads the test bed's stand-in spec (test scaffolding: /dev/null as /dev/nvidia0
+     * and a stand-in nvidia-smi). --gpus all becomes a CDI request, so the entrypoint finds nvidia-smi.
+     */
+    @Test
+    void gpusThroughCdiInjectTheDevicesAndTheEntrypointStopsHinting() {
+        Bed.example("runtime");
+        String hint = "nss-entrypoint: hint: nvidia-smi not found";
+        Bed.Run without = Bed.nssimg("run", "--profile", "example", "--gpus", "none", "--hf-cache", "/tmp/nssimg-it-hf", "--", "env");
+        assertEquals(0, without.exit(), without.err());
+        assertTrue(without.err().contains(hint), "the control: no GPU, the hint: " + without.err());
+        Bed.Run with = Bed.nssimg("run", "--profile", "example", "--gpus", "all", "--hf-cache", "/tmp/nssimg-it-hf", "--", "env");
+        assertEquals(0, with.exit(), with.err());
+        assertFalse(with.err().contains(hint), "nvidia-smi injected: " + with.err());
+
+        Bed.Run one = Bed.nssimg("run", "--image", "nssimg-example-base:amd64", "--gpus", "1", "--hf-cache", "/tmp/nssimg-it-hf", "--",
+                "sh", "-c", "nvidia-smi && ls -l /dev/nvidia0 && echo standin=$NSSIMG_CDI_STANDIN");
+        assertEquals(0, one.exit(), one.err());
+        assertTrue(one.out().contains("NVIDIA-SMI stand-in (nssimg test bed)") && one.out().contains("standin=1"), one.out());
+        assertTrue(one.out().lines().anyMatch(l -> l.startsWith("c") && l.contains("1,   3") && l.endsWith("/dev/nvidia0")),
+                "a character device 1:3 (the host's /dev/null) as /dev/nvidia0: " + one.out());
+        Bed.Run env = Bed.nssimg(Bed.ROOT, Map.of("CONTAINER_GPU_FLAG", "--device nvidia.com/gpu=all"), "run", "--image",
+                "nssimg-example-base:amd64", "--hf-cache", "/tmp/nssimg-it-hf", "--", "nvidia-smi");
+        assertEquals(0, env.exit(), env.err());
+
+        Bed.Run two = Bed.nssimg("run", "--image", "nssimg-example-base:amd64", "--gpus", "2", "--hf-cache", "/tmp/nssimg-it-hf", "--", "true");
+        assertEquals(3, two.exit(), two.err());
+        assertTrue(two.err().strip().startsWith("nssimg: error: CDI device nvidia.com/gpu=1 (for 2) is not offered by the engine's specs")
+                && two.err().contains("offered: nvidia.com/gpu=0, nvidia.com/gpu=all"), two.err());
     }
 
     @Test
@@ -179,7 +221,13 @@ class BuildSmokeRunIT {
                 && l.contains("this check ran in daemon ")), ok.out());
         Bed.Run off = Bed.nssimg(Bed.ROOT, Map.of("NSSIMG_DAEMON", "0"), "doctor", "--json");
         assertTrue(off.out().contains("\"off (NSSIMG_DAEMON=0): every command starts its own JVM\""), off.out());
-        assertTrue(ok.out().lines().anyMatch(l -> l.startsWith("nvidia-runtime") && l.contains(" warn ")), ok.out());
+        assertTrue(ok.out().lines().anyMatch(l -> l.startsWith("nvidia-runtime") && l.contains(" warn ") && l.contains("--gpus uses CDI")),
+                ok.out());
+        assertTrue(ok.out().lines().anyMatch(l -> l.startsWith("cdi ") && l.contains(" ok ") && l.contains("/var/lib/nssimg-testbed/cdi")
+                && l.contains("devices nvidia.com/gpu=0, nvidia.com/gpu=all")), "the local engine's CDI devices: " + ok.out());
+        Bed.Run second = Bed.nssimg(Bed.ROOT, Map.of("DOCKER_HOST", Bed.engine2()), "doctor");
+        assertTrue(second.out().lines().anyMatch(l -> l.startsWith("cdi ") && l.contains(" warn ") && l.contains("cdi feature off")),
+                second.out());
         Bed.Run bad = Bed.nssimg(Bed.ROOT, Map.of("DOCKER_HOST", "unix:///nonexistent/docker.sock"), "doctor");
         assertEquals(3, bad.exit(), bad.out());
         assertTrue(bad.out().lines().anyMatch(l -> l.startsWith("engine") && l.contains(" fail ")), bad.out());

@@ -46,7 +46,7 @@ class ReportTest {
         new Report(inv(), true).smoke(new Smokes.Outcome("img", CHECKS), dir.relativize(f));
         JsonNode doc = new ObjectMapper().readTree(out.toString());
         assertEquals("nssimg.smoke", doc.path("schema").path("name").asText());
-        assertEquals(1, doc.path("schema").path("version").asInt());
+        assertEquals(2, doc.path("schema").path("version").asInt(), "version 2: each check says whether it is a warning");
         assertFalse(doc.path("passed").asBoolean(true));
         assertEquals("missing <vendor> & \"x\"", doc.path("checks").get(1).path("detail").asText());
         String xml = Files.readString(f);
