@@ -102,7 +102,8 @@ public final class Builds {
             throw NssimgException.usage(origin + ": Dockerfile " + project.display(r.dockerfile().value()) + " not found");
         }
         checkDirectory(project, "context", r.context());
-        r.contexts().forEach((name, dir) -> checkDirectory(project, "named context " + name, dir));
+        r.contexts().forEach((name, v) -> Resolved.localContext(v.value())
+                .ifPresent(dir -> checkDirectory(project, "named context " + name, Located.of(dir, v.origin()))));
         for (String spec : secrets) {
             // As buildx reads them: env=VAR, or type=env with src=VAR, names a variable; src=FILE (type=file, the
             // default) a file, relative to the working directory buildx runs in. An id alone is buildx's to look up.

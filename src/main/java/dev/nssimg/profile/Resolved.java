@@ -17,7 +17,7 @@ public record Resolved(
         Located<List<String>> platforms,
         Located<Path> dockerfile,
         Located<Path> context,
-        Map<String, Located<Path>> contexts,
+        Map<String, Located<String>> contexts,
         Located<String> image,
         Located<String> imageDev,
         Located<String> registry,
@@ -64,6 +64,15 @@ public record Resolved(
     /** Builder for one platform: the per-platform builder if set, else the global one (may be null). */
     public Located<String> builderFor(String platform) {
         return platformBuilders.getOrDefault(platform, builder);
+    }
+
+    /**
+     * A named context's value: a local directory (an absolute path) or, with a scheme, what buildx takes as it is
+     * (docker-image://REF, oci-layout://DIR, https://..., target:STAGE). Empty for the latter.
+     */
+    public static java.util.Optional<Path> localContext(String value) {
+        return value.matches("^[a-z][a-z0-9+.-]*://.*") || value.startsWith("target:")
+                ? java.util.Optional.empty() : java.util.Optional.of(Path.of(value));
     }
 
     public boolean hasRegistry() {

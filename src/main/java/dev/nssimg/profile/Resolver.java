@@ -58,7 +58,7 @@ public final class Resolver {
         for (String p : BuildArgs.MULTIARCH_PLATFORMS) {
             platformArgs.put(p, new LinkedHashMap<>(args));
         }
-        Map<String, Located<Path>> contexts = new LinkedHashMap<>();
+        Map<String, Located<String>> contexts = new LinkedHashMap<>();
         Map<String, Located<String>> platformBuilders = new LinkedHashMap<>();
         for (ProfileSpec layer : layers) {
             layer.args().forEach((k, v) -> args.put(k, withProfile(v, layer)));
@@ -72,7 +72,8 @@ public final class Resolver {
                 layer.args().forEach((k, v) -> e.getValue().put(k, withProfile(v, layer)));
                 layer.platformArgs().getOrDefault(e.getKey(), Map.of()).forEach((k, v) -> e.getValue().put(k, withProfile(v, layer)));
             }
-            layer.contexts().forEach((name, dir) -> contexts.put(name, path(withProfile(dir, layer), root, cwd)));
+            layer.contexts().forEach((name, v) -> contexts.put(name, Resolved.localContext(v.value()).isPresent()
+                    ? asString(path(withProfile(v, layer), root, cwd)) : withProfile(v, layer)));
             layer.platformBuilders().forEach((p, v) -> platformBuilders.put(p, withProfile(v, layer)));
         }
         if (flags.builder() != null) {
@@ -157,6 +158,10 @@ public final class Resolver {
 
     private static <T> Located<T> withProfile(Located<T> v, ProfileSpec layer) {
         return Located.of(v.value(), v.origin() + (layer.name() == null ? " (defaults)" : " (profile " + layer.name() + ")"));
+    }
+
+    private static Located<String> asString(Located<Path> p) {
+        return Located.of(p.value().toString(), p.origin());
     }
 
     /** Flag paths are relative to the working directory; all others to the project root. */
