@@ -4,6 +4,7 @@ import dev.nssimg.app.Builds;
 import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.BuildRequest;
 import dev.nssimg.report.Report;
 import java.util.ArrayList;
@@ -94,6 +95,11 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Treat build args the Dockerfile does not declare as errors.")
     boolean strict;
 
+    @Option(names = "--max-size", paramLabel = "SIZE",
+            description = "Fail (exit 1) when the image is larger, e.g. 25GB (binary units); checks the engine's free disk first."
+                    + " Beats a profile's size-budget.")
+    String maxSize;
+
     @Option(names = "--dry-run", description = "Print the commands, one per line (shell-quoted), and run nothing.")
     boolean dryRun;
 
@@ -114,14 +120,19 @@ public final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         Builds.Planned planned = Builds.plan(inv, new Builds.Request(common.selection(), target, platform, tags, buildArgs, file,
                 context, multiarch, strategy, jobs, pushByDigest, registry, push, load, noCache, pull, cacheFrom, cacheTo, builder,
-                progress, secrets, strict, format.json, dryRun));
+                progress, secrets, strict, format.json, dryRun, maxSize));
         Report report = new Report(inv, format.json);
         report.warnings(planned.warnings());
         if (dryRun) {
             report.plan(planned.plan().commands());
             return ExitCode.OK.code();
         }
-        report.build(Builds.run(inv, planned, report.progressEvents()));
+        report.warnings(Builds.checkDisk(inv, planned));
+        Builds.Outcome built = Builds.run(inv, planned, report.progressEvents());
+        report.build(built);
+        if (built.overBudget() != null) {
+            throw NssimgException.failed(built.overBudget());
+        }
         if (!smoke) {
             return ExitCode.OK.code();
         }

@@ -17,6 +17,12 @@ public final class DoctorCommand implements Callable<Integer> {
             description = "Also check this registry (reachable, credentials). Env: CONTAINER_GPU_REGISTRY.")
     String registry;
 
+    @Option(names = "--max-size", paramLabel = "SIZE",
+            description = "Judge the engine's free disk against this image size (default: the profile's size-budget).")
+    String maxSize;
+
+    @Mixin CommonOptions common;
+
     @Mixin OutputFormat format;
 
     public DoctorCommand(Invocation inv) {
@@ -25,7 +31,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Doctor.Report d = Doctor.run(inv, registry);
+        Doctor.Report d = Doctor.run(inv, registry, common.selection(), maxSize);
         new Report(inv, format.json).doctor(d);
         return d.exitCode().code();
     }

@@ -26,7 +26,14 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
      * argDefaults: the defaults its own ARG instructions give (they beat the global ones in this stage).
      */
     public record Stage(String name, boolean named, String base, int line, Map<String, String> args, Map<String, String> labels,
-            Map<String, String> env, String user, List<String> entrypoint, List<String> cmd, Map<String, ArgDefault> argDefaults) {}
+            Map<String, String> env, String user, List<String> entrypoint, List<String> cmd, Map<String, ArgDefault> argDefaults,
+            List<Step> steps) {}
+
+    /**
+     * An instruction that makes an entry in the built image's history (every one but FROM and ARG), as written:
+     * keyword, the instruction on one line (continuations joined), and its first line.
+     */
+    public record Step(String keyword, String text, int line) {}
 
     /** An ARG's default as the Dockerfile declares it, and its line. */
     public record ArgDefault(String name, String value, int line) {}
@@ -59,6 +66,18 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
     public Map<String, ArgDefault> argDefaults(Stage stage) {
         Map<String, ArgDefault> out = new LinkedHashMap<>(argDefaults);
         out.putAll(stage.argDefaults());
+        return out;
+    }
+
+    /**
+     * The steps an image of that stage is made of, in order: those of the stages it extends (FROM STAGE), then its
+     * own. The steps of an external base image are not here: its layers come first in the image.
+     */
+    public List<Step> steps(Stage stage) {
+        List<Step> out = new ArrayList<>();
+        stages.stream().filter(s -> s.named() && s.name().equals(stage.base().toLowerCase(java.util.Locale.ROOT))
+                && stages.indexOf(s) < stages.indexOf(stage)).findFirst().ifPresent(parent -> out.addAll(steps(parent)));
+        out.addAll(stage.steps());
         return out;
     }
 
@@ -104,6 +123,10 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
                     continue;
                 }
                 throw NssimgException.usage(file + ":" + ins.line() + ": " + kw + " before the first FROM");
+            }
+            if (!kw.equals("ARG")) {
+                // For display: runs of blanks (from joined continuation lines) as one.
+                cur.steps.add(new Step(kw, (kw + " " + ins.rest()).strip().replaceAll("\\s+", " "), ins.line()));
             }
             switch (kw) {
                 case "ARG" -> cur.args.putAll(args(ins, file, cur.argDefaults));
@@ -177,6 +200,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         String user;
         List<String> entrypoint = List.of();
         List<String> cmd = List.of();
+        final List<Step> steps = new ArrayList<>();
 
         Builder(String name, boolean named, String base, int line) {
             this.name = name;
@@ -187,7 +211,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
 
         Stage build() {
             return new Stage(name, named, base, line, java.util.Collections.unmodifiableMap(args), java.util.Collections.unmodifiableMap(labels),
-                    java.util.Collections.unmodifiableMap(env), user, entrypoint, cmd, java.util.Collections.unmodifiableMap(argDefaults));
+                    java.util.Collections.unmodifiableMap(env), user, entrypoint, cmd, java.util.Collections.unmodifiableMap(argDefaults), List.copyOf(steps));
         }
     }
 }

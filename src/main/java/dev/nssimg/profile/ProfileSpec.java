@@ -25,7 +25,8 @@ public record ProfileSpec(
         Located<String> builder,
         Map<String, Located<String>> platformBuilders,
         Located<String> cacheFrom,
-        Located<String> cacheTo) {
+        Located<String> cacheTo,
+        Located<String> sizeBudget) {
 
     public ProfileSpec {
         contexts = Map.copyOf(contexts);

@@ -26,7 +26,7 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
     static final List<String> PROFILE_KEYS = List.of(
             "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
             "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
-            "cache-from", "cache-to");
+            "cache-from", "cache-to", "size-budget");
 
     public ProfilesFile {
         profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
@@ -157,7 +157,16 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
                 scalar(m, "builder", file, path),
                 stringMap(m.entries().get("platform-builders"), file, path + ".platform-builders"),
                 scalar(m, "cache-from", file, path),
-                scalar(m, "cache-to", file, path));
+                scalar(m, "cache-to", file, path),
+                sizeBudget(scalar(m, "size-budget", file, path)));
+    }
+
+    /** A size-budget is checked where it is written, so a typo names its line. */
+    private static Located<String> sizeBudget(Located<String> v) {
+        if (v != null) {
+            Validation.size(v);
+        }
+        return v;
     }
 
     private static void checkKeys(YamlNode.Mapping m, java.util.Collection<String> allowed, String file, String path) {

@@ -27,7 +27,8 @@ public record Resolved(
         Located<String> builder,
         Map<String, Located<String>> platformBuilders,
         Located<String> cacheFrom,
-        Located<String> cacheTo) {
+        Located<String> cacheTo,
+        Located<String> sizeBudget) {
 
     public Resolved {
         contexts = Map.copyOf(contexts);

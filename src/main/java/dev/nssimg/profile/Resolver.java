@@ -49,6 +49,7 @@ public final class Resolver {
         Located<String> builder = pick(layers, ProfileSpec::builder, env.builder(), flags.builder(), null);
         Located<String> cacheFrom = pick(layers, ProfileSpec::cacheFrom, env.cacheFrom(), flags.cacheFrom(), null);
         Located<String> cacheTo = pick(layers, ProfileSpec::cacheTo, env.cacheTo(), flags.cacheTo(), null);
+        Located<String> sizeBudget = pick(layers, ProfileSpec::sizeBudget, null, null, null);
 
         // Layer by layer, a layer's args and then its platform-args apply, so a higher layer's
         // args beat a lower layer's platform-args for every platform.
@@ -84,7 +85,7 @@ public final class Resolver {
 
         Resolved r = new Resolved(profile == null ? BUILTIN : profile, root, platform, platforms,
                 path(dockerfile, root, cwd), path(context, root, cwd), contexts, image, imageDev, registry,
-                args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo);
+                args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo, sizeBudget);
         validate(r);
         return r;
     }
