@@ -29,7 +29,7 @@ public final class BuilderSetup {
     }
 
     public static Planned plan(Invocation inv, Request req) {
-        ProfilesFile file = Project.discover(inv.cwd()).profiles(req.selection().config());
+        ProfilesFile file = Project.discover(inv.cwd()).profiles(req.selection().config(), inv.env());
         BuilderSpec b = pick(file, req);
         return new Planned(b, BuilderPlanner.create(b, req.bootstrap()));
     }

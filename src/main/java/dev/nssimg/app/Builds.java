@@ -4,6 +4,8 @@ import dev.nssimg.buildx.BuildRunner;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.buildx.ProgressListener;
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.lint.Finding;
+import dev.nssimg.lint.Lint;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.EngineInfo;
 import dev.nssimg.engine.ImageHistory;
@@ -52,12 +54,22 @@ public final class Builds {
     public record Budget(long bytes, String origin) {}
 
     /**
-     * A plan, and the resolved profile and Dockerfile it came from (a smoke after the build reads neither again);
-     * budget is null when there is none.
+     * A plan, and the resolved profile and Dockerfile it came from (a smoke after the build reads neither again), with
+     * the Dockerfile lint's findings (an error among them means the build must not start) and the size budget (null
+     * when there is none).
      */
-    public record Planned(BuildPlan plan, Resolved resolved, DockerfileInfo dockerfile, Request request, Budget budget) {
+    public record Planned(BuildPlan plan, Resolved resolved, DockerfileInfo dockerfile, Request request, List<Finding> findings,
+            Budget budget) {
+        public Planned {
+            findings = List.copyOf(findings);
+        }
+
         public List<String> warnings() {
             return plan.warnings();
+        }
+
+        public boolean blocked() {
+            return Lint.hasErrors(findings);
         }
     }
 
@@ -103,7 +115,18 @@ public final class Builds {
                 Project.created(inv.env(), Instant.now()), inv.cwd());
         Budget budget = req.maxSize() != null ? budget(Located.of(req.maxSize(), "flag --max-size"))
                 : r.sizeBudget() != null ? budget(r.sizeBudget()) : null;
-        return new Planned(Planner.plan(br, r, df, facts), r, df, req, budget);
+        BuildPlan plan = Planner.plan(br, r, df, facts);
+        // The planner found the stage already; an unnamed one (the last) is the default, not a --target.
+        return new Planned(plan, r, df, req, Checks.lint(df, df.stage(plan.target()).isPresent() ? plan.target() : null), budget);
+    }
+
+    /** A plan whose Dockerfile has lint errors does not run (nor print as a dry run): exit 1, naming the file. */
+    public static void refuseIfBlocked(Planned planned) {
+        long errors = planned.findings().stream().filter(f -> f.severity() == dev.nssimg.lint.Severity.ERROR).count();
+        if (errors > 0) {
+            throw NssimgException.failed(planned.dockerfile().file() + ": " + errors + (errors == 1 ? " error" : " errors")
+                    + " in the Dockerfile (above; nssimg check explains), so the build did not start");
+        }
     }
 
     private static Budget budget(Located<String> v) {
@@ -187,12 +210,15 @@ public final class Builds {
      * events: where progress events go (--json); null passes buildx's own lines to stderr.
      */
     public static Outcome run(Invocation inv, Planned planned, ProgressListener events) {
+        refuseIfBlocked(planned);
         BuildPlan plan = planned.plan();
         int jobs = planned.request().jobs();
         BuildRunner runner = new BuildRunner(inv.launcher(), inv.err(), inv.cwd(), events, inv.env(), inv.cleanup(), inv.log(),
                 inv.turns());
         ImageSize size = plan.push() ? null : new ImageSize(inv, plan.tags().get(0));
-        List<DockerfileInfo.Step> steps = planned.dockerfile().stage(plan.target()).map(planned.dockerfile()::steps).orElse(List.of());
+        DockerfileInfo df = planned.dockerfile();
+        // An unnamed last stage is not found by name: it is the default stage.
+        List<DockerfileInfo.Step> steps = df.steps(df.stage(plan.target()).orElse(df.defaultStage()));
         if (size != null && plan.builds().size() == 1) {
             runner.onImageStored(label -> size.askNow());
         }

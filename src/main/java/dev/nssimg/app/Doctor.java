@@ -63,7 +63,7 @@ public final class Doctor {
         }
         List<Row> rows = new ArrayList<>();
         Project project = Project.discover(inv.cwd());
-        rows.add(Row.ok("project", "root " + project.root() + ", profiles " + project.profilesFileName()));
+        rows.add(Row.ok("project", "root " + project.root() + ", profiles " + project.profilesFileName(inv.env())));
         EngineInfo info = null;
         try {
             info = inv.engine().info();

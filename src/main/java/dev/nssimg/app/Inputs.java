@@ -18,7 +18,7 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved) {
 
     static Inputs load(Invocation inv, Selection sel, Overrides flags) {
         Project project = Project.discover(inv.cwd());
-        ProfilesFile file = project.profiles(sel.config());
+        ProfilesFile file = project.profiles(sel.config(), inv.env());
         inv.log().debug(Inputs.class, "project root {}, profiles {}", project.root(), file.file());
         Resolved r = Resolver.resolve(file, sel.profile(), project.root(), project.cwd(), Overrides.fromEnv(inv.env()), flags);
         return new Inputs(project, file, r);
@@ -51,8 +51,13 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved) {
 
     /** The image a command needs is not on the engine: exit 1, with the build command that makes it. */
     static NssimgException imageMissing(String ref, String host, String target, String profile) {
+        return imageMissing(ref, host, target, profile, null);
+    }
+
+    /** makeTarget: the Makefile target that builds the same image, or null. */
+    static NssimgException imageMissing(String ref, String host, String target, String profile, String makeTarget) {
         return NssimgException.failed("image " + ref + " not found on the engine " + host + "; build it with: nssimg build --target "
-                + target + (profile == null ? "" : " --profile " + profile));
+                + target + (profile == null ? "" : " --profile " + profile) + (makeTarget == null ? "" : " (make " + makeTarget + ")"));
     }
 
     static Located<String> flag(String value, String name) {

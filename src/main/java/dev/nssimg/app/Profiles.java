@@ -45,7 +45,7 @@ public final class Profiles {
 
     public static Listing list(Invocation inv, Selection sel) {
         Project project = Project.discover(inv.cwd());
-        ProfilesFile file = project.profiles(sel.config());
+        ProfilesFile file = project.profiles(sel.config(), inv.env());
         List<Entry> entries = new ArrayList<>();
         if (!file.profiles().containsKey(Resolver.BUILTIN)) {
             entries.add(new Entry(Resolver.BUILTIN, "the defaults alone (no --profile)", null));

@@ -19,18 +19,44 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * `nssimg run` (container-run-gpu): the current directory at /workspace, the Hugging Face cache mounted and
- * HF_HOME set, the GPU flag of CONTAINER_GPU_FLAG, extra mounts; the container's exit code is the result.
+ * `nssimg run` (container-run-gpu, -gpu-dev, test-ci-container): the project's root at /workspace (also the working
+ * directory), DEBIAN_FRONTEND=noninteractive, and for the GPU images the Hugging Face cache mounted with HF_HOME set,
+ * the GPU flag of CONTAINER_GPU_FLAG and extra mounts. It never builds: a missing image names the build that makes it.
+ * The container's exit code is the result.
  */
 public final class Runs {
     public static final String LABEL = "nssimg.run";
     static final String HF_TARGET = "/workspace/.hf_cache";
+    static final String WORKSPACE = "/workspace";
+    /** The CI image's name when CONTAINER_TEST_IMAGE and --image say none, as in upstream's Makefile. */
+    static final String TEST_IMAGE = "nss-test:latest";
+    static final String TEST_FILE = "containers/Dockerfile.test_ci";
     private static final Pattern SIZE = Pattern.compile("(?i)(\\d+)\\s*([bkmg]?)b?");
 
     private Runs() {}
 
-    /** Null fields mean "not given"; args empty means --help. interactive: pass stdin. */
-    public record Request(Selection selection, boolean dev, String image, String gpus, String shmSize, Path hfCache,
+    /** Which image a run uses, and what runs in it when no arguments are given (upstream's run targets' defaults). */
+    public enum Kind {
+        RUNTIME(List.of("--help"), "container-build-gpu"),
+        DEV(List.of("make", "test"), "container-build-gpu-dev"),
+        TEST(List.of("make", "test-ci"), "container-build-test");
+
+        final List<String> defaultCommand;
+        final String makeTarget;
+
+        Kind(List<String> defaultCommand, String makeTarget) {
+            this.defaultCommand = defaultCommand;
+            this.makeTarget = makeTarget;
+        }
+
+        /** Whether the run gets the GPU, the Hugging Face cache and /dev/shm sizing (the CI image gets none). */
+        boolean gpuImage() {
+            return this != TEST;
+        }
+    }
+
+    /** Null fields mean "not given"; args empty means the kind's default command. interactive: pass stdin. */
+    public record Request(Selection selection, Kind kind, String image, String gpus, String shmSize, Path hfCache,
             List<String> mounts, List<String> envs, boolean interactive, String platform, List<String> args) {
         public Request {
             mounts = List.copyOf(mounts);
@@ -41,17 +67,20 @@ public final class Runs {
 
     /** Validates every input before touching anything (the cache directory, the engine), then runs; the container's exit code. */
     public static int run(Invocation inv, Request req) {
-        Resolved r = Inputs.load(inv, req.selection(), Overrides.NONE).resolved();
-        String ref = req.image() != null ? req.image() : req.dev() ? r.imageDev().value() : r.image().value();
+        Inputs in = Inputs.load(inv, req.selection(), Overrides.NONE);
+        Resolved r = in.resolved();
         if (req.image() != null) {
             Validation.imageRef(Located.of(req.image(), "flag --image"), "image");
         }
+        String ref = image(inv, req, r);
         if (req.platform() != null) {
             Validation.platform(Located.of(req.platform(), "flag --platform"));
         }
-        String gpu = req.gpus() != null ? req.gpus() : gpuFromEnv(inv.env().get("CONTAINER_GPU_FLAG"));
+        boolean gpuImage = req.kind().gpuImage();
+        String gpu = !gpuImage ? (req.gpus() != null ? req.gpus() : "none")
+                : req.gpus() != null ? req.gpus() : gpuFromEnv(inv.env().get("CONTAINER_GPU_FLAG"));
         Engine.validateGpus(gpu);
-        long shm = parseSize(req.shmSize(), "flag --shm-size");
+        long shm = req.shmSize() != null ? parseSize(req.shmSize(), "flag --shm-size") : gpuImage ? 1L << 30 : 0;
         List<RunSpec.Mount> extra = new ArrayList<>();
         for (String m : extraMountsFromEnv(inv.env().get("CONTAINER_EXTRA_MOUNTS"))) {
             extra.add(parseMount(m, "env CONTAINER_EXTRA_MOUNTS"));
@@ -60,7 +89,10 @@ public final class Runs {
             extra.add(parseMount(m, "flag --mount"));
         }
         List<String> env = new ArrayList<>();
-        env.add("HF_HOME=" + HF_TARGET);
+        if (gpuImage) {
+            env.add("HF_HOME=" + HF_TARGET);
+        }
+        env.add("DEBIAN_FRONTEND=noninteractive");
         for (String e : req.envs()) {
             if (e.isEmpty() || e.startsWith("=")) {
                 throw NssimgException.usage("flag --env: expected KEY=VALUE or KEY, got '" + e + "'");
@@ -71,27 +103,60 @@ public final class Runs {
                 env.add(e + "=" + inv.env().get(e));
             }
         }
-        List<String> cmd = req.args().isEmpty() ? List.of("--help") : req.args();
+        List<String> cmd = req.args().isEmpty() ? req.kind().defaultCommand : req.args();
         List<RunSpec.Mount> binds = new ArrayList<>();
-        binds.add(new RunSpec.Mount(inv.cwd().toString(), "/workspace", false));
-        Path cache = req.hfCache() != null ? inv.cwd().resolve(req.hfCache()) : defaultCache(inv);
-        try {
-            Files.createDirectories(cache);
-        } catch (IOException e) {
-            throw NssimgException.usage("Hugging Face cache " + cache + " cannot be created: " + e.getMessage());
+        // The repository's root, wherever in it nssimg was started (upstream mounts make's directory, the root).
+        binds.add(new RunSpec.Mount(in.project().root().toString(), WORKSPACE, false));
+        if (gpuImage) {
+            Path cache = req.hfCache() != null ? inv.cwd().resolve(req.hfCache()) : defaultCache(inv);
+            try {
+                Files.createDirectories(cache);
+            } catch (IOException e) {
+                throw NssimgException.usage("Hugging Face cache " + cache + " cannot be created: " + e.getMessage());
+            }
+            binds.add(new RunSpec.Mount(cache.toAbsolutePath().normalize().toString(), HF_TARGET, false));
+        } else if (req.hfCache() != null) {
+            throw NssimgException.usage("flag --hf-cache: the CI image (--test) gets no Hugging Face cache");
         }
-        binds.add(new RunSpec.Mount(cache.toAbsolutePath().normalize().toString(), HF_TARGET, false));
         binds.addAll(extra);
         RunSpec spec = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, shm, gpu,
-                Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err());
+                Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err(), WORKSPACE);
         Engine engine = inv.engine();
         if (engine.inspectImage(ref).isEmpty()) {
-            throw Inputs.imageMissing(ref, engine.host(), req.dev() ? "dev" : "runtime", req.selection().profile());
+            throw missing(ref, engine.host(), req);
         }
         RunResult result = engine.run(spec);
         inv.out().flush();
         inv.err().flush();
         return result.exitCode();
+    }
+
+    private static String image(Invocation inv, Request req, Resolved r) {
+        if (req.image() != null) {
+            return req.image();
+        }
+        return switch (req.kind()) {
+            case RUNTIME -> r.image().value();
+            case DEV -> r.imageDev().value();
+            case TEST -> {
+                String env = inv.env().get("CONTAINER_TEST_IMAGE");
+                if (env == null || env.isBlank()) {
+                    yield TEST_IMAGE;
+                }
+                Validation.imageRef(Located.of(env.trim(), "env CONTAINER_TEST_IMAGE"), "image");
+                yield env.trim();
+            }
+        };
+    }
+
+    /** run never builds: it names the build that makes the image, as nssimg and as the make target. */
+    private static NssimgException missing(String ref, String host, Request req) {
+        if (req.kind() != Kind.TEST) {
+            return Inputs.imageMissing(ref, host, req.kind() == Kind.DEV ? "dev" : "runtime", req.selection().profile(),
+                    req.kind().makeTarget);
+        }
+        return NssimgException.failed("image " + ref + " not found on the engine " + host + "; build it with: nssimg build"
+                + " --file " + TEST_FILE + " --tag " + ref + " (make " + req.kind().makeTarget + ")");
     }
 
     private static Path defaultCache(Invocation inv) {

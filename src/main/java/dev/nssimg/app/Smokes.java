@@ -8,7 +8,6 @@ import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.plan.Stages;
-import dev.nssimg.profile.BuildArgs;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
@@ -18,6 +17,7 @@ import dev.nssimg.smoke.SmokeChecks;
 import dev.nssimg.smoke.SmokeRunner;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,10 +65,6 @@ public final class Smokes {
                 timeoutSeconds), built.resolved(), Optional.of(built.dockerfile()));
     }
 
-    private static String valueOf(Located<String> v) {
-        return v == null || v.value().contains("$") ? null : v.value();
-    }
-
     /** df: the profile's Dockerfile, empty when it cannot be read (an image tested away from its checkout). */
     private static Outcome run(Invocation inv, Request req, Resolved r, Optional<DockerfileInfo> df) {
         String ref = req.image() != null ? req.image() : req.target().equals("dev") ? r.imageDev().value() : r.image().value();
@@ -79,11 +75,17 @@ public final class Smokes {
             throw NssimgException.usage("flag --all-platforms: '" + ref + "' is not a registry reference; pass the pushed"
                     + " index with --image REGISTRY/IMAGE:TAG");
         }
+        Optional<DockerfileInfo.Stage> stage = df.flatMap(d -> d.stage(req.target()));
         Map<String, Located<String>> defaults = df.map(d -> Stages.defaults(d, Stages.of(req.target(), d)))
                 .orElse(Map.of());
-        Map<String, Located<String>> args = r.effectiveArgs(defaults, r.platform().value());
-        SmokeChecks.Expect expect = new SmokeChecks.Expect(req.target(), valueOf(args.get(BuildArgs.CUDA_VERSION)),
-                valueOf(args.get(BuildArgs.UBUNTU_VERSION)));
+        SmokeChecks.Declared declared = stage.map(s -> new SmokeChecks.Declared(df.get().file() + ":" + s.line(),
+                s.entrypoint(), s.user(), s.labels(), s.args().keySet())).orElse(null);
+        // Per platform: a profile's platform-args (the arm64 SM list) show in that platform's labels only.
+        java.util.function.Function<String, SmokeChecks.Expect> expect = platform -> {
+            Map<String, String> args = new LinkedHashMap<>();
+            r.effectiveArgs(defaults, platform).forEach((k, v) -> args.put(k, v.value()));
+            return new SmokeChecks.Expect(req.target(), declared, args);
+        };
         Duration timeout = Duration.ofSeconds(req.timeoutSeconds());
         Engine engine = inv.engine();
         SmokeRunner runner = new SmokeRunner(engine);
@@ -93,12 +95,13 @@ public final class Smokes {
             for (Imagetools.Platform p : index.platforms()) {
                 String pinned = Planner.repository(ref) + "@" + p.digest();
                 engine.pull(pinned, p.platform());
-                checks.addAll(runner.smoke(pinned, p.platform(), p.facts(), expect, timeout));
+                checks.addAll(runner.smoke(pinned, p.platform(), p.facts(), expect.apply(p.platform()), timeout));
             }
         } else {
             ImageFacts facts = engine.inspectImage(ref)
                     .orElseThrow(() -> Inputs.imageMissing(ref, engine.host(), req.target(), req.selection().profile()));
-            checks.addAll(runner.smoke(ref, req.platform(), facts, expect, timeout));
+            checks.addAll(runner.smoke(ref, req.platform(), facts,
+                    expect.apply(req.platform() != null ? req.platform() : facts.platform()), timeout));
         }
         return new Outcome(ref, checks);
     }

@@ -123,6 +123,8 @@ public final class BuildCommand implements Callable<Integer> {
                 progress, secrets, strict, format.json, dryRun, maxSize));
         Report report = new Report(inv, format.json);
         report.warnings(planned.warnings());
+        report.findings(planned.findings());
+        Builds.refuseIfBlocked(planned);
         if (dryRun) {
             report.plan(planned.plan().commands());
             return ExitCode.OK.code();

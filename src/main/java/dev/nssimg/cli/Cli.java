@@ -19,9 +19,10 @@ public final class Cli {
     private record Sub(String name, Class<?> type) {}
 
     /** Subcommands in help order. Building picocli's model of each costs start-up time, so only the invoked one is built. */
-    private static final List<Sub> COMMANDS = List.of(new Sub("build", BuildCommand.class), new Sub("smoke", SmokeCommand.class),
+    private static final List<Sub> COMMANDS = List.of(new Sub("build", BuildCommand.class), new Sub("check", CheckCommand.class),
+            new Sub("smoke", SmokeCommand.class),
             new Sub("run", RunCommand.class), new Sub("doctor", DoctorCommand.class), new Sub("inspect", InspectCommand.class),
-            new Sub("profiles", ProfilesCommand.class), new Sub("builder", BuilderCommand.class),
+            new Sub("profiles", ProfilesCommand.class), new Sub("init", InitCommand.class), new Sub("builder", BuilderCommand.class),
             new Sub("daemon", DaemonCommand.class), new Sub("completion", CompletionCommand.class));
 
     public static int execute(Invocation ctx, String... args) {

@@ -11,16 +11,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @picocli.CommandLine.Command(name = "run", sortOptions = false,
-        description = {"Run a command in the runtime (or --dev) container.",
-            "Like make container-run-gpu: the current directory at /workspace, the Hugging Face cache",
-            "mounted and HF_HOME set. The exit code is the container's; the container is removed afterwards."})
+        description = {"Run a command in the runtime, --dev or --test (CI) container; never builds.",
+            "Like make container-run-gpu: the repository's root at /workspace (the working directory, from any",
+            "subdirectory), DEBIAN_FRONTEND=noninteractive, the Hugging Face cache mounted and HF_HOME set.",
+            "The exit code is the container's; the container is removed afterwards."})
 public final class RunCommand implements Callable<Integer> {
     private final Invocation inv;
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--dev", description = "Use the dev image (like container-run-gpu-dev).")
-    boolean dev;
+    @picocli.CommandLine.ArgGroup(exclusive = true)
+    Kind kind = new Kind();
+
+    static final class Kind {
+        @Option(names = "--dev", description = "Use the dev image (like container-run-gpu-dev; default command: make test).")
+        boolean dev;
+
+        @Option(names = "--test", description = "Use the CI image (like test-ci-container: CONTAINER_TEST_IMAGE, default"
+                + " nss-test:latest; no GPU, no Hugging Face cache; default command: make test-ci).")
+        boolean test;
+    }
 
     @Option(names = "--image", paramLabel = "REF", description = "Run this image instead of the profile's.")
     String image;
@@ -29,8 +39,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "GPU access (default: all, or CONTAINER_GPU_FLAG). 'none' on hosts without GPUs.")
     String gpus;
 
-    @Option(names = "--shm-size", paramLabel = "SIZE", defaultValue = "1g",
-            description = "Size of /dev/shm (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--shm-size", paramLabel = "SIZE",
+            description = "Size of /dev/shm (default: 1g; the engine's own for --test).")
     String shmSize;
 
     @Option(names = "--hf-cache", paramLabel = "DIR",
@@ -51,7 +61,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--platform", paramLabel = "PLATFORM", description = "Run as this platform (QEMU for non-native).")
     String platform;
 
-    @Parameters(paramLabel = "ARGS", description = "Arguments for safe-synthesizer (after --; default: --help).")
+    @Parameters(paramLabel = "ARGS", description = "The command (after --): arguments for safe-synthesizer in the runtime image"
+            + " (default: --help); a command line in the dev (default: make test) and CI (default: make test-ci) images.")
     List<String> args = new ArrayList<>();
 
     public RunCommand(Invocation inv) {
@@ -62,7 +73,8 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         // A terminal's stdin is always passed; piped stdin only when asked for.
         boolean interactive = interactiveFlag || System.console() != null;
-        return Runs.run(inv, new Runs.Request(common.selection(), dev, image, gpus, shmSize, hfCache, mounts, envs, interactive,
+        return Runs.run(inv, new Runs.Request(common.selection(),
+                kind.dev ? Runs.Kind.DEV : kind.test ? Runs.Kind.TEST : Runs.Kind.RUNTIME, image, gpus, shmSize, hfCache, mounts, envs, interactive,
                 platform, args));
     }
 }

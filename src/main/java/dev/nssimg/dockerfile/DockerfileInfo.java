@@ -19,20 +19,28 @@ import java.util.Set;
  * entrypoint (inherited through {@code FROM <stage>}). A reader, not an
  * evaluator: values keep their ${VAR} references.
  */
-public record DockerfileInfo(String file, Map<String, String> globalArgs, List<Stage> stages, Map<String, ArgDefault> argDefaults) {
+public record DockerfileInfo(String file, Map<String, String> globalArgs, List<Stage> stages, Map<String, ArgDefault> argDefaults,
+        List<Instruction> globalInstructions) {
 
     /**
      * A stage; named is false for one without AS NAME (its name is then its index, which BuildKit does not look up).
      * argDefaults: the defaults its own ARG instructions give (they beat the global ones in this stage).
+     * instructions: its own, FROM first (env holds the ENV values in effect, a parent stage's included).
      */
     public record Stage(String name, boolean named, String base, int line, Map<String, String> args, Map<String, String> labels,
             Map<String, String> env, String user, List<String> entrypoint, List<String> cmd, Map<String, ArgDefault> argDefaults,
-            List<Step> steps) {}
+            List<Instruction> instructions) {
 
-    /**
-     * An instruction that makes an entry in the built image's history (every one but FROM and ARG), as written:
-     * keyword, the instruction on one line (continuations joined), and its first line.
-     */
+        /** Its own instructions that make an entry in the built image's history: all but FROM and ARG. */
+        public List<Step> steps() {
+            return instructions.stream().filter(i -> !i.keyword().equals("FROM") && !i.keyword().equals("ARG"))
+                    // For display: runs of blanks (from joined continuation lines) as one.
+                    .map(i -> new Step(i.keyword(), (i.keyword() + " " + i.rest()).strip().replaceAll("\\s+", " "), i.line()))
+                    .toList();
+        }
+    }
+
+    /** An instruction as a step of an image's history: keyword, the instruction on one line, and its first line. */
     public record Step(String keyword, String text, int line) {}
 
     /** An ARG's default as the Dockerfile declares it, and its line. */
@@ -42,6 +50,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         globalArgs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(globalArgs)); // ARG without default maps to null
         stages = List.copyOf(stages);
         argDefaults = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(argDefaults));
+        globalInstructions = List.copyOf(globalInstructions);
     }
 
     public List<String> stageNames() {
@@ -107,6 +116,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         Map<String, String> globalArgs = new LinkedHashMap<>();
         Map<String, ArgDefault> defaults = new LinkedHashMap<>();
         List<Stage> stages = new ArrayList<>();
+        List<Instruction> global = new ArrayList<>();
         Builder cur = null;
         for (Instruction ins : Instruction.split(text, file)) {
             String kw = ins.keyword();
@@ -115,19 +125,18 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
                     stages.add(cur.build());
                 }
                 cur = from(ins, stages, file);
+                cur.instructions.add(ins);
                 continue;
             }
             if (cur == null) {
                 if (kw.equals("ARG")) {
+                    global.add(ins);
                     globalArgs.putAll(args(ins, file, defaults));
                     continue;
                 }
                 throw NssimgException.usage(file + ":" + ins.line() + ": " + kw + " before the first FROM");
             }
-            if (!kw.equals("ARG")) {
-                // For display: runs of blanks (from joined continuation lines) as one.
-                cur.steps.add(new Step(kw, (kw + " " + ins.rest()).strip().replaceAll("\\s+", " "), ins.line()));
-            }
+            cur.instructions.add(ins);
             switch (kw) {
                 case "ARG" -> cur.args.putAll(args(ins, file, cur.argDefaults));
                 case "LABEL" -> cur.labels.putAll(Words.assignments(ins.rest(), false, ins.line(), file));
@@ -147,7 +156,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         if (stages.isEmpty()) {
             throw NssimgException.usage(file + ": no FROM instruction");
         }
-        return new DockerfileInfo(file, globalArgs, stages, defaults);
+        return new DockerfileInfo(file, globalArgs, stages, defaults, global);
     }
 
     /** An ARG instruction's names and defaults; a default replaces one an earlier ARG of the same scope gave. */
@@ -195,12 +204,12 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         final int line;
         final Map<String, String> args = new LinkedHashMap<>();
         final Map<String, ArgDefault> argDefaults = new LinkedHashMap<>();
+        final List<Instruction> instructions = new ArrayList<>();
         final Map<String, String> labels = new LinkedHashMap<>();
         final Map<String, String> env = new LinkedHashMap<>();
         String user;
         List<String> entrypoint = List.of();
         List<String> cmd = List.of();
-        final List<Step> steps = new ArrayList<>();
 
         Builder(String name, boolean named, String base, int line) {
             this.name = name;
@@ -211,7 +220,8 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
 
         Stage build() {
             return new Stage(name, named, base, line, java.util.Collections.unmodifiableMap(args), java.util.Collections.unmodifiableMap(labels),
-                    java.util.Collections.unmodifiableMap(env), user, entrypoint, cmd, java.util.Collections.unmodifiableMap(argDefaults), List.copyOf(steps));
+                    java.util.Collections.unmodifiableMap(env), user, entrypoint, cmd, java.util.Collections.unmodifiableMap(argDefaults),
+                    List.copyOf(instructions));
         }
     }
 }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** One logical Dockerfile instruction: continuation lines joined, comments dropped. */
-record Instruction(String keyword, String rest, int line) {
+/** One logical Dockerfile instruction: continuation lines joined, comments dropped; line is where it starts. */
+public record Instruction(String keyword, String rest, int line) {
 
     static List<Instruction> split(String text, String file) {
         List<Instruction> out = new ArrayList<>();

@@ -82,6 +82,9 @@ final class Containers {
         if (spec.user() != null) {
             create.withUser(spec.user());
         }
+        if (spec.workdir() != null) {
+            create.withWorkingDir(spec.workdir());
+        }
         if (spec.platform() != null) {
             create.withPlatform(spec.platform());
         }

@@ -25,7 +25,8 @@ public final class Json {
         SMOKE("nssimg.smoke", 1),
         DOCTOR("nssimg.doctor", 1),
         IMAGE("nssimg.inspect.image", 1),
-        INDEX("nssimg.inspect.index", 1);
+        INDEX("nssimg.inspect.index", 1),
+        CHECK("nssimg.check", 1);
 
         private final String id;
         private final int version;

@@ -3,11 +3,13 @@ package dev.nssimg.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nssimg.app.Builds;
+import dev.nssimg.app.Checks;
 import dev.nssimg.app.Doctor;
 import dev.nssimg.app.Inspect;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.lint.Finding;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Layers;
 import dev.nssimg.smoke.Check;
@@ -92,6 +94,19 @@ final class JsonReport {
         ArrayNode list = doc.putArray("checks");
         for (Check c : s.checks()) {
             list.addObject().put("platform", c.platform()).put("check", c.name()).put("ok", c.ok()).put("detail", c.detail());
+        }
+        return Json.line(doc);
+    }
+
+    static String check(Checks.Outcome c) {
+        ObjectNode doc = Json.document(Json.Schema.CHECK);
+        doc.put("dockerfile", c.dockerfile());
+        doc.put("passed", c.exitCode() == dev.nssimg.error.ExitCode.OK);
+        doc.put("buildkit", c.buildkit());
+        ArrayNode list = doc.putArray("findings");
+        for (Finding f : c.findings()) {
+            list.addObject().put("file", f.file()).put("line", f.line()).put("rule", f.rule()).put("severity", f.severity().word())
+                    .put("message", f.message());
         }
         return Json.line(doc);
     }

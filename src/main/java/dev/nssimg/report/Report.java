@@ -3,7 +3,9 @@ package dev.nssimg.report;
 import dev.nssimg.app.BuilderSetup;
 import dev.nssimg.app.Builds;
 import dev.nssimg.app.DaemonControl;
+import dev.nssimg.app.Checks;
 import dev.nssimg.app.Doctor;
+import dev.nssimg.app.Init;
 import dev.nssimg.app.Inspect;
 import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Profiles;
@@ -11,6 +13,8 @@ import dev.nssimg.app.Smokes;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.buildx.ProgressListener;
 import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.lint.Finding;
+import dev.nssimg.lint.Severity;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Layers;
 import dev.nssimg.smoke.Check;
@@ -133,6 +137,38 @@ public final class Report {
                 throw dev.nssimg.error.NssimgException.usage("flag --report: cannot write " + junit + ": " + e.getMessage());
             }
         }
+    }
+
+    /** The Dockerfile lint a build runs first: every finding on stderr, as a compiler prints them. */
+    public void findings(List<Finding> findings) {
+        findings.forEach(f -> inv.err().println(f.text()));
+        inv.err().flush();
+    }
+
+    /** nssimg check: the findings and a summary line on stdout, or one JSON document. */
+    public void check(Checks.Outcome c) {
+        if (json) {
+            out.println(JsonReport.check(c));
+        } else {
+            c.findings().forEach(f -> out.println(f.text()));
+            java.util.Map<Severity, Long> n = new java.util.EnumMap<>(Severity.class);
+            c.findings().forEach(f -> n.merge(f.severity(), 1L, Long::sum));
+            out.println(c.dockerfile() + ": " + count(n.getOrDefault(Severity.ERROR, 0L), "error") + ", "
+                    + count(n.getOrDefault(Severity.WARNING, 0L), "warning") + ", " + count(n.getOrDefault(Severity.NOTE, 0L), "note")
+                    + "; BuildKit's own checks: " + c.buildkit());
+        }
+        out.flush();
+    }
+
+    private static String count(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    public void init(Init.Outcome o) {
+        out.println("wrote " + o.written() + " from " + o.dockerfile() + (o.inTree() ? " (inside the work tree: commit it or remove it)"
+                : " (outside the work tree; nssimg reads it for this checkout)"));
+        out.println("next: nssimg profiles show arm64, then nssimg build --profile arm64 --dry-run");
+        out.flush();
     }
 
     public void doctor(Doctor.Report d) {

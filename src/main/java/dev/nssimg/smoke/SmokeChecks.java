@@ -3,8 +3,15 @@ package dev.nssimg.smoke;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.engine.RunResult;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The checks of `nssimg smoke`, as pure functions of what the engine reported. */
 public final class SmokeChecks {
@@ -13,67 +20,63 @@ public final class SmokeChecks {
             "org.opencontainers.image.vendor", "org.opencontainers.image.licenses",
             "org.opencontainers.image.source", "org.opencontainers.image.documentation",
             "org.opencontainers.image.base.name", "org.opencontainers.image.usage");
-    public static final String HINT_PREFIX = "nss-entrypoint: hint:";
+    /** The program the images wrap; a dev image without an entrypoint must still have it on PATH. */
+    public static final String PROGRAM = "safe-synthesizer";
+    private static final Pattern REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)}|([A-Za-z_][A-Za-z0-9_]*))");
 
-    /** What the profile and Dockerfile say the image should be. cudaVersion, ubuntuVersion: what the Dockerfile and profile say the base is; null when nothing says. */
-    public record Expect(String target, String cudaVersion, String ubuntuVersion) {}
+    /**
+     * What the image should be. declared: what the stage of the Dockerfile it was built from declares, or null when no
+     * Dockerfile can be read (then the spec's expectations apply). args: the build arguments' values, for the
+     * ${VAR} references of declared labels.
+     */
+    public record Expect(String target, Declared declared, Map<String, String> args) {
+        public Expect {
+            args = args == null ? Map.of() : Map.copyOf(args);
+        }
+    }
+
+    /**
+     * A stage's effective declarations (inherited through FROM stage). where: FILE:LINE of its FROM. user: null when
+     * it declares none (the base's user applies). argNames: the ARGs in scope there (one without a value expands empty).
+     */
+    public record Declared(String where, List<String> entrypoint, String user, Map<String, String> labels,
+            Set<String> argNames) {
+        public Declared {
+            entrypoint = List.copyOf(entrypoint);
+            labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+            argNames = Set.copyOf(argNames);
+        }
+    }
 
     private SmokeChecks() {}
 
     /**
      * @param uid the uid the image runs as (resolved by the caller), or null if unknown
+     * @param viaShell the help ran as "sh -c 'safe-synthesizer --help'" (the image has no entrypoint)
      */
     public static List<Check> evaluate(String platform, ImageFacts img, RunResult help, Integer uid, Expect expect,
-            long timeoutSeconds) {
+            long timeoutSeconds, boolean viaShell) {
         List<Check> out = new ArrayList<>();
+        String what = viaShell ? PROGRAM + " --help (through sh: no entrypoint)" : "--help";
         if (help.timedOut()) {
-            out.add(new Check(platform, "help-exit", false, "--help did not finish within " + timeoutSeconds + " s"));
+            out.add(new Check(platform, "help-exit", false, what + " did not finish within " + timeoutSeconds + " s"));
         } else {
             out.add(new Check(platform, "help-exit", help.exitCode() == 0,
-                    help.exitCode() == 0 ? "--help exited 0" : "--help exited " + help.exitCode() + tail(help.stderr())));
+                    what + " exited " + help.exitCode() + (help.exitCode() == 0 ? "" : tail(help.stderr()))));
         }
         boolean usage = help.stdout().toLowerCase(Locale.ROOT).contains("usage");
         out.add(new Check(platform, "help-usage", usage,
                 usage ? "usage text on stdout" : "no usage text on stdout" + tail(help.stdout())));
-        boolean hints = help.stderr().contains(HINT_PREFIX);
-        out.add(new Check(platform, "help-no-hints", !hints,
-                hints ? "--help printed entrypoint hints: " + firstHint(help.stderr()) : "no hints for --help"));
+        // Whatever an entrypoint's hints look like, --help must not need any: nothing on stderr.
+        String stderr = help.stderr().strip();
+        out.add(new Check(platform, "help-no-hints", stderr.isEmpty(),
+                stderr.isEmpty() ? "nothing on stderr" : "--help wrote on stderr: " + stderr.lines().findFirst().orElse("")));
 
-        List<String> missing = new ArrayList<>();
-        for (String key : OCI_LABELS) {
-            String v = img.labels().get(key);
-            if (v == null || v.isBlank()) {
-                missing.add(key.substring("org.opencontainers.image.".length()));
-            }
-        }
-        out.add(new Check(platform, "oci-labels", missing.isEmpty(),
-                missing.isEmpty() ? OCI_LABELS.size() + " labels present" : "missing or empty: " + String.join(", ", missing)));
-
-        String base = img.labels().getOrDefault("org.opencontainers.image.base.name", "");
-        if (expect.cudaVersion() == null || expect.ubuntuVersion() == null) { // no Dockerfile to say which
-            out.add(new Check(platform, "base-name", !base.isBlank(), base.isBlank() ? "base.name is missing"
-                    : base + " (not compared: no Dockerfile says which CUDA and Ubuntu)"));
-        } else {
-            String want = "nvidia/cuda:" + expect.cudaVersion() + "-runtime-ubuntu" + expect.ubuntuVersion();
-            out.add(new Check(platform, "base-name", base.equals(want),
-                    base.equals(want) ? base : "base.name is '" + base + "', expected '" + want + "'"));
-        }
-
-        if ("dev".equals(expect.target())) {
-            out.add(new Check(platform, "user", true, "dev may run as " + (uid == null ? img.user() : "uid " + uid)));
-        } else if (uid == null) {
-            out.add(new Check(platform, "user", false, "could not resolve user '" + img.user() + "' to a uid"));
-        } else {
-            boolean ok = uid == 1000;
-            out.add(new Check(platform, "user", ok,
-                    ok ? "uid 1000 (non-root)" : (uid == 0 ? "runs as root" : "runs as uid " + uid) + "; expected uid 1000"));
-        }
-
-        List<String> ep = img.entrypoint();
-        boolean tini = !ep.isEmpty() && (ep.get(0).endsWith("/tini") || ep.get(0).equals("tini"));
-        boolean wrapper = !ep.isEmpty() && ep.get(ep.size() - 1).endsWith("entrypoint.sh");
-        out.add(new Check(platform, "entrypoint", tini && wrapper,
-                String.valueOf(ep) + (tini && wrapper ? "" : " (expected tini -- .../entrypoint.sh)")));
+        Declared d = expect.declared();
+        out.add(d == null ? specLabels(platform, img) : declaredLabels(platform, img, d));
+        out.add(d == null ? specBaseName(platform, img) : labelValues(platform, img, d, substitutions(expect, d, platform)));
+        out.add(user(platform, img, uid, expect));
+        out.add(entrypoint(platform, img, expect));
 
         String vis = img.envValue("NVIDIA_VISIBLE_DEVICES");
         String caps = img.envValue("NVIDIA_DRIVER_CAPABILITIES");
@@ -81,6 +84,143 @@ public final class SmokeChecks {
         out.add(new Check(platform, "nvidia-env", env,
                 "NVIDIA_VISIBLE_DEVICES=" + vis + " NVIDIA_DRIVER_CAPABILITIES=" + caps));
         return out;
+    }
+
+    private static Check specLabels(String platform, ImageFacts img) {
+        List<String> missing = new ArrayList<>();
+        for (String key : OCI_LABELS) {
+            String v = img.labels().get(key);
+            if (v == null || v.isBlank()) {
+                missing.add(key.substring("org.opencontainers.image.".length()));
+            }
+        }
+        return new Check(platform, "labels", missing.isEmpty(), missing.isEmpty()
+                ? OCI_LABELS.size() + " OCI labels present (no Dockerfile: the spec's list)" : "missing or empty: " + String.join(", ", missing));
+    }
+
+    private static Check declaredLabels(String platform, ImageFacts img, Declared d) {
+        List<String> missing = new ArrayList<>();
+        for (String key : d.labels().keySet()) {
+            String v = img.labels().get(key);
+            if (v == null || v.isBlank()) {
+                missing.add(key.startsWith("org.opencontainers.image.") ? key.substring("org.opencontainers.image.".length()) : key);
+            }
+        }
+        if (d.labels().isEmpty()) {
+            return new Check(platform, "labels", true, "the Dockerfile declares none (" + d.where() + ")");
+        }
+        return new Check(platform, "labels", missing.isEmpty(), missing.isEmpty()
+                ? d.labels().size() + " labels present, as " + d.where() + " declares"
+                : "missing or empty: " + String.join(", ", missing) + " (declared by " + d.where() + ")");
+    }
+
+    private static Check specBaseName(String platform, ImageFacts img) {
+        String base = img.labels().getOrDefault("org.opencontainers.image.base.name", "");
+        return new Check(platform, "label-values", !base.isBlank(), base.isBlank() ? "base.name is missing"
+                : "base.name " + base + " (not compared: no Dockerfile says which)");
+    }
+
+    /** Every declared label whose value the build arguments determine must have exactly that value. */
+    private static Check labelValues(String platform, ImageFacts img, Declared d, Map<String, String> subs) {
+        int compared = 0;
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, String> e : d.labels().entrySet()) {
+            String want = expand(e.getValue(), subs);
+            String got = img.labels().get(e.getKey());
+            if (want == null || got == null || got.isBlank()) {
+                continue; // a reference nssimg cannot resolve (ENV, escapes), or reported by the labels check
+            }
+            compared++;
+            if (!want.equals(got)) {
+                wrong.add(e.getKey() + " is '" + got + "', expected '" + want + "'");
+            }
+        }
+        return new Check(platform, "label-values", wrong.isEmpty(), wrong.isEmpty()
+                ? compared + " values as " + d.where() + " and the build arguments give them"
+                : String.join("; ", wrong));
+    }
+
+    /** The build arguments a label sees on this platform: the given ones, BuildKit's platform ARGs, empty for a bare ARG. */
+    private static Map<String, String> substitutions(Expect expect, Declared d, String platform) {
+        Map<String, String> m = new HashMap<>();
+        d.argNames().forEach(n -> m.put(n, ""));
+        String[] p = platform == null ? new String[0] : platform.split("/");
+        if (p.length >= 2) {
+            m.put("TARGETPLATFORM", platform);
+            m.put("TARGETOS", p[0]);
+            m.put("TARGETARCH", p[1]);
+            m.put("TARGETVARIANT", p.length > 2 ? p[2] : "");
+        }
+        expect.args().forEach((k, v) -> {
+            if (d.argNames().contains(k)) {
+                m.put(k, v);
+            }
+        });
+        // Platform ARGs expand only where the stage declares them.
+        m.keySet().removeIf(k -> k.startsWith("TARGET") && !d.argNames().contains(k));
+        return m;
+    }
+
+    /** $NAME and ${NAME} replaced; null when a name is not a known argument or a form other than those is used. */
+    static String expand(String value, Map<String, String> subs) {
+        if (REFERENCE.matcher(value).replaceAll("").contains("$")) {
+            return null; // ${NAME:-default} and the like: not compared
+        }
+        Matcher m = REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            String name = m.group(1) != null ? m.group(1) : m.group(2);
+            String v = subs.get(name);
+            if (v == null) {
+                return null;
+            }
+            out.append(value, last, m.start()).append(v);
+            last = m.end();
+        }
+        return out.append(value, last, value.length()).toString();
+    }
+
+    private static Check user(String platform, ImageFacts img, Integer uid, Expect expect) {
+        Declared d = expect.declared();
+        boolean runtime = !"dev".equals(expect.target());
+        String as = uid == null ? "user '" + img.user() + "'" : uid == 0 ? "root" : "uid " + uid;
+        if (d != null && d.user() != null && !d.user().contains("$") && !d.user().equals(img.user())) {
+            return new Check(platform, "user", false, "runs as " + as + "; " + d.where() + " declares USER " + d.user());
+        }
+        if (!runtime) {
+            return new Check(platform, "user", true, "dev may run as " + as);
+        }
+        if (uid == null) {
+            return new Check(platform, "user", false, "could not resolve user '" + img.user() + "' to a uid");
+        }
+        if (d == null) {
+            boolean ok = uid == 1000;
+            return new Check(platform, "user", ok,
+                    ok ? "uid 1000 (non-root)" : (uid == 0 ? "runs as root" : "runs as uid " + uid) + "; expected uid 1000");
+        }
+        return new Check(platform, "user", uid != 0, uid != 0 ? as + " (non-root), as " + d.where() + " declares"
+                : "runs as root; the runtime image must not");
+    }
+
+    private static Check entrypoint(String platform, ImageFacts img, Expect expect) {
+        List<String> ep = img.entrypoint();
+        Declared d = expect.declared();
+        if (d != null) {
+            if (d.entrypoint().stream().anyMatch(w -> w.contains("$"))) {
+                return new Check(platform, "entrypoint", true, ep + " (not compared: " + d.where() + " uses a variable)");
+            }
+            boolean same = d.entrypoint().equals(ep);
+            return new Check(platform, "entrypoint", same, ep + (same ? ", as " + d.where() + " declares"
+                    : " (expected " + d.entrypoint() + ", as " + d.where() + " declares)"));
+        }
+        if ("dev".equals(expect.target())) {
+            return new Check(platform, "entrypoint", true, ep + " (not compared: no Dockerfile)");
+        }
+        boolean tini = !ep.isEmpty() && (ep.get(0).endsWith("/tini") || ep.get(0).equals("tini"));
+        boolean wrapper = !ep.isEmpty() && ep.get(ep.size() - 1).endsWith("entrypoint.sh");
+        return new Check(platform, "entrypoint", tini && wrapper,
+                ep + (tini && wrapper ? "" : " (expected tini -- .../entrypoint.sh: no Dockerfile, the spec's)"));
     }
 
     /** Numeric uid from an image's USER, if it says one without running anything. */
@@ -100,14 +240,5 @@ public final class SmokeChecks {
         }
         String[] lines = t.split("\\R");
         return ": " + lines[lines.length - 1];
-    }
-
-    private static String firstHint(String stderr) {
-        for (String l : stderr.split("\\R")) {
-            if (l.startsWith(HINT_PREFIX)) {
-                return l.substring(HINT_PREFIX.length()).trim();
-            }
-        }
-        return "";
     }
 }

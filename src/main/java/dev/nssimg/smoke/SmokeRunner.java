@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Runs the image's own entrypoint with --help in a throw-away container (no
  * network, no GPU, all capabilities dropped, no-new-privileges, labelled
- * nssimg.smoke) and evaluates every check.
+ * nssimg.smoke) and evaluates every check. An image without an entrypoint (a
+ * dev image with ENTRYPOINT []) runs "safe-synthesizer --help" through sh
+ * instead: the venv's program must be on its PATH.
  */
 public final class SmokeRunner {
     public static final String LABEL = "nssimg.smoke";
@@ -22,7 +24,10 @@ public final class SmokeRunner {
     }
 
     public List<Check> smoke(String ref, String platform, ImageFacts facts, SmokeChecks.Expect expect, Duration timeout) {
-        RunResult help = engine.run(spec(ref, platform, null, List.of("--help"), timeout));
+        boolean viaShell = facts.entrypoint().isEmpty();
+        RunResult help = engine.run(viaShell
+                ? spec(ref, platform, null, List.of("/bin/sh", "-c", SmokeChecks.PROGRAM + " --help"), timeout)
+                : spec(ref, platform, null, List.of("--help"), timeout));
         Integer uid = SmokeChecks.uidOf(facts.user());
         if (uid == null) { // a user name: ask the image which uid it is
             RunResult id = engine.run(spec(ref, platform, List.of("id", "-u"), List.of(), timeout));
@@ -30,11 +35,11 @@ public final class SmokeRunner {
             uid = id.exitCode() == 0 && s.matches("\\d+") ? Integer.valueOf(s) : null;
         }
         return SmokeChecks.evaluate(platform == null ? facts.platform() : platform, facts, help, uid, expect,
-                timeout.toSeconds());
+                timeout.toSeconds(), viaShell);
     }
 
     private static RunSpec spec(String ref, String platform, List<String> entrypoint, List<String> cmd, Duration timeout) {
         return new RunSpec(ref, platform, entrypoint, cmd, List.of(), List.of(), null, true, true, 0, null,
-                Map.of(LABEL, "true"), timeout, false, null, null);
+                Map.of(LABEL, "true"), timeout, false, null, null, null);
     }
 }

@@ -37,18 +37,46 @@ public record Project(Path root, Path cwd) {
      * work tree: a user's git status stays clean.
      */
     public Path stateDir(Map<String, String> env) {
-        Path cache = absolute(env.get("XDG_CACHE_HOME"));
-        if (cache == null) {
-            Path home = absolute(env.get("HOME"));
-            home = home != null ? home : absolute(System.getProperty("user.home"));
-            if (home == null) {
-                throw dev.nssimg.error.NssimgException.usage("env HOME: not an absolute directory, so nssimg has nowhere to keep"
-                        + " its state outside the work tree; set XDG_CACHE_HOME (or HOME) to one");
-            }
-            cache = home.resolve(".cache");
+        return userDir(env, "XDG_CACHE_HOME", ".cache").resolve("nssimg").resolve("projects").resolve(key());
+    }
+
+    /**
+     * The profiles file of this project that lives outside its tree, in the user's configuration directory
+     * ($XDG_CONFIG_HOME, else ~/.config, under nssimg/projects/NAME-HASH/profiles.yaml): where nssimg init writes,
+     * read when the tree has no containers/profiles.yaml, so a user's checkout needs no file of nssimg's.
+     */
+    public Path userProfiles(Map<String, String> env) {
+        return userDir(env, "XDG_CONFIG_HOME", ".config").resolve("nssimg").resolve("projects").resolve(key()).resolve("profiles.yaml");
+    }
+
+    /** The user's profiles file when it exists; none when there is no home to look in (nothing then to read). */
+    private Optional<Path> existingUserProfiles(Map<String, String> env) {
+        try {
+            Path p = userProfiles(env);
+            return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+        } catch (dev.nssimg.error.NssimgException e) {
+            return Optional.empty();
         }
+    }
+
+    private String key() {
         String name = root.getFileName() == null ? "root" : root.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-        return cache.resolve("nssimg").resolve("projects").resolve(name + "-" + hash(root.toString()));
+        return name + "-" + hash(root.toString());
+    }
+
+    /** $VARIABLE if it is an absolute path (the XDG rule), else HOME/fallback. */
+    private static Path userDir(Map<String, String> env, String variable, String fallback) {
+        Path dir = absolute(env.get(variable));
+        if (dir != null) {
+            return dir;
+        }
+        Path home = absolute(env.get("HOME"));
+        home = home != null ? home : absolute(System.getProperty("user.home"));
+        if (home == null) {
+            throw dev.nssimg.error.NssimgException.usage("env HOME: not an absolute directory, so nssimg has nowhere to keep"
+                    + " its files outside the work tree; set " + variable + " (or HOME) to one");
+        }
+        return home.resolve(fallback);
     }
 
     /** The value as an absolute path (the XDG rule: a relative one is ignored); null when it is not one. */
@@ -68,13 +96,19 @@ public record Project(Path root, Path cwd) {
     }
 
     /** The profiles file a command without --config reads, as shown to the user; "(none: built-in defaults)" without one. */
-    public String profilesFileName() {
+    public String profilesFileName(Map<String, String> env) {
         Path p = root.resolve(PROFILES);
-        return Files.isRegularFile(p) ? display(p) : "(none: built-in defaults)";
+        if (Files.isRegularFile(p)) {
+            return display(p);
+        }
+        return existingUserProfiles(env).map(u -> u + " (the user's, for this project)").orElse("(none: built-in defaults)");
     }
 
-    /** --config if given (relative to cwd), else the project's profiles file, else built-in defaults only. */
-    public ProfilesFile profiles(Path config) {
+    /**
+     * --config if given (relative to cwd), else the tree's containers/profiles.yaml, else the user's profiles file
+     * for this project (nssimg init), else built-in defaults only.
+     */
+    public ProfilesFile profiles(Path config, Map<String, String> env) {
         if (config != null) {
             Path p = cwd.resolve(config).normalize();
             return ProfilesFile.load(p, config.toString());
@@ -82,6 +116,10 @@ public record Project(Path root, Path cwd) {
         Path p = root.resolve(PROFILES);
         if (Files.isRegularFile(p)) {
             return ProfilesFile.load(p, display(p));
+        }
+        Optional<Path> user = existingUserProfiles(env);
+        if (user.isPresent()) {
+            return ProfilesFile.load(user.get(), user.get().toString());
         }
         return ProfilesFile.parse(new StringReader(""), "(built-in defaults)");
     }

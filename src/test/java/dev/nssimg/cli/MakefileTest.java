@@ -28,14 +28,26 @@ class MakefileTest {
         "container-build-gpu|bin/nssimg build --target runtime",
         "container-build-gpu-dev|bin/nssimg build --target dev",
         "container-build-gpu-multiarch|bin/nssimg build --target runtime --multiarch --registry ''",
-        "container-run-gpu|CONTAINER_GPU_FLAG='--gpus all' CONTAINER_EXTRA_MOUNTS='' bin/nssimg run --hf-cache",
-        "container-run-gpu-dev|CONTAINER_GPU_FLAG='--gpus all' CONTAINER_EXTRA_MOUNTS='' bin/nssimg run --dev --hf-cache",
-        "container-build-test|bin/nssimg build --file containers/Dockerfile.test_ci --tag nss-test:latest",
+        "container-build-test|bin/nssimg build --file 'containers/Dockerfile.test_ci' --platform linux/amd64 --tag 'nss-test:latest'",
     })
     void eachTargetIsOneNssimgCall(String target, String expected) throws Exception {
         List<String> lines = makeN(target);
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).replaceAll("\\s+", " ").startsWith(expected), lines.get(0));
+    }
+
+    /** Upstream's run targets depend on their build targets; so do these, while nssimg run itself never builds. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "container-run-gpu|bin/nssimg build --target runtime|CONTAINER_GPU_FLAG='--gpus all' CONTAINER_EXTRA_MOUNTS='' bin/nssimg run --hf-cache",
+        "container-run-gpu-dev|bin/nssimg build --target dev|CONTAINER_GPU_FLAG='--gpus all' CONTAINER_EXTRA_MOUNTS='' bin/nssimg run --dev --hf-cache",
+        "test-ci-container|bin/nssimg build --file 'containers/Dockerfile.test_ci'|bin/nssimg run --test --image 'nss-test:latest' --platform linux/amd64 --",
+    })
+    void runTargetsBuildFirst(String target, String build, String run) throws Exception {
+        List<String> lines = makeN(target).stream().map(l -> l.replaceAll("\\s+", " ").strip()).toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith(build), lines.get(0));
+        assertTrue(lines.get(1).startsWith(run), lines.get(1));
     }
 
     @ParameterizedTest
@@ -72,7 +84,7 @@ class MakefileTest {
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         for (String t : List.of("container-build-gpu", "container-build-gpu-dev",
-                "container-build-gpu-multiarch", "container-run-gpu", "container-run-gpu-dev", "container-build-test", "test", "build")) {
+                "container-build-gpu-multiarch", "container-run-gpu", "container-run-gpu-dev", "container-build-test", "test-ci-container", "test", "build")) {
             assertTrue(out.contains(t), t);
         }
     }

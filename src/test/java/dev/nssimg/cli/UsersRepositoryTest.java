@@ -204,4 +204,70 @@ class UsersRepositoryTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    /** Upstream's once-real pitfall: a variable in COPY --from, which BuildKit does not expand; check names its line, build stops. */
+    @Test
+    void checkFlagsAVariableInCopyFromWithItsLineAndTheBuildDoesNotStart() throws Exception {
+        Path df = repo.resolve("containers/Dockerfile.cuda");
+        List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(df));
+        int at = lines.indexOf("COPY --from=tools /etc/hostname /tmp/tools-ran") + 1;
+        lines.add(at, "COPY --from=ghcr.io/astral-sh/uv:${PYTHON_VERSION} /uv /usr/local/bin/");
+        java.nio.file.Files.write(df, lines);
+        UpstreamRepo.git(repo, "commit", "-qam", "a Dockerfile with the pitfall");
+        TestCli.Result c = run(src, "check", "--no-buildkit");
+        assertEquals(1, c.exit(), c.out() + c.err());
+        String expected = repo + "/containers/Dockerfile.cuda:" + (at + 1) + ": from-variable: error: COPY --from=ghcr.io/astral-sh/uv:${PYTHON_VERSION}: ";
+        assertTrue(c.out().lines().anyMatch(l -> l.startsWith(expected)), c.out());
+        assertTrue(c.out().contains(": 1 error, 0 warnings, 0 notes;"), c.out());
+        TestCli.Result b = run(repo, "build", "--dry-run");
+        assertEquals(1, b.exit(), b.err());
+        assertTrue(b.err().contains("containers/Dockerfile.cuda:" + (at + 1) + ": from-variable: error:"), b.err());
+        assertTrue(b.err().strip().endsWith("1 error in the Dockerfile (above; nssimg check explains), so the build did not start"), b.err());
+        assertEquals("", b.out(), "nothing planned is printed");
+    }
+
+    /** init writes only what differs from the Dockerfile, outside the tree; the arm64 profile then carries the SM list. */
+    @Test
+    void initWritesAStarterFileOutsideTheTreeThatBuildAndProfilesRead() throws Exception {
+        TestCli.Result i = run(src, "init");
+        assertEquals(0, i.exit(), i.err());
+        Path written = tmp.resolve("home/.config/nssimg/projects");
+        assertTrue(i.out().startsWith("wrote " + written), i.out());
+        String yaml;
+        try (var files = java.nio.file.Files.walk(written)) {
+            yaml = java.nio.file.Files.readString(files.filter(java.nio.file.Files::isRegularFile).findFirst().orElseThrow());
+        }
+        assertFalse(yaml.contains("CUDA_VERSION:") || yaml.contains("UBUNTU_VERSION:"), "the Dockerfile's own defaults stay its own: " + yaml);
+        assertTrue(yaml.contains("# nssimg profiles, written by nssimg init from ") && yaml.contains("stages: tools, deps, runtime, dev"), yaml);
+
+        TestCli.Result arm = run(src, "build", "--profile", "arm64", "--dry-run");
+        assertEquals(0, arm.exit(), arm.err());
+        assertTrue(arm.out().contains("--platform linux/arm64 --build-arg 'CUDA_ARCH_FLAGS=90;90a;120;120a'"), arm.out());
+        TestCli.Result amd = run(src, "build", "--profile", "amd64", "--dry-run");
+        assertFalse(amd.out().contains("--build-arg"), "amd64 takes the Dockerfile's own SM list: " + amd.out());
+        TestCli.Result show = run(src, "profiles", "show", "arm64");
+        assertTrue(show.out().lines().anyMatch(l -> l.contains("args.CUDA_VERSION") && l.contains("containers/Dockerfile.cuda:")), show.out());
+
+        TestCli.Result again = run(src, "init");
+        assertEquals(2, again.exit(), again.err());
+        assertTrue(again.errLine().contains("exists; nssimg init does not overwrite"), again.errLine());
+        assertEquals(yaml.length(), java.nio.file.Files.readString(java.nio.file.Files.walk(written)
+                .filter(java.nio.file.Files::isRegularFile).findFirst().orElseThrow()).length(), "left as it was");
+    }
+
+    @Test
+    void initIntoTheTreeOnlyWhenAskedAndNeverOverAFile() throws Exception {
+        Path out = repo.resolve("containers/profiles.yaml");
+        TestCli.Result i = run(src, "init", "--output", out.toString());
+        assertEquals(0, i.exit(), i.err());
+        assertTrue(i.out().contains("inside the work tree"), i.out());
+        assertTrue(java.nio.file.Files.isRegularFile(out));
+        TestCli.Result again = run(repo, "init", "-o", "containers/profiles.yaml");
+        assertEquals(2, again.exit());
+        assertTrue(again.errLine().startsWith("nssimg: error: flag --output: containers/profiles.yaml exists"), again.errLine());
+        java.nio.file.Files.delete(out); // the tree is the user's: the test removes what it asked for
+        TestCli.Result missing = run(repo, "init", "-f", "containers/Nope");
+        assertEquals(2, missing.exit());
+        assertEquals("nssimg: error: flag --file: Dockerfile containers/Nope not found", missing.errLine());
+    }
 }

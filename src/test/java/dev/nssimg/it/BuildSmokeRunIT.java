@@ -86,11 +86,11 @@ class BuildSmokeRunIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "missing-label|LABEL org.opencontainers.image.vendor=\"\"|oci-labels|missing or empty: vendor",
+        "missing-label|LABEL org.opencontainers.image.vendor=\"\"|labels|missing or empty: vendor",
         "root-user|USER root|user|runs as root",
         "help-fails|RUN printf '#!/bin/sh\\nexit 1\\n' > /opt/venv/bin/safe-synthesizer|help-exit|--help exited 1",
         "help-hangs|RUN printf '#!/bin/sh\\nexec sleep 300\\n' > /opt/venv/bin/safe-synthesizer|help-exit|did not finish within 3 s",
-        "no-tini|ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]|entrypoint|expected tini",
+        "no-tini|ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]|entrypoint|expected [/usr/bin/tini",
         "no-gpu-env|ENV NVIDIA_VISIBLE_DEVICES=void|nvidia-env|NVIDIA_VISIBLE_DEVICES=void",
     })
     void aBrokenImageFailsTheRightCheck(String name, String instruction, String check, String detail) throws Exception {

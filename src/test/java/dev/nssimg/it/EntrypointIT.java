@@ -38,7 +38,7 @@ class EntrypointIT {
 
     static RunResult run(List<String> args, List<String> env, List<RunSpec.Mount> mounts, long shmBytes) {
         return Bed.engine().run(new RunSpec(image, null, null, args, env, mounts, null, true, false, shmBytes, null,
-                Map.of("nssimg.it", "entrypoint"), Duration.ofSeconds(60), false, null, null));
+                Map.of("nssimg.it", "entrypoint"), Duration.ofSeconds(60), false, null, null, null));
     }
 
     static RunResult bare(String... args) {

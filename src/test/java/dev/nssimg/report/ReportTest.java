@@ -24,7 +24,7 @@ import org.w3c.dom.Document;
 
 class ReportTest {
     private static final List<Check> CHECKS = List.of(new Check("linux/amd64", "user", true, "uid 1000"),
-            new Check("linux/arm64", "oci-labels", false, "missing <vendor> & \"x\""));
+            new Check("linux/arm64", "labels", false, "missing <vendor> & \"x\""));
 
     @TempDir
     Path dir;

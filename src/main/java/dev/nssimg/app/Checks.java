@@ -1,0 +1,84 @@
+package dev.nssimg.app;
+
+import dev.nssimg.buildx.DockerCli;
+import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.error.ExitCode;
+import dev.nssimg.lint.BuildkitChecks;
+import dev.nssimg.lint.Engine;
+import dev.nssimg.lint.Finding;
+import dev.nssimg.lint.Lint;
+import dev.nssimg.profile.Overrides;
+import dev.nssimg.profile.Resolved;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * `nssimg check`: the Dockerfile lint, for the engine that will build; where buildx has BuildKit's own build checks
+ * (--call check), their findings too.
+ */
+public final class Checks {
+    /** The stages the spec's Makefile targets, besides --target: a build of either is expected. */
+    static final Set<String> MAKE_TARGETS = Set.of("runtime", "dev");
+
+    private Checks() {}
+
+    /** file: --file, or null for the profile's. target: null for the default stage. buildkit: also ask BuildKit. */
+    public record Request(Selection selection, String file, String target, boolean buildkit) {}
+
+    /** buildkit: what became of BuildKit's own checks ("ran", or why not). */
+    public record Outcome(String dockerfile, List<Finding> findings, String buildkit) {
+        public Outcome {
+            findings = List.copyOf(findings);
+        }
+
+        public ExitCode exitCode() {
+            return Lint.hasErrors(findings) ? ExitCode.FAILED : ExitCode.OK;
+        }
+    }
+
+    public static Outcome run(Invocation inv, Request req) {
+        Overrides flags = new Overrides(null, null, null, null, null, Inputs.flag(req.file(), "--file"), null, Map.of(), null,
+                null, null);
+        Inputs in = Inputs.load(inv, req.selection(), flags);
+        Resolved r = in.resolved();
+        DockerfileInfo df = in.project().dockerfile(r.dockerfile().value());
+        List<Finding> findings = new ArrayList<>(lint(df, req.target()));
+        String buildkit = "not asked (--no-buildkit)";
+        if (req.buildkit()) {
+            DockerCli cli = inv.dockerCli();
+            DockerCli.Output help = cli.capture(List.of("docker", "buildx", "build", "--help"), 30);
+            if (!help.ok()) {
+                buildkit = "not run: docker buildx is not available (" + help.lastErrorLine() + ")";
+            } else if (!BuildkitChecks.available(help.stdout())) {
+                buildkit = "not run: this buildx has no --call (BuildKit's build checks came with buildx 0.15)";
+            } else {
+                Map<String, String> args = new LinkedHashMap<>();
+                r.argsFor(r.platform().value()).forEach((k, v) -> {
+                    if (df.declaredArgs().contains(k)) {
+                        args.put(k, v.value());
+                    }
+                });
+                DockerCli.Output out = cli.capture(BuildkitChecks.argv(r.dockerfile().value().toString(),
+                        r.context().value().toString(), req.target(), args), 300);
+                try {
+                    findings.addAll(BuildkitChecks.parse(out.stdout(), df.file(), Engine.BUILDKIT));
+                    buildkit = "ran";
+                } catch (IOException e) {
+                    buildkit = "failed: " + out.lastErrorLine();
+                }
+            }
+        }
+        findings.sort(Comparator.comparingInt(Finding::line));
+        return new Outcome(df.file(), findings, buildkit);
+    }
+
+    /** The lint a build runs first (pure): errors stop it, the rest is printed. */
+    public static List<Finding> lint(DockerfileInfo df, String target) {
+        return Lint.check(df, new Lint.Scope(target, MAKE_TARGETS, Engine.BUILDKIT));
+    }
+}

@@ -1,0 +1,246 @@
+package dev.nssimg.lint;
+
+import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.dockerfile.Instruction;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The lint of `nssimg check`: what the BuildKit here (0.13, without build checks) lets through and then fails on, or
+ * builds differently from podman. Pure: a parsed Dockerfile in, findings out, in line order.
+ */
+public final class Lint {
+    /** BuildKit's automatic platform arguments: in scope for FROM lines, in a stage only when it declares them. */
+    public static final Set<String> PLATFORM_ARGS = Set.of("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+            "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT");
+    private static final Pattern REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)[^}]*}|([A-Za-z_][A-Za-z0-9_]*))");
+    private static final Pattern FROM_FLAG = Pattern.compile("--from=(\\S+)");
+    private static final Pattern MOUNT_FROM = Pattern.compile("--mount=(\\S+)");
+    private static final Pattern SECRET = Pattern.compile(
+            "(?i)(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)(_|$)|(^|_)(API|ACCESS|PRIVATE|SECRET|AUTH|INFERENCE)_?KEY$");
+
+    /** What the build asks for: the target (null: the default stage) and the stage names something else targets. */
+    public record Scope(String target, Set<String> targeted, Engine building) {
+        public Scope {
+            targeted = Set.copyOf(targeted);
+        }
+    }
+
+    private Lint() {}
+
+    public static List<Finding> check(DockerfileInfo df, Scope scope) {
+        List<Finding> out = new ArrayList<>();
+        Emit emit = (line, rule, message) -> {
+            String engines = rule.engines();
+            out.add(new Finding(df.file(), line, rule.id(), rule.severityFor(scope.building()),
+                    message + (engines.isEmpty() ? "" : " (" + engines + ")")));
+        };
+        globalPlatformArgs(df, emit);
+        secretNames(df, emit);
+        Map<String, Set<String>> scopes = new HashMap<>();
+        Set<String> used = new HashSet<>();
+        for (int i = 0; i < df.stages().size(); i++) {
+            DockerfileInfo.Stage stage = df.stages().get(i);
+            fromVariables(stage, emit);
+            scopes.put(stage.name(), undeclaredArgs(df, stage, scopes, emit));
+            used.addAll(references(stage));
+        }
+        unusedStages(df, scope, used, emit);
+        if (scope.target() != null && df.stage(scope.target()).isEmpty()) {
+            emit.add(1, Rule.UNKNOWN_TARGET, "--target " + scope.target() + " names no stage; stages: "
+                    + String.join(", ", df.namedStages()));
+        }
+        out.sort(Comparator.comparingInt(Finding::line));
+        return out;
+    }
+
+    public static boolean hasErrors(List<Finding> findings) {
+        return findings.stream().anyMatch(f -> f.severity() == Severity.ERROR);
+    }
+
+    @FunctionalInterface
+    private interface Emit {
+        void add(int line, Rule rule, String message);
+    }
+
+    /** A global platform ARG without a default, used by a later FROM: BuildKit 0.13 builds FROM "image:" then. */
+    private static void globalPlatformArgs(DockerfileInfo df, Emit emit) {
+        for (Instruction ins : df.globalInstructions()) {
+            for (String word : ins.rest().trim().split("\\s+")) {
+                String name = word.contains("=") ? null : word;
+                if (name == null || !PLATFORM_ARGS.contains(name)) {
+                    continue;
+                }
+                for (DockerfileInfo.Stage s : df.stages()) {
+                    Instruction from = s.instructions().get(0);
+                    if (from.line() > ins.line() && names(from.rest()).contains(name)) {
+                        emit.add(ins.line(), Rule.GLOBAL_PLATFORM_ARG, "global ARG " + name + " has no default, and FROM at line "
+                                + from.line() + " uses it: BuildKit then expands it empty; drop this ARG (the automatic"
+                                + " value is in scope for FROM) or give it a default");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void secretNames(DockerfileInfo df, Emit emit) {
+        List<Instruction> all = new ArrayList<>(df.globalInstructions());
+        df.stages().forEach(s -> all.addAll(s.instructions()));
+        for (Instruction ins : all) {
+            if (!ins.keyword().equals("ARG") && !ins.keyword().equals("ENV")) {
+                continue;
+            }
+            for (String word : ins.rest().trim().split("\\s+")) {
+                String name = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+                if (ins.keyword().equals("ENV") && !word.contains("=")) { // legacy ENV NAME value: only the first word
+                    name = ins.rest().trim().split("\\s+")[0];
+                }
+                if (!name.isEmpty() && SECRET.matcher(name).find()) {
+                    emit.add(ins.line(), Rule.SECRET_NAME, ins.keyword() + " " + name + " looks like a secret; its value would stay"
+                            + " in the image's " + (ins.keyword().equals("ENV") ? "config" : "history")
+                            + ": pass it with --secret id=" + name + ",env=" + name + " and RUN --mount=type=secret,id=" + name);
+                    break;
+                }
+                if (ins.keyword().equals("ENV") && !word.contains("=")) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static void fromVariables(DockerfileInfo.Stage stage, Emit emit) {
+        for (Instruction ins : stage.instructions()) {
+            String kw = ins.keyword();
+            if (kw.equals("COPY") || kw.equals("ADD")) {
+                Matcher m = FROM_FLAG.matcher(ins.rest());
+                if (m.find() && m.group(1).contains("$")) {
+                    emit.add(ins.line(), Rule.FROM_VARIABLE, kw + " --from=" + m.group(1) + ": BuildKit does not expand variables"
+                            + " in --from and fails with 'invalid reference format'; name the image in a stage"
+                            + " (FROM IMAGE:${VAR} AS NAME) and copy --from=NAME");
+                }
+            } else if (kw.equals("RUN")) {
+                Matcher m = MOUNT_FROM.matcher(ins.rest());
+                while (m.find()) {
+                    for (String opt : m.group(1).split(",")) {
+                        if (opt.startsWith("from=") && opt.contains("$")) {
+                            emit.add(ins.line(), Rule.FROM_VARIABLE, "RUN --mount=..." + opt + ": BuildKit does not expand"
+                                    + " variables in a mount's from; name the image in a stage and mount from=NAME");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Build arguments referenced in the stage's instructions (after FROM) that are declared somewhere in the file but
+     * not in scope here: neither declared in this stage before the use nor inherited from the parent stage, nor set
+     * by ENV. Returns the stage's scope at its end, for the stages built FROM it.
+     */
+    private static Set<String> undeclaredArgs(DockerfileInfo df, DockerfileInfo.Stage stage, Map<String, Set<String>> scopes,
+            Emit emit) {
+        Set<String> known = new HashSet<>(df.declaredArgs());
+        known.addAll(PLATFORM_ARGS);
+        Set<String> scope = new HashSet<>(scopes.getOrDefault(stage.base().toLowerCase(Locale.ROOT), Set.of()));
+        DockerfileInfo.Stage parent = df.stage(stage.base()).orElse(null);
+        if (parent != null && parent.line() < stage.line()) {
+            scope.addAll(parent.env().keySet());
+        }
+        List<Instruction> body = stage.instructions().subList(1, stage.instructions().size());
+        for (Instruction ins : body) {
+            switch (ins.keyword()) {
+                case "ARG" -> {
+                    for (String w : ins.rest().trim().split("\\s+")) {
+                        scope.add(w.contains("=") ? w.substring(0, w.indexOf('=')) : w);
+                    }
+                    continue;
+                }
+                case "ENV" -> scope.addAll(envNames(ins.rest()));
+                default -> { }
+            }
+            Set<String> reported = new LinkedHashSet<>();
+            for (String name : names(ins.rest())) {
+                if (known.contains(name) && !scope.contains(name) && reported.add(name)) {
+                    emit.add(ins.line(), Rule.UNDECLARED_ARG, ins.keyword() + " uses " + name + ", which stage " + stage.name()
+                            + " does not declare, so it is empty here; add ARG " + name + " to the stage");
+                }
+            }
+        }
+        return scope;
+    }
+
+    private static Set<String> envNames(String rest) {
+        Set<String> out = new HashSet<>();
+        String[] words = rest.trim().split("\\s+");
+        if (words.length > 0 && !words[0].contains("=")) {
+            out.add(words[0]);
+            return out;
+        }
+        for (String w : words) {
+            if (w.contains("=")) {
+                out.add(w.substring(0, w.indexOf('=')));
+            }
+        }
+        return out;
+    }
+
+    /** The variable names text refers to ($NAME, ${NAME}, ${NAME:-x}); escaped \$ is not a reference. */
+    static Set<String> names(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = REFERENCE.matcher(text);
+        while (m.find()) {
+            if (m.start() > 0 && text.charAt(m.start() - 1) == '\\') {
+                continue;
+            }
+            out.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return out;
+    }
+
+    /** The stages a stage builds FROM, copies or mounts from: by name, or by index for unnamed ones. */
+    private static Set<String> references(DockerfileInfo.Stage stage) {
+        Set<String> out = new HashSet<>();
+        out.add(stage.base().toLowerCase(Locale.ROOT));
+        for (Instruction ins : stage.instructions()) {
+            Matcher m = FROM_FLAG.matcher(ins.rest());
+            if ((ins.keyword().equals("COPY") || ins.keyword().equals("ADD")) && m.find()) {
+                out.add(m.group(1).toLowerCase(Locale.ROOT));
+            }
+            Matcher mount = MOUNT_FROM.matcher(ins.rest());
+            while (ins.keyword().equals("RUN") && mount.find()) {
+                for (String opt : mount.group(1).split(",")) {
+                    if (opt.startsWith("from=")) {
+                        out.add(opt.substring("from=".length()).toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void unusedStages(DockerfileInfo df, Scope scope, Set<String> used, Emit emit) {
+        Set<String> targeted = new HashSet<>();
+        scope.targeted().forEach(t -> targeted.add(t.toLowerCase(Locale.ROOT)));
+        if (scope.target() != null) {
+            targeted.add(scope.target().toLowerCase(Locale.ROOT));
+        }
+        List<DockerfileInfo.Stage> stages = df.stages();
+        for (int i = 0; i < stages.size() - 1; i++) { // the last stage is what a build without --target makes
+            DockerfileInfo.Stage s = stages.get(i);
+            if (!used.contains(s.name()) && !targeted.contains(s.name())) {
+                emit.add(s.line(), Rule.UNUSED_STAGE, "stage " + (s.named() ? s.name() : "#" + i) + " is neither a target nor"
+                        + " used by another stage (FROM, COPY --from, RUN --mount from=); BuildKit skips it");
+            }
+        }
+    }
+}

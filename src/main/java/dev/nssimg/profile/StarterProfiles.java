@@ -1,0 +1,81 @@
+package dev.nssimg.profile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.nssimg.dockerfile.DockerfileInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The starter profiles file of `nssimg init` for a repository's Dockerfile: only what differs from the Dockerfile
+ * (the platforms, the arm64 SM list, the images), so its ARG defaults keep applying as the file changes. Pure.
+ */
+public final class StarterProfiles {
+    /** The spec's SM list for arm64 (Grace / Blackwell); amd64's is the Dockerfile's own default. */
+    public static final String ARM64_ARCH_FLAGS = "90;90a;120;120a";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+
+    private StarterProfiles() {}
+
+    /**
+     * dockerfile: as the file names it (relative to the root); image, imageDev: the images (imageDev null without a
+     * dev stage); source: where the images came from, for the header.
+     */
+    public static String render(DockerfileInfo df, String dockerfile, String image, String imageDev, String source) {
+        ObjectNode root = YAML.createObjectNode();
+        ObjectNode defaults = root.putObject("defaults");
+        defaults.put("dockerfile", dockerfile);
+        defaults.put("image", image);
+        if (imageDev != null) {
+            defaults.put("image-dev", imageDev);
+        }
+        defaults.putArray("platforms").add("linux/amd64").add("linux/arm64");
+        boolean smList = armNeedsItsOwnSmList(df);
+        if (smList) {
+            defaults.putObject("platform-args").putObject("linux/arm64").put(BuildArgs.CUDA_ARCH_FLAGS, ARM64_ARCH_FLAGS);
+        }
+        ObjectNode profiles = root.putObject("profiles");
+        profiles.putObject("amd64").put("description", "x86_64 hosts").put("platform", "linux/amd64");
+        ObjectNode arm = profiles.putObject("arm64").put("description", "Grace / Blackwell").put("platform", "linux/arm64");
+        if (smList) {
+            arm.putObject("args").put(BuildArgs.CUDA_ARCH_FLAGS, ARM64_ARCH_FLAGS);
+        }
+        try {
+            return header(df, source) + YAML.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Dockerfile takes CUDA_ARCH_FLAGS and its default is not already arm64's list. */
+    static boolean armNeedsItsOwnSmList(DockerfileInfo df) {
+        if (!df.declaredArgs().contains(BuildArgs.CUDA_ARCH_FLAGS)) {
+            return false;
+        }
+        DockerfileInfo.ArgDefault d = df.argDefaults().get(BuildArgs.CUDA_ARCH_FLAGS);
+        return d == null || !ARM64_ARCH_FLAGS.equals(d.value());
+    }
+
+    private static String header(DockerfileInfo df, String source) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# nssimg profiles, written by nssimg init from ").append(df.file()).append(" (stages: ")
+                .append(String.join(", ", df.stages().stream().map(s -> s.named() ? s.name() : "#" + s.name()).toList()))
+                .append(").\n");
+        sb.append("# Only what differs from that Dockerfile is set here (images: ").append(source).append(").\n");
+        sb.append("# Its ARG defaults apply to everything else, as the Dockerfile changes:\n");
+        List<Map.Entry<String, DockerfileInfo.ArgDefault>> args = List.copyOf(df.argDefaults().entrySet());
+        for (Map.Entry<String, DockerfileInfo.ArgDefault> e : args) {
+            sb.append("#   ").append(e.getKey()).append('=').append(e.getValue().value()).append("  (line ")
+                    .append(e.getValue().line()).append(")\n");
+        }
+        sb.append("# nssimg profiles show NAME prints every value and where it comes from.\n");
+        return sb.toString();
+    }
+}
