@@ -63,8 +63,11 @@ public final class Checks {
                         args.put(k, v.value());
                     }
                 });
-                DockerCli.Output out = cli.capture(BuildkitChecks.argv(r.dockerfile().value().toString(),
-                        r.context().value().toString(), req.target(), args), 300);
+                Map<String, String> contexts = new LinkedHashMap<>();
+                r.contexts().forEach((name, where) -> contexts.put(name, String.valueOf(where.value())));
+                DockerCli.Output out = cli.capture(BuildkitChecks.argv(r.builder() == null ? null : r.builder().value(),
+                        r.dockerfile().value().toString(), r.context().value().toString(), req.target(), r.platform().value(),
+                        contexts, args), 300);
                 try {
                     findings.addAll(BuildkitChecks.parse(out.stdout(), df.file(), Engine.BUILDKIT));
                     buildkit = "ran";

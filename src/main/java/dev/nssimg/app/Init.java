@@ -29,7 +29,10 @@ public final class Init {
     /** file: -f, or null (the Makefile's CONTAINER_GPU_FILE, else containers/Dockerfile.cuda). output: null for the user's file. */
     public record Request(String file, Path output) {}
 
-    public record Outcome(Path written, String dockerfile, boolean inTree) {}
+    /** How nssimg finds the written file: by itself (the tree's or the user's file), or only with --config. */
+    public enum Read { AUTOMATICALLY, WITH_CONFIG }
+
+    public record Outcome(Path written, String dockerfile, boolean inTree, Read read) {}
 
     public static Outcome run(Invocation inv, Request req) {
         Project project = Project.discover(inv.cwd());
@@ -54,6 +57,11 @@ public final class Init {
         String yaml = StarterProfiles.render(df, rel, image, imageDev, source);
         Path out = req.output() != null ? inv.cwd().resolve(req.output()).normalize() : project.userProfiles(inv.env());
         String flag = req.output() != null ? "flag --output: " : "";
+        Path tree = project.root().resolve(Project.PROFILES);
+        if (req.output() == null && Files.isRegularFile(tree)) { // the tree's file comes first: the new one would never be read
+            throw NssimgException.usage(project.display(tree) + " exists, and nssimg reads it before the user's profiles file;"
+                    + " edit it, or pass --output FILE (then --config FILE)");
+        }
         try {
             if (Files.exists(out)) {
                 throw new FileAlreadyExistsException(out.toString());
@@ -65,7 +73,8 @@ public final class Init {
         } catch (IOException e) {
             throw NssimgException.usage(flag + "cannot write " + project.display(out) + ": " + e.getMessage());
         }
-        return new Outcome(out, df.file(), out.startsWith(project.root()));
+        Read read = out.equals(tree) || out.equals(project.userProfiles(inv.env())) ? Read.AUTOMATICALLY : Read.WITH_CONFIG;
+        return new Outcome(out, df.file(), out.startsWith(project.root()), read);
     }
 
     private static Map<String, String> makefile(Project project) {

@@ -51,13 +51,8 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved) {
 
     /** The image a command needs is not on the engine: exit 1, with the build command that makes it. */
     static NssimgException imageMissing(String ref, String host, String target, String profile) {
-        return imageMissing(ref, host, target, profile, null);
-    }
-
-    /** makeTarget: the Makefile target that builds the same image, or null. */
-    static NssimgException imageMissing(String ref, String host, String target, String profile, String makeTarget) {
         return NssimgException.failed("image " + ref + " not found on the engine " + host + "; build it with: nssimg build --target "
-                + target + (profile == null ? "" : " --profile " + profile) + (makeTarget == null ? "" : " (make " + makeTarget + ")"));
+                + target + (profile == null ? "" : " --profile " + profile));
     }
 
     static Located<String> flag(String value, String name) {

@@ -123,7 +123,9 @@ public final class Runs {
                 Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err(), WORKSPACE);
         Engine engine = inv.engine();
         if (engine.inspectImage(ref).isEmpty()) {
-            throw missing(ref, engine.host(), req);
+            String testFile = inv.env().getOrDefault("CONTAINER_TEST_FILE", "").isBlank() ? TEST_FILE
+                    : inv.env().get("CONTAINER_TEST_FILE").trim();
+            throw missing(ref, engine.host(), req, testFile);
         }
         RunResult result = engine.run(spec);
         inv.out().flush();
@@ -150,13 +152,16 @@ public final class Runs {
     }
 
     /** run never builds: it names the build that makes the image, as nssimg and as the make target. */
-    private static NssimgException missing(String ref, String host, Request req) {
+    private static NssimgException missing(String ref, String host, Request req, String testFile) {
+        String tag = req.image() != null ? " --tag " + ref : "";
         if (req.kind() != Kind.TEST) {
-            return Inputs.imageMissing(ref, host, req.kind() == Kind.DEV ? "dev" : "runtime", req.selection().profile(),
-                    req.kind().makeTarget);
+            return NssimgException.failed("image " + ref + " not found on the engine " + host + "; build it with: nssimg build --target "
+                    + (req.kind() == Kind.DEV ? "dev" : "runtime") + (req.selection().profile() == null ? "" : " --profile "
+                    + req.selection().profile()) + tag + " (make " + req.kind().makeTarget + ")");
         }
         return NssimgException.failed("image " + ref + " not found on the engine " + host + "; build it with: nssimg build"
-                + " --file " + TEST_FILE + " --tag " + ref + " (make " + req.kind().makeTarget + ")");
+                + " --file " + testFile + (req.platform() == null ? "" : " --platform " + req.platform()) + " --tag " + ref
+                + " (make " + req.kind().makeTarget + ")");
     }
 
     private static Path defaultCache(Invocation inv) {

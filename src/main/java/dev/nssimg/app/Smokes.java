@@ -65,6 +65,17 @@ public final class Smokes {
                 timeoutSeconds), built.resolved(), Optional.of(built.dockerfile()));
     }
 
+    /** What the stage declares, each label with the ARG scope of the stage that declared it. */
+    static SmokeChecks.Declared declared(DockerfileInfo df, DockerfileInfo.Stage s) {
+        Map<String, java.util.Set<String>> scopes = new LinkedHashMap<>();
+        s.labelDecls().forEach((key, decl) -> {
+            if (!decl.literalDollar()) {
+                df.stageNamed(decl.stage()).ifPresent(at -> scopes.put(key, df.argsInScope(at)));
+            }
+        });
+        return new SmokeChecks.Declared(df.file() + ":" + s.line(), s.entrypoint(), s.user(), s.labels(), scopes);
+    }
+
     /** df: the profile's Dockerfile, empty when it cannot be read (an image tested away from its checkout). */
     private static Outcome run(Invocation inv, Request req, Resolved r, Optional<DockerfileInfo> df) {
         String ref = req.image() != null ? req.image() : req.target().equals("dev") ? r.imageDev().value() : r.image().value();
@@ -78,8 +89,7 @@ public final class Smokes {
         Optional<DockerfileInfo.Stage> stage = df.flatMap(d -> d.stage(req.target()));
         Map<String, Located<String>> defaults = df.map(d -> Stages.defaults(d, Stages.of(req.target(), d)))
                 .orElse(Map.of());
-        SmokeChecks.Declared declared = stage.map(s -> new SmokeChecks.Declared(df.get().file() + ":" + s.line(),
-                s.entrypoint(), s.user(), s.labels(), s.args().keySet())).orElse(null);
+        SmokeChecks.Declared declared = stage.map(s -> declared(df.get(), s)).orElse(null);
         // Per platform: a profile's platform-args (the arm64 SM list) show in that platform's labels only.
         java.util.function.Function<String, SmokeChecks.Expect> expect = platform -> {
             Map<String, String> args = new LinkedHashMap<>();

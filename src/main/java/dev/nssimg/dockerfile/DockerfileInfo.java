@@ -26,10 +26,12 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
      * A stage; named is false for one without AS NAME (its name is then its index, which BuildKit does not look up).
      * argDefaults: the defaults its own ARG instructions give (they beat the global ones in this stage).
      * instructions: its own, FROM first (env holds the ENV values in effect, a parent stage's included).
+     * entrypoint: null when neither it nor a parent stage declares one (the base image's applies).
+     * labelDecls: where each label in effect was declared, for expanding it in that stage's scope.
      */
     public record Stage(String name, boolean named, String base, int line, Map<String, String> args, Map<String, String> labels,
             Map<String, String> env, String user, List<String> entrypoint, List<String> cmd, Map<String, ArgDefault> argDefaults,
-            List<Instruction> instructions) {
+            List<Instruction> instructions, Map<String, LabelDecl> labelDecls) {
 
         /** Its own instructions that make an entry in the built image's history: all but FROM and ARG. */
         public List<Step> steps() {
@@ -42,6 +44,12 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
 
     /** An instruction as a step of an image's history: keyword, the instruction on one line, and its first line. */
     public record Step(String keyword, String text, int line) {}
+
+    /**
+     * A label's declaration: its stage, and whether its text had a $ that Docker keeps literally (escaped \$ or inside
+     * single quotes), so that it must not be expanded.
+     */
+    public record LabelDecl(String stage, boolean literalDollar) {}
 
     /** An ARG's default as the Dockerfile declares it, and its line. */
     public record ArgDefault(String name, String value, int line) {}
@@ -88,6 +96,21 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
                 && stages.indexOf(s) < stages.indexOf(stage)).findFirst().ifPresent(parent -> out.addAll(steps(parent)));
         out.addAll(stage.steps());
         return out;
+    }
+
+    /**
+     * The ARG names in scope at the end of a stage: its own and, for a stage built FROM another stage, that stage's
+     * (BuildKit passes both build arguments and ENV on to a child stage).
+     */
+    public Set<String> argsInScope(Stage stage) {
+        Set<String> out = new LinkedHashSet<>(stage.args().keySet());
+        Optional<Stage> parent = stage(stage.base()).filter(p -> p.line() < stage.line());
+        parent.ifPresent(p -> out.addAll(argsInScope(p)));
+        return out;
+    }
+
+    public Optional<Stage> stageNamed(String name) {
+        return stages.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     /** The stage a build without --target builds: the last one. */
@@ -139,14 +162,26 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
             cur.instructions.add(ins);
             switch (kw) {
                 case "ARG" -> cur.args.putAll(args(ins, file, cur.argDefaults));
-                case "LABEL" -> cur.labels.putAll(Words.assignments(ins.rest(), false, ins.line(), file));
+                case "LABEL" -> {
+                    Map<String, String> declared = Words.assignments(ins.rest(), false, ins.line(), file);
+                    cur.labels.putAll(declared);
+                    boolean literal = ins.rest().contains("\\$") || ins.rest().matches("(?s).*'[^']*\\$[^']*'.*");
+                    for (String k : declared.keySet()) {
+                        cur.labelDecls.put(k, new LabelDecl(cur.name, literal));
+                    }
+                }
                 case "ENV" -> cur.env.putAll(Words.env(ins.rest(), ins.line(), file));
                 case "USER" -> cur.user = ins.rest().trim();
                 case "ENTRYPOINT" -> {
                     cur.entrypoint = Words.execForm(ins.rest());
-                    cur.cmd = List.of(); // ENTRYPOINT resets an inherited CMD
+                    if (!cur.cmdHere) {
+                        cur.cmd = List.of(); // ENTRYPOINT resets an inherited CMD, not one this stage set
+                    }
                 }
-                case "CMD" -> cur.cmd = Words.execForm(ins.rest());
+                case "CMD" -> {
+                    cur.cmd = Words.execForm(ins.rest());
+                    cur.cmdHere = true;
+                }
                 default -> { }
             }
         }
@@ -189,6 +224,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         Builder b = new Builder(name, named, base, ins.line());
         previous.stream().filter(s -> s.named() && s.name().equals(base.toLowerCase(java.util.Locale.ROOT))).findFirst().ifPresent(parent -> {
             b.labels.putAll(parent.labels());
+            b.labelDecls.putAll(parent.labelDecls());
             b.env.putAll(parent.env());
             b.user = parent.user();
             b.entrypoint = parent.entrypoint();
@@ -206,9 +242,11 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         final Map<String, ArgDefault> argDefaults = new LinkedHashMap<>();
         final List<Instruction> instructions = new ArrayList<>();
         final Map<String, String> labels = new LinkedHashMap<>();
+        final Map<String, LabelDecl> labelDecls = new LinkedHashMap<>();
+        boolean cmdHere;
         final Map<String, String> env = new LinkedHashMap<>();
         String user;
-        List<String> entrypoint = List.of();
+        List<String> entrypoint;
         List<String> cmd = List.of();
 
         Builder(String name, boolean named, String base, int line) {
@@ -221,7 +259,7 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         Stage build() {
             return new Stage(name, named, base, line, java.util.Collections.unmodifiableMap(args), java.util.Collections.unmodifiableMap(labels),
                     java.util.Collections.unmodifiableMap(env), user, entrypoint, cmd, java.util.Collections.unmodifiableMap(argDefaults),
-                    List.copyOf(instructions));
+                    List.copyOf(instructions), java.util.Collections.unmodifiableMap(labelDecls));
         }
     }
 }

@@ -22,8 +22,18 @@ public final class BuildkitChecks {
         return buildxBuildHelp.lines().anyMatch(l -> l.strip().startsWith("--call"));
     }
 
-    public static List<String> argv(String dockerfile, String context, String target, Map<String, String> args) {
-        List<String> argv = new ArrayList<>(List.of("docker", "buildx", "build", "--call", "check,format=json", "--file", dockerfile));
+    /** The build the profile would run, checked instead of built: builder, platform, named contexts and args included. */
+    public static List<String> argv(String builder, String dockerfile, String context, String target, String platform,
+            Map<String, String> contexts, Map<String, String> args) {
+        List<String> argv = new ArrayList<>(List.of("docker", "buildx"));
+        if (builder != null) {
+            argv.addAll(List.of("--builder", builder));
+        }
+        argv.addAll(List.of("build", "--call", "check,format=json", "--file", dockerfile));
+        if (platform != null) {
+            argv.addAll(List.of("--platform", platform));
+        }
+        contexts.forEach((k, v) -> argv.addAll(List.of("--build-context", k + "=" + v)));
         if (target != null) {
             argv.addAll(List.of("--target", target));
         }

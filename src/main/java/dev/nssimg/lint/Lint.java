@@ -41,23 +41,30 @@ public final class Lint {
         List<Finding> out = new ArrayList<>();
         Emit emit = (line, rule, message) -> {
             String engines = rule.engines();
-            out.add(new Finding(df.file(), line, rule.id(), rule.severityFor(scope.building()),
+            out.add(new Finding(line > 0 ? df.file() : "flag --target", line, rule.id(), rule.severityFor(scope.building()),
                     message + (engines.isEmpty() ? "" : " (" + engines + ")")));
         };
         globalPlatformArgs(df, emit);
         secretNames(df, emit);
         Map<String, Set<String>> scopes = new HashMap<>();
-        Set<String> used = new HashSet<>();
-        for (int i = 0; i < df.stages().size(); i++) {
-            DockerfileInfo.Stage stage = df.stages().get(i);
+        for (DockerfileInfo.Stage stage : df.stages()) {
             fromVariables(stage, emit);
             scopes.put(stage.name(), undeclaredArgs(df, stage, scopes, emit));
+        }
+        Set<String> used = new HashSet<>();
+        boolean basesKnown = true;
+        for (DockerfileInfo.Stage stage : df.stages()) {
+            String base = expandGlobal(df, stage.base());
+            basesKnown &= !base.contains("$");
+            used.add(base.toLowerCase(Locale.ROOT));
             used.addAll(references(stage));
         }
-        unusedStages(df, scope, used, emit);
+        if (basesKnown) { // a FROM ${VAR} that the defaults do not settle may name any stage
+            unusedStages(df, scope, used, emit);
+        }
         if (scope.target() != null && df.stage(scope.target()).isEmpty()) {
-            emit.add(1, Rule.UNKNOWN_TARGET, "--target " + scope.target() + " names no stage; stages: "
-                    + String.join(", ", df.namedStages()));
+            emit.add(0, Rule.UNKNOWN_TARGET, "'" + scope.target() + "' names no stage of " + df.file() + "; stages: "
+                    + (df.namedStages().isEmpty() ? "none named" : String.join(", ", df.namedStages())));
         }
         out.sort(Comparator.comparingInt(Finding::line));
         return out;
@@ -72,21 +79,39 @@ public final class Lint {
         void add(int line, Rule rule, String message);
     }
 
-    /** A global platform ARG without a default, used by a later FROM: BuildKit 0.13 builds FROM "image:" then. */
+    /**
+     * A global platform ARG used by a later FROM: without a default BuildKit 0.13 builds FROM "image:", with one every
+     * platform gets that value (both seen here); a stage's ARG TARGETARCH=VALUE freezes it in that stage.
+     */
     private static void globalPlatformArgs(DockerfileInfo df, Emit emit) {
         for (Instruction ins : df.globalInstructions()) {
             for (String word : ins.rest().trim().split("\\s+")) {
-                String name = word.contains("=") ? null : word;
-                if (name == null || !PLATFORM_ARGS.contains(name)) {
+                String name = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+                if (!PLATFORM_ARGS.contains(name)) {
                     continue;
                 }
                 for (DockerfileInfo.Stage s : df.stages()) {
                     Instruction from = s.instructions().get(0);
                     if (from.line() > ins.line() && names(from.rest()).contains(name)) {
-                        emit.add(ins.line(), Rule.GLOBAL_PLATFORM_ARG, "global ARG " + name + " has no default, and FROM at line "
-                                + from.line() + " uses it: BuildKit then expands it empty; drop this ARG (the automatic"
-                                + " value is in scope for FROM) or give it a default");
+                        emit.add(ins.line(), Rule.GLOBAL_PLATFORM_ARG, "global ARG " + word + " and FROM at line " + from.line()
+                                + " uses it: " + (word.contains("=") ? "its default replaces the automatic value, so every"
+                                + " platform builds from the same base" : "without a default BuildKit expands it empty")
+                                + "; drop this ARG, the automatic value is in scope for FROM lines");
                         break;
+                    }
+                }
+            }
+        }
+        for (DockerfileInfo.Stage s : df.stages()) {
+            for (Instruction ins : s.instructions()) {
+                if (!ins.keyword().equals("ARG")) {
+                    continue;
+                }
+                for (String word : ins.rest().trim().split("\\s+")) {
+                    int eq = word.indexOf('=');
+                    if (eq > 0 && PLATFORM_ARGS.contains(word.substring(0, eq))) {
+                        emit.add(ins.line(), Rule.PLATFORM_ARG_DEFAULT, "ARG " + word + " replaces BuildKit's automatic value"
+                                + " in stage " + s.name() + " on every platform; declare it without a default");
                     }
                 }
             }
@@ -170,13 +195,26 @@ public final class Lint {
             }
             Set<String> reported = new LinkedHashSet<>();
             for (String name : names(ins.rest())) {
-                if (known.contains(name) && !scope.contains(name) && reported.add(name)) {
-                    emit.add(ins.line(), Rule.UNDECLARED_ARG, ins.keyword() + " uses " + name + ", which stage " + stage.name()
-                            + " does not declare, so it is empty here; add ARG " + name + " to the stage");
+                if (known.contains(name) && !scope.contains(name) && !assigns(ins, name) && reported.add(name)) {
+                    if (parent == null && !stage.base().equalsIgnoreCase("scratch") && !PLATFORM_ARGS.contains(name)) {
+                        emit.add(ins.line(), Rule.UNDECLARED_ARG_OVER_BASE, ins.keyword() + " uses " + name + ", which stage "
+                                + stage.name() + " does not declare: it is the base image's ENV if " + stage.base()
+                                + " sets one, else empty; add ARG " + name + " to the stage to use the build argument");
+                    } else {
+                        emit.add(ins.line(), Rule.UNDECLARED_ARG, ins.keyword() + " uses " + name + ", which stage " + stage.name()
+                                + " does not declare, so it is empty here; add ARG " + name + " to the stage");
+                    }
                 }
             }
         }
         return scope;
+    }
+
+    /** A RUN that sets the name itself (NAME=..., for NAME in, read NAME) uses its own value, not an ARG's. */
+    private static boolean assigns(Instruction ins, String name) {
+        String q = Pattern.quote(name);
+        return ins.keyword().equals("RUN") && Pattern.compile("(^|[\\s;&|(])(export\\s+)?" + q + "=|\\bfor\\s+" + q
+                + "\\s+in\\b|\\bread\\s+(-r\\s+)?" + q + "\\b").matcher(ins.rest()).find();
     }
 
     private static Set<String> envNames(String rest) {
@@ -207,10 +245,21 @@ public final class Lint {
         return out;
     }
 
-    /** The stages a stage builds FROM, copies or mounts from: by name, or by index for unnamed ones. */
+    /** A FROM's base with the global ARG defaults put in (a build may pass others: this is the default build). */
+    private static String expandGlobal(DockerfileInfo df, String base) {
+        Matcher m = REFERENCE.matcher(base);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1) != null ? m.group(1) : m.group(2);
+            DockerfileInfo.ArgDefault d = df.argDefaults().get(name);
+            m.appendReplacement(out, Matcher.quoteReplacement(d != null ? d.value() : m.group()));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    /** The stages a stage copies or mounts from: by name, or by index for unnamed ones. */
     private static Set<String> references(DockerfileInfo.Stage stage) {
         Set<String> out = new HashSet<>();
-        out.add(stage.base().toLowerCase(Locale.ROOT));
         for (Instruction ins : stage.instructions()) {
             Matcher m = FROM_FLAG.matcher(ins.rest());
             if ((ins.keyword().equals("COPY") || ins.keyword().equals("ADD")) && m.find()) {

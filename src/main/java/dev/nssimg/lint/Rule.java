@@ -12,8 +12,15 @@ public enum Rule {
     FROM_VARIABLE("from-variable", Severity.ERROR, Severity.NOTE),
     /** A build argument used in a stage that does not declare it (nor inherit it from its parent stage): it is empty there. */
     UNDECLARED_ARG("undeclared-arg", Severity.WARNING, Severity.WARNING),
-    /** A global ARG TARGETARCH (or another platform ARG) without a default: BuildKit then blanks the automatic value in FROM. */
+    /** The same in a stage built FROM an outside image, which may set the name as ENV (python sets PYTHON_VERSION). */
+    UNDECLARED_ARG_OVER_BASE("undeclared-arg", Severity.NOTE, Severity.NOTE),
+    /**
+     * A global ARG TARGETARCH (or another platform ARG) before a FROM that uses it: without a default BuildKit expands
+     * it empty, with one it freezes every platform to that value.
+     */
     GLOBAL_PLATFORM_ARG("global-platform-arg", Severity.ERROR, Severity.NOTE),
+    /** A stage's ARG TARGETARCH=VALUE: the default replaces the automatic value in that stage, on every platform. */
+    PLATFORM_ARG_DEFAULT("platform-arg-default", Severity.WARNING, Severity.WARNING),
     /** An ARG or ENV named like a secret: its value stays in the image's history or config. */
     SECRET_NAME("secret-name", Severity.WARNING, Severity.WARNING),
     /** A stage that nothing targets, builds FROM or copies from. */

@@ -43,10 +43,8 @@ public final class StarterProfiles {
         }
         ObjectNode profiles = root.putObject("profiles");
         profiles.putObject("amd64").put("description", "x86_64 hosts").put("platform", "linux/amd64");
-        ObjectNode arm = profiles.putObject("arm64").put("description", "Grace / Blackwell").put("platform", "linux/arm64");
-        if (smList) {
-            arm.putObject("args").put(BuildArgs.CUDA_ARCH_FLAGS, ARM64_ARCH_FLAGS);
-        }
+        // Its SM list is the defaults' platform-args for linux/arm64, which a single-platform arm64 build uses too.
+        profiles.putObject("arm64").put("description", "Grace / Blackwell").put("platform", "linux/arm64");
         try {
             return header(df, source) + YAML.writeValueAsString(root);
         } catch (IOException e) {

@@ -165,9 +165,10 @@ public final class Report {
     }
 
     public void init(Init.Outcome o) {
-        out.println("wrote " + o.written() + " from " + o.dockerfile() + (o.inTree() ? " (inside the work tree: commit it or remove it)"
-                : " (outside the work tree; nssimg reads it for this checkout)"));
-        out.println("next: nssimg profiles show arm64, then nssimg build --profile arm64 --dry-run");
+        String where = o.inTree() ? "inside the work tree: commit it or remove it" : "outside the work tree";
+        String read = o.read() == Init.Read.AUTOMATICALLY ? "nssimg reads it for this checkout" : "pass --config " + o.written() + " to use it";
+        out.println("wrote " + o.written() + " from " + o.dockerfile() + " (" + where + "; " + read + ")");
+        out.println("next: nssimg profiles show arm64" + (o.read() == Init.Read.AUTOMATICALLY ? "" : " --config " + o.written()));
         out.flush();
     }
 

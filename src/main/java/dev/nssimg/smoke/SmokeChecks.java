@@ -36,15 +36,17 @@ public final class SmokeChecks {
     }
 
     /**
-     * A stage's effective declarations (inherited through FROM stage). where: FILE:LINE of its FROM. user: null when
-     * it declares none (the base's user applies). argNames: the ARGs in scope there (one without a value expands empty).
+     * A stage's effective declarations (inherited through FROM stage). where: FILE:LINE of its FROM. entrypoint, user:
+     * null when the Dockerfile declares none (the base image's applies). labelScopes: for each label that may be
+     * expanded, the ARG names in scope where it was declared (one without a value expands empty); a label missing
+     * there keeps a literal $ and is only checked for presence.
      */
     public record Declared(String where, List<String> entrypoint, String user, Map<String, String> labels,
-            Set<String> argNames) {
+            Map<String, Set<String>> labelScopes) {
         public Declared {
-            entrypoint = List.copyOf(entrypoint);
+            entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
             labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
-            argNames = Set.copyOf(argNames);
+            labelScopes = Map.copyOf(labelScopes);
         }
     }
 
@@ -74,7 +76,7 @@ public final class SmokeChecks {
 
         Declared d = expect.declared();
         out.add(d == null ? specLabels(platform, img) : declaredLabels(platform, img, d));
-        out.add(d == null ? specBaseName(platform, img) : labelValues(platform, img, d, substitutions(expect, d, platform)));
+        out.add(d == null ? specBaseName(platform, img) : labelValues(platform, img, d, expect, platform));
         out.add(user(platform, img, uid, expect));
         out.add(entrypoint(platform, img, expect));
 
@@ -121,11 +123,12 @@ public final class SmokeChecks {
     }
 
     /** Every declared label whose value the build arguments determine must have exactly that value. */
-    private static Check labelValues(String platform, ImageFacts img, Declared d, Map<String, String> subs) {
+    private static Check labelValues(String platform, ImageFacts img, Declared d, Expect expect, String platformName) {
         int compared = 0;
         List<String> wrong = new ArrayList<>();
         for (Map.Entry<String, String> e : d.labels().entrySet()) {
-            String want = expand(e.getValue(), subs);
+            Set<String> scope = d.labelScopes().get(e.getKey());
+            String want = scope == null ? null : expand(e.getValue(), substitutions(expect, scope, platformName));
             String got = img.labels().get(e.getKey());
             if (want == null || got == null || got.isBlank()) {
                 continue; // a reference nssimg cannot resolve (ENV, escapes), or reported by the labels check
@@ -140,10 +143,13 @@ public final class SmokeChecks {
                 : String.join("; ", wrong));
     }
 
-    /** The build arguments a label sees on this platform: the given ones, BuildKit's platform ARGs, empty for a bare ARG. */
-    private static Map<String, String> substitutions(Expect expect, Declared d, String platform) {
+    /**
+     * The build arguments a label sees on this platform: the given ones, BuildKit's TARGET* ARGs, empty for a bare ARG;
+     * BUILD* (the builder's own platform) are unknown here, so a label using them is not compared.
+     */
+    private static Map<String, String> substitutions(Expect expect, Set<String> scope, String platform) {
         Map<String, String> m = new HashMap<>();
-        d.argNames().forEach(n -> m.put(n, ""));
+        scope.forEach(n -> m.put(n, ""));
         String[] p = platform == null ? new String[0] : platform.split("/");
         if (p.length >= 2) {
             m.put("TARGETPLATFORM", platform);
@@ -152,12 +158,12 @@ public final class SmokeChecks {
             m.put("TARGETVARIANT", p.length > 2 ? p[2] : "");
         }
         expect.args().forEach((k, v) -> {
-            if (d.argNames().contains(k)) {
+            if (scope.contains(k)) {
                 m.put(k, v);
             }
         });
-        // Platform ARGs expand only where the stage declares them.
-        m.keySet().removeIf(k -> k.startsWith("TARGET") && !d.argNames().contains(k));
+        // Platform ARGs expand only where the stage declares them; the builder's platform is not known here.
+        m.keySet().removeIf(k -> (k.startsWith("TARGET") && !scope.contains(k)) || k.startsWith("BUILD"));
         return m;
     }
 
@@ -206,6 +212,9 @@ public final class SmokeChecks {
     private static Check entrypoint(String platform, ImageFacts img, Expect expect) {
         List<String> ep = img.entrypoint();
         Declared d = expect.declared();
+        if (d != null && d.entrypoint() == null) {
+            return new Check(platform, "entrypoint", true, ep + " (not compared: " + d.where() + " declares none, the base's applies)");
+        }
         if (d != null) {
             if (d.entrypoint().stream().anyMatch(w -> w.contains("$"))) {
                 return new Check(platform, "entrypoint", true, ep + " (not compared: " + d.where() + " uses a variable)");

@@ -16,6 +16,11 @@ public final class NewFile {
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
         try {
             Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            try { // createTempFile makes it owner-only; a profiles file is an ordinary one
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: its default applies
+            }
             Files.createLink(abs, tmp); // link(2) fails when the name exists: no check-then-write race
         } finally {
             Files.deleteIfExists(tmp);

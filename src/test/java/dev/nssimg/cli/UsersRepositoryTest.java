@@ -265,6 +265,15 @@ class UsersRepositoryTest {
         TestCli.Result again = run(repo, "init", "-o", "containers/profiles.yaml");
         assertEquals(2, again.exit());
         assertTrue(again.errLine().startsWith("nssimg: error: flag --output: containers/profiles.yaml exists"), again.errLine());
+        TestCli.Result shadowed = run(src, "init");
+        assertEquals(2, shadowed.exit(), "the tree's file would hide the user's: " + shadowed.out());
+        assertTrue(shadowed.errLine().contains("containers/profiles.yaml exists, and nssimg reads it before the user's profiles file"),
+                shadowed.errLine());
+        TestCli.Result elsewhere = run(src, "init", "-o", tmp.resolve("mine.yaml").toString());
+        assertEquals(0, elsewhere.exit(), elsewhere.err());
+        assertTrue(elsewhere.out().contains("pass --config " + tmp.resolve("mine.yaml")), elsewhere.out());
+        assertTrue(java.nio.file.Files.getPosixFilePermissions(tmp.resolve("mine.yaml"))
+                .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ), "an ordinary file, not owner-only");
         java.nio.file.Files.delete(out); // the tree is the user's: the test removes what it asked for
         TestCli.Result missing = run(repo, "init", "-f", "containers/Nope");
         assertEquals(2, missing.exit());

@@ -35,10 +35,18 @@ class LintTest {
 
     @Test
     void argsMustBeDeclaredInTheStageOrItsParent() {
-        String df = "ARG CUDA_VERSION=12.8.1\nFROM a AS runtime\nRUN echo $CUDA_VERSION\nARG CUDA_VERSION\nRUN echo ${CUDA_VERSION:-x}\n"
+        String df = "ARG CUDA_VERSION=12.8.1\nFROM scratch AS runtime\nRUN echo $CUDA_VERSION\nARG CUDA_VERSION\nRUN echo ${CUDA_VERSION:-x}\n"
                 + "FROM runtime AS dev\nRUN echo $CUDA_VERSION $HOME\nFROM a AS other\nENV CUDA_VERSION=1\nRUN echo $CUDA_VERSION\n"
-                + "FROM a\nRUN echo \\$CUDA_VERSION ${CUDA_VERSION}\nCOPY --from=other /x /y\n";
-        assertEquals(List.of("3 undeclared-arg warning", "12 undeclared-arg warning"), rules(lint(df, Engine.BUILDKIT)));
+                + "FROM runtime\nRUN echo \\$CUDA_VERSION ${CUDA_VERSION}\nCOPY --from=other /x /y\n";
+        assertEquals(List.of("3 undeclared-arg warning"), rules(lint(df, Engine.BUILDKIT)), "line 12 inherits it from runtime");
+        // Over an outside base the name may be the base's ENV (python sets PYTHON_VERSION): a note, worded so.
+        List<Finding> overBase = lint("ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim\nRUN echo $PYTHON_VERSION\n",
+                Engine.BUILDKIT);
+        assertEquals(List.of("3 undeclared-arg note"), rules(overBase));
+        assertTrue(overBase.get(0).message().contains("base image's ENV"), overBase.get(0).message());
+        // A RUN that sets the name itself.
+        assertEquals(List.of(), rules(lint("FROM scratch\nRUN TARGETARCH=$(uname -m) && echo $TARGETARCH; for TARGETOS in a; do"
+                + " echo $TARGETOS; done\n", Engine.BUILDKIT)));
         // Platform ARGs too: automatic in FROM lines, in a stage only when declared.
         assertEquals(List.of("3 undeclared-arg warning"), rules(lint("FROM --platform=$BUILDPLATFORM a:${TARGETARCH}\nARG BUILDARCH\n"
                 + "RUN echo $TARGETARCH $BUILDARCH\n", Engine.BUILDKIT)));
@@ -47,7 +55,13 @@ class LintTest {
     @Test
     void aGlobalTargetarchWithoutDefaultBeforeAFromThatUsesIt() {
         assertEquals(List.of("1 global-platform-arg error"), rules(lint("ARG TARGETARCH\nFROM base:${TARGETARCH}\n", Engine.BUILDKIT)));
-        assertEquals(List.of(), rules(lint("ARG TARGETARCH=amd64\nFROM base:${TARGETARCH}\n", Engine.BUILDKIT)));
+        // A default is no better: it freezes every platform to amd64 (seen on the BuildKit here with --platform linux/arm64).
+        assertEquals(List.of("1 global-platform-arg error"), rules(lint("ARG TARGETARCH=amd64\nFROM base:${TARGETARCH}\n",
+                Engine.BUILDKIT)));
+        assertTrue(lint("ARG TARGETARCH=amd64\nFROM base:${TARGETARCH}\n", Engine.BUILDKIT).get(0).message()
+                .contains("drop this ARG"));
+        assertEquals(List.of("2 platform-arg-default warning"), rules(lint("FROM base\nARG TARGETARCH=amd64\nRUN echo $TARGETARCH\n",
+                Engine.BUILDKIT)));
         assertEquals(List.of(), rules(lint("ARG TARGETARCH\nFROM base\n", Engine.BUILDKIT)), "unused: harmless");
         // buildah builds it, but the file breaks with docker buildx: a warning when podman builds.
         assertEquals(List.of("1 global-platform-arg warning"), rules(lint("ARG TARGETARCH\nFROM base:$TARGETARCH\n", Engine.BUILDAH)));
@@ -67,7 +81,24 @@ class LintTest {
         List<Finding> t = Lint.check(DockerfileInfo.parse(df, "Dockerfile"), new Lint.Scope("Orphan", Set.of(), Engine.BUILDKIT));
         assertEquals(List.of(), rules(t), "a target is used");
         List<Finding> unknown = Lint.check(DockerfileInfo.parse(df, "Dockerfile"), new Lint.Scope("nope", Set.of(), Engine.BUILDKIT));
-        assertTrue(rules(unknown).contains("1 unknown-target error"), rules(unknown).toString());
+        assertTrue(rules(unknown).contains("0 unknown-target error"), rules(unknown).toString());
+        assertTrue(unknown.get(0).text().startsWith("flag --target: unknown-target: error: 'nope' names no stage of Dockerfile"),
+                unknown.get(0).text());
+        // FROM ${VAR}: the default settles which stage is used; one it cannot settle may name any.
+        assertEquals(List.of("3 unused-stage warning"), rules(lint("ARG FLAVOR=slim\nFROM a AS base-slim\nFROM a AS base-full\n"
+                + "FROM base-${FLAVOR} AS runtime\nFROM runtime AS dev\n", Engine.BUILDKIT)));
+        assertEquals(List.of(), rules(lint("ARG FLAVOR\nFROM a AS base-slim\nFROM a AS base-full\nFROM base-${FLAVOR} AS runtime\n",
+                Engine.BUILDKIT)));
+    }
+
+    @Test
+    void heredocBodiesAndBlankContinuationLinesBelongToTheirInstruction() {
+        String df = "ARG PYTHON_VERSION=3.11\nFROM scratch AS runtime\nARG PYTHON_VERSION\nRUN <<EOF\necho $PYTHON_VERSION\n"
+                + "ECHO ${TOKEN_X}\nEOF\nRUN echo a \\\n\n    b\nCOPY --from=ghcr.io/x:${PYTHON_VERSION} /a /b\n";
+        assertEquals(List.of("11 from-variable error"), rules(lint(df, Engine.BUILDKIT)), "line numbers survive both");
+        DockerfileInfo info = DockerfileInfo.parse(df, "Dockerfile");
+        assertEquals(List.of("FROM", "ARG", "RUN", "RUN", "COPY"),
+                info.stages().get(0).instructions().stream().map(dev.nssimg.dockerfile.Instruction::keyword).toList());
     }
 
     /** nssimg's own Dockerfiles and the users'-repository fixture lint clean: the rules do not cry wolf. */
@@ -85,8 +116,10 @@ class LintTest {
     void buildkitsOwnChecksAreDetectedByTheirFlagAndParsed() throws Exception {
         assertTrue(BuildkitChecks.available("Options:\n      --builder string   Override\n      --call string      Set method"));
         assertFalse(BuildkitChecks.available("Options:\n      --builder string   Override\n      --check   ...? no\n"));
-        assertEquals(List.of("docker", "buildx", "build", "--call", "check,format=json", "--file", "containers/Dockerfile.cuda",
-                "--target", "dev", "--build-arg", "A=1", "."), BuildkitChecks.argv("containers/Dockerfile.cuda", ".", "dev", Map.of("A", "1")));
+        assertEquals(List.of("docker", "buildx", "--builder", "b", "build", "--call", "check,format=json", "--file",
+                "containers/Dockerfile.cuda", "--platform", "linux/arm64", "--build-context", "containers=containers", "--target", "dev",
+                "--build-arg", "A=1", "."), BuildkitChecks.argv("b", "containers/Dockerfile.cuda", ".", "dev", "linux/arm64",
+                Map.of("containers", "containers"), Map.of("A", "1")));
         // The lint subrequest's result.json, shaped as BuildKit's frontend/subrequests/lint defines it.
         String json = "{\"warnings\":[{\"ruleName\":\"JSONArgsRecommended\",\"description\":\"JSON arguments recommended\","
                 + "\"url\":\"https://docs.docker.com/go/dockerfile/rule/json-args-recommended/\",\"detail\":\"JSON arguments"
