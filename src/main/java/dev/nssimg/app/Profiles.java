@@ -68,7 +68,7 @@ public final class Profiles {
         add(rows, "platforms", Located.of(String.join(",", r.platforms().value()), r.platforms().origin()));
         add(rows, "dockerfile", Located.of(project.display(r.dockerfile().value()), r.dockerfile().origin()));
         add(rows, "context", Located.of(project.display(r.context().value()), r.context().origin()));
-        r.contexts().forEach((k, v) -> add(rows, "contexts." + k, Located.of(
+        new java.util.TreeMap<>(r.contexts()).forEach((k, v) -> add(rows, "contexts." + k, Located.of(
                 Resolved.localContext(v.value()).map(project::display).orElse(v.value()), v.origin())));
         add(rows, "image", r.image());
         add(rows, "image-dev", r.imageDev());

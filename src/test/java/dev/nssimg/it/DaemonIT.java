@@ -134,7 +134,7 @@ class DaemonIT {
             Bed.Run r = runs.get(i).get(120, TimeUnit.SECONDS);
             assertEquals(0, r.exit(), r.err());
             assertTrue(r.out().contains("--tag team/nss-" + i + ":t "), r.out());
-            String file = i % 2 == 0 ? "--file containers/Dockerfile.cuda" : "--file ../containers/Dockerfile.cuda";
+            String file = i % 2 == 0 ? "--file containers/Dockerfile.cuda" : "--file " + Bed.ROOT.resolve("containers/Dockerfile.cuda");
             assertTrue(r.out().contains(file), "paths relative to the client's directory: " + r.out());
         }
     }

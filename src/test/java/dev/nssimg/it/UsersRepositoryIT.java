@@ -61,7 +61,7 @@ class UsersRepositoryIT {
         assertTrue(b.out().contains("built " + image) && b.out().contains("8 passed, 0 failed"), b.out());
         // label-values compares base.name with the Dockerfile's own CUDA_VERSION default (12.9.1), so it passes only if that applied.
         assertTrue(b.out().lines().anyMatch(l -> l.contains("label-values") && l.contains("pass")
-                && l.contains("containers/hermetic/Dockerfile:")), "label values as the Dockerfile says: " + b.out());
+                && l.contains("containers/Dockerfile.offline:")), "label values as the Dockerfile says: " + b.out());
         assertEquals("", UpstreamRepo.status(repo), "build --smoke wrote into the tree");
         try (var s = Files.list(tmp.resolve("cache/nssimg/projects"))) {
             assertEquals(1, s.count(), "buildx's metadata went to the user's cache directory, keyed by the project");
