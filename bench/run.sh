@@ -7,6 +7,8 @@
 #   (d) peak RSS of nssimg (client + daemon) while it drives a build      target <= 150 MiB
 # Needs the test bed (it starts it); ROUNDS=N (default 7) sets the rounds, ROUNDS_B those of (b)
 # (default 3 x ROUNDS: its signal is the smallest).
+# bench/run.sh --scale instead measures how time, disk, memory and a code change's bytes grow with
+# the image (bench/scale.py: the real Dockerfile offline, PAYLOADS="10M 500M 2G" per platform).
 # bench/run.sh --tricks instead measures each start-up trick on and off, cold and through the
 # daemon (bench/tricks.py; ROUNDS defaults to 15 there).
 set -euo pipefail
@@ -16,6 +18,11 @@ cd "$root"
 scripts/testbed up >&2
 eval "$(scripts/testbed env)"
 export DOCKER_HOST
+if [[ ${1:-} == --scale ]]; then
+  shift
+  scripts/offline-context >/dev/null
+  exec python3 bench/scale.py "$@"
+fi
 if [[ ${1:-} == --tricks ]]; then
   shift
   exec python3 bench/tricks.py "$@"

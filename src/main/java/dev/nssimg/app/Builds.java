@@ -8,17 +8,20 @@ import dev.nssimg.dockerfile.DockerfileInfo;
 import dev.nssimg.lint.Finding;
 import dev.nssimg.lint.Lint;
 import dev.nssimg.engine.Engine;
-import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.engine.EngineInfo;
+import dev.nssimg.engine.ImageHistory;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.oci.OciLayout;
 import dev.nssimg.plan.Build;
 import dev.nssimg.plan.BuildFacts;
 import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.BuildRequest;
+import dev.nssimg.plan.Layers;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
+import dev.nssimg.profile.Validation;
 import dev.nssimg.workspace.Project;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,7 +48,7 @@ public final class Builds {
             String file, String context, boolean multiarch, BuildRequest.Strategy strategy, int jobs, Boolean pushByDigest,
             String registry, boolean push, boolean load, boolean noCache, boolean pull, String cacheFrom, String cacheTo,
             String builder, String progress, List<String> secrets, boolean strict, boolean json, boolean dryRun,
-            BuildRequest.Publishing publishing) {
+            BuildRequest.Publishing publishing, String maxSize) {
         public Request {
             tags = List.copyOf(tags);
             buildArgs = List.copyOf(buildArgs);
@@ -52,13 +56,16 @@ public final class Builds {
         }
     }
 
+    /** A size budget in bytes and where it came from (flag --max-size or a profile's size-budget). */
+    public record Budget(long bytes, String origin) {}
+
     /**
      * A plan, and the resolved profile and Dockerfiles (by platform) it came from (a smoke after the build reads
-     * neither again), with the Dockerfile lint's findings (each platform's own file): an error among them means the
-     * build must not start.
+     * neither again), with the Dockerfile lint's findings (each platform's own file; an error among them means the
+     * build must not start), the notes of the work tree's facts, and the size budget (null when there is none).
      */
     public record Planned(BuildPlan plan, Resolved resolved, Map<String, DockerfileInfo> dockerfiles, Request request,
-            List<Finding> findings, List<String> notes) {
+            List<Finding> findings, List<String> notes, Budget budget) {
         public Planned {
             dockerfiles = Map.copyOf(dockerfiles);
             findings = List.copyOf(findings);
@@ -72,6 +79,11 @@ public final class Builds {
             return all;
         }
 
+        /** The Dockerfile of the plan's first platform (the one its target and tags are named after). */
+        public DockerfileInfo dockerfile() {
+            return dockerfile(plan.platforms().get(0));
+        }
+
         /** The Dockerfile of one of the plan's platforms. */
         public DockerfileInfo dockerfile(String platform) {
             return dockerfiles.getOrDefault(platform, dockerfiles.get(plan.platforms().get(0)));
@@ -82,9 +94,13 @@ public final class Builds {
         }
     }
 
-    /** What a finished build reports. size is -1 when unknown (pushed images, or the engine could not say). */
+    /**
+     * What a finished build reports. size is -1 when unknown (pushed images, or the engine could not say); layers
+     * is null then too. overBudget is the message of an image over its size budget, else null.
+     */
     public record Outcome(List<String> tags, String digest, List<String> platforms, BuildRequest.Strategy strategy,
-            boolean pushed, boolean split, long size, Duration duration, int steps, int cachedSteps) {}
+            boolean pushed, boolean split, long size, Duration duration, int steps, int cachedSteps, Layers.Report layers,
+            Budget budget, String overBudget) {}
 
     /** Checks the request and plans it; contacts nothing and starts nothing. */
     public static Planned plan(Invocation inv, Request req) {
@@ -141,7 +157,9 @@ public final class Builds {
                 findings.addAll(Checks.lint(df, df.stage(stage).isPresent() ? stage : null));
             }
         }
-        return new Planned(plan, r, dockerfiles, req, findings, notes);
+        Budget budget = req.maxSize() != null ? budget(Located.of(req.maxSize(), "flag --max-size"))
+                : r.sizeBudget() != null ? budget(r.sizeBudget()) : null;
+        return new Planned(plan, r, dockerfiles, req, findings, notes, budget);
     }
 
     /**
@@ -166,6 +184,45 @@ public final class Builds {
         }
     }
 
+    private static Budget budget(Located<String> v) {
+        return new Budget(Validation.size(v), v.origin());
+    }
+
+    /**
+     * Before a build with a size budget: the engine's free disk. Below the budget the build cannot fit (exit 3);
+     * below twice the budget it is a warning (returned). Nothing to say without a budget or when the engine's data
+     * directory cannot be seen from here (that is a warning too).
+     */
+    public static List<String> checkDisk(Invocation inv, Planned planned) {
+        Budget b = planned.budget();
+        if (b == null) {
+            return List.of();
+        }
+        Engine e = inv.engine();
+        EngineInfo info = e.info();
+        OptionalLong free = e.freeDisk(info);
+        List<String> warnings = new java.util.ArrayList<>();
+        if (planned.plan().push()) {
+            warnings.add("size budget " + Layers.size(b.bytes()) + " (" + b.origin() + "): a pushed image is not measured here; "
+                    + "build it with --load to check it");
+        }
+        if (free.isEmpty()) {
+            warnings.add("cannot see the free disk of the engine at " + info.host() + " (" + info.rootDir() + "); "
+                    + "a build within the size budget needs " + Layers.size(b.bytes()));
+            return warnings;
+        }
+        String d = Layers.size(free.getAsLong()) + " free at " + info.rootDir();
+        if (free.getAsLong() < b.bytes()) {
+            throw NssimgException.environment("engine disk: " + d + ", less than the size budget of " + Layers.size(b.bytes())
+                    + " (" + b.origin() + "); free space first (docker builder prune, docker image prune)");
+        }
+        if (free.getAsLong() < 2 * b.bytes()) {
+            warnings.add("engine disk: " + d + ", less than twice the size budget of " + Layers.size(b.bytes()) + " (" + b.origin()
+                    + "): a rebuild next to the old image may not fit");
+        }
+        return warnings;
+    }
+
     /**
      * What buildx would only find missing once it runs, checked first (--dry-run too): the Dockerfile, the context
      * and named-context directories, and the files and variables --secret names. Each names where it came from.
@@ -182,7 +239,8 @@ public final class Builds {
             }
             checkDirectory(project, r.platformContexts().containsKey(p) ? "context of " + p : "context", r.contextFor(p));
         }
-        r.contexts().forEach((name, dir) -> checkDirectory(project, "named context " + name, dir));
+        r.contexts().forEach((name, v) -> Resolved.localContext(v.value())
+                .ifPresent(dir -> checkDirectory(project, "named context " + name, Located.of(dir, v.origin()))));
         for (String spec : secrets) {
             // As buildx reads them: env=VAR, or type=env with src=VAR, names a variable; src=FILE (type=file, the
             // default) a file, relative to the working directory buildx runs in. An id alone is buildx's to look up.
@@ -220,6 +278,9 @@ public final class Builds {
         // same tag here, if any, is another image, so its size is not asked.
         boolean elsewhere = plan.builds().stream().anyMatch(c -> c instanceof dev.nssimg.plan.Build b && b.flags().dockerContext() != null);
         ImageSize size = plan.push() || elsewhere ? null : new ImageSize(inv, plan.tags().get(0));
+        DockerfileInfo df = planned.dockerfile();
+        // An unnamed last stage is not found by name: it is the default stage.
+        List<DockerfileInfo.Step> steps = df.steps(df.stage(plan.target()).orElse(df.defaultStage()));
         if (size != null && plan.builds().size() == 1) {
             runner.onImageStored(label -> size.askNow());
         }
@@ -233,10 +294,14 @@ public final class Builds {
         if (plan.push() && digest == null) {
             digest = new Imagetools(inv.dockerCli()).inspect(plan.tags().get(0)).digest();
         }
-        int steps = result.builds().stream().mapToInt(BuildRunner.StepResult::steps).sum();
+        int stepCount = result.builds().stream().mapToInt(BuildRunner.StepResult::steps).sum();
         int cached = result.builds().stream().mapToInt(BuildRunner.StepResult::cached).sum();
+        Layers.Report layers = size == null ? null : size.layers(steps, planned.dockerfile().file());
+        Budget budget = planned.budget();
+        String over = budget == null || layers == null ? null
+                : Layers.overBudget(plan.tags().get(0), layers, budget.bytes(), budget.origin());
         return new Outcome(plan.tags(), digest, plan.platforms(), plan.strategy(), plan.push(), plan.builds().size() > 1,
-                size == null ? -1 : size.get(), result.duration(), steps, cached);
+                layers == null ? -1 : layers.imageBytes(), result.duration(), stepCount, cached, layers, budget, over);
     }
 
     /** One platform of a reproducibility check: the two builds' manifest digests, and what differs when they do. */
@@ -329,14 +394,17 @@ public final class Builds {
     }
 
     /**
-     * The size of a loaded image. The engine client is warmed up (client, JSON models) while buildx works,
-     * and the size is asked as soon as the exporter has stored the image, while buildx is still finishing.
+     * The layers of a loaded image, and those of the image the tag held before. The engine client is warmed up
+     * while buildx works, by reading the previous image (before buildx can have replaced it: buildx takes longer
+     * to start than one inspect), and the new one is read as soon as the exporter has stored it, while buildx is
+     * still finishing.
      */
     private static final class ImageSize {
         private final Invocation inv;
         private final String ref;
         private final CompletableFuture<Engine> engine;
-        private final AtomicReference<CompletableFuture<Long>> early = new AtomicReference<>();
+        private final AtomicReference<ImageHistory> previous = new AtomicReference<>();
+        private final AtomicReference<CompletableFuture<ImageHistory>> early = new AtomicReference<>();
 
         ImageSize(Invocation inv, String ref) {
             this.inv = inv;
@@ -344,7 +412,11 @@ public final class Builds {
             this.engine = CompletableFuture.supplyAsync(() -> {
                 long t0 = System.nanoTime();
                 Engine e = inv.engine();
-                e.inspectImage(ref);
+                try {
+                    e.history(ref).ifPresent(previous::set);
+                } catch (NssimgException ex) {
+                    inv.log().debug(Builds.class, "no previous image of {}: {}", ref, ex.getMessage());
+                }
                 inv.log().debug(Builds.class, "engine client ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
                 return e;
             });
@@ -354,21 +426,23 @@ public final class Builds {
             early.compareAndSet(null, CompletableFuture.supplyAsync(this::measure));
         }
 
-        long get() {
-            CompletableFuture<Long> f = early.get();
-            return f != null ? f.join() : measure();
+        /** The new image's layers against the previous image's; null when the engine could not say. */
+        Layers.Report layers(List<DockerfileInfo.Step> steps, String file) {
+            CompletableFuture<ImageHistory> f = early.get();
+            ImageHistory now = f != null ? f.join() : measure();
+            return now == null ? null : Layers.of(previous.get(), now, steps, file);
         }
 
-        private long measure() {
+        private ImageHistory measure() {
             try {
                 long t0 = System.nanoTime();
                 Engine e = engine.join();
                 inv.log().debug(Builds.class, "waited {} ms for the engine client", (System.nanoTime() - t0) / 1_000_000);
-                Optional<ImageFacts> f = e.inspectImage(ref);
-                inv.log().debug(Builds.class, "inspected {} in {} ms", ref, (System.nanoTime() - t0) / 1_000_000);
-                return f.map(ImageFacts::size).orElse(-1L);
+                Optional<ImageHistory> h = e.history(ref);
+                inv.log().debug(Builds.class, "read the layers of {} in {} ms", ref, (System.nanoTime() - t0) / 1_000_000);
+                return h.orElse(null);
             } catch (NssimgException | CompletionException e) {
-                return -1; // the size is a nicety; the build itself succeeded
+                return null; // the size is a nicety; the build itself succeeded
             }
         }
     }

@@ -10,6 +10,7 @@ import dev.nssimg.engine.EngineInfo;
 import dev.nssimg.engine.GpuFacts;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.Layers;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.ProfileSpec;
 import dev.nssimg.profile.ProfilesFile;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -59,14 +61,15 @@ public final class Doctor {
 
     /** registry: the flag's value (null: CONTAINER_GPU_REGISTRY, else none). */
     public static Report run(Invocation inv, String registry) {
-        return run(inv, registry == null ? List.of() : List.of(registry), null);
+        return run(inv, registry == null ? List.of() : List.of(registry), null, null);
     }
 
     /**
      * flagRegistries: --registry values (none: CONTAINER_GPU_REGISTRY); sel: with a profile, every registry it
-     * publishes to (registries, registry) is checked too, each for reachability and credentials.
+     * publishes to (registries, registry) is checked too, each for reachability and credentials. maxSize: --max-size
+     * (null: the selected profile's size-budget, if any), what the disk check measures free space against.
      */
-    public static Report run(Invocation inv, List<String> flagRegistries, Selection sel) {
+    public static Report run(Invocation inv, List<String> flagRegistries, Selection sel, String maxSize) {
         java.util.Set<String> regs = new java.util.LinkedHashSet<>();
         for (String r : flagRegistries) {
             Validation.registry(Located.of(r, "flag --registry"));
@@ -103,7 +106,7 @@ public final class Doctor {
                     : new Row("nvidia-runtime", Status.WARN, "no nvidia runtime (runtimes: " + String.join(", ", info.runtimes()) + ")"
                             + (cdiGpus ? "; --gpus uses CDI" : ""),
                             cdiGpus ? "" : "install the NVIDIA Container Toolkit to use --gpus; use 'nssimg run --gpus none' here"));
-            rows.add(disk(info));
+            rows.add(disk(inv, info, budget(inv, sel, maxSize)));
         }
         DockerCli cli = inv.dockerCli();
         DockerCli.Output v = cli.capture(List.of("docker", "buildx", "version"), 30);
@@ -238,22 +241,44 @@ public final class Doctor {
         }
     }
 
-    private static Row disk(EngineInfo info) {
-        Path root = info.rootDir() == null ? null : Path.of(info.rootDir());
-        boolean local = info.host().startsWith("unix://");
-        if (root == null || !local || !Files.isDirectory(root)) {
-            return new Row("disk", Status.WARN, "cannot measure free space of " + info.rootDir() + " (remote engine?)",
-                    "the runtime image needs 15-25 GB; keep 30 GB free");
+    /** The size budget the disk is judged by: --max-size, else the profile's size-budget; null when neither. */
+    private static Builds.Budget budget(Invocation inv, Selection sel, String maxSize) {
+        if (maxSize != null) {
+            return new Builds.Budget(Validation.size(Located.of(maxSize, "flag --max-size")), "flag --max-size");
         }
         try {
-            long free = Files.getFileStore(root).getUsableSpace();
-            String d = String.format(Locale.ROOT, "%.1f GB free at %s", free / 1e9, root);
-            return free < MIN_FREE_BYTES
+            Located<String> b = Inputs.load(inv, sel, dev.nssimg.profile.Overrides.NONE).resolved().sizeBudget();
+            return b == null ? null : new Builds.Budget(Validation.size(b), b.origin());
+        } catch (NssimgException e) {
+            if (sel.profile() != null) {
+                throw e; // a profile was asked for by name: its errors are the user's to see
+            }
+            return null; // no profiles file here: the disk is judged without a budget
+        }
+    }
+
+    /** As a build with a budget judges it (Builds.checkDisk): below the budget fails, below twice it warns. */
+    private static Row disk(Invocation inv, EngineInfo info, Builds.Budget budget) {
+        OptionalLong free = inv.engine().freeDisk(info);
+        if (free.isEmpty()) {
+            return new Row("disk", Status.WARN, "cannot measure free space of " + info.rootDir() + " (remote engine?)",
+                    budget == null ? "the runtime image needs 15-25 GB; keep 30 GB free"
+                            : "a build within the size budget needs " + Layers.size(budget.bytes()) + " (" + budget.origin() + ")");
+        }
+        String d = Layers.size(free.getAsLong()) + " free at " + info.rootDir();
+        if (budget == null) {
+            return free.getAsLong() < MIN_FREE_BYTES
                     ? new Row("disk", Status.WARN, d, "the runtime image is 15-25 GB; free at least 30 GB (docker builder prune)")
                     : Row.ok("disk", d);
-        } catch (IOException e) {
-            return new Row("disk", Status.WARN, "cannot measure free space: " + e.getMessage(), "");
         }
+        String b = "size budget " + Layers.size(budget.bytes()) + " (" + budget.origin() + ")";
+        if (free.getAsLong() < budget.bytes()) {
+            return new Row("disk", Status.FAIL, d + ", below the " + b, "free space: docker builder prune, docker image prune");
+        }
+        if (free.getAsLong() < 2 * budget.bytes()) {
+            return new Row("disk", Status.WARN, d + ", below twice the " + b, "a rebuild next to the old image may not fit");
+        }
+        return Row.ok("disk", d + ", at least twice the " + b);
     }
 
     /** A registry: reachable, and where its credentials are (named, never read or shown). */

@@ -68,7 +68,8 @@ public final class Profiles {
         add(rows, "platforms", Located.of(String.join(",", r.platforms().value()), r.platforms().origin()));
         add(rows, "dockerfile", Located.of(project.display(r.dockerfile().value()), r.dockerfile().origin()));
         add(rows, "context", Located.of(project.display(r.context().value()), r.context().origin()));
-        r.contexts().forEach((k, v) -> add(rows, "contexts." + k, Located.of(project.display(v.value()), v.origin())));
+        new java.util.TreeMap<>(r.contexts()).forEach((k, v) -> add(rows, "contexts." + k, Located.of(
+                Resolved.localContext(v.value()).map(project::display).orElse(v.value()), v.origin())));
         new TreeMap<>(r.platformDockerfiles()).forEach((k, v) ->
                 add(rows, "platform-dockerfiles." + k, Located.of(project.display(v.value()), v.origin())));
         new TreeMap<>(r.platformContexts()).forEach((k, v) ->

@@ -4,6 +4,7 @@ import dev.nssimg.app.Builds;
 import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.BuildRequest;
 import dev.nssimg.report.Report;
 import java.util.ArrayList;
@@ -116,6 +117,11 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--attest", paramLabel = "SPEC", description = "buildx --attest (repeatable), e.g. type=sbom,generator=IMAGE.")
     List<String> attest = new ArrayList<>();
 
+    @Option(names = "--max-size", paramLabel = "SIZE",
+            description = "Fail (exit 1) when the image is larger, e.g. 25GB (binary units); checks the engine's free disk first."
+                    + " Beats a profile's size-budget.")
+    String maxSize;
+
     @Option(names = "--dry-run", description = "Print the commands, one per line (shell-quoted), and run nothing.")
     boolean dryRun;
 
@@ -137,7 +143,7 @@ public final class BuildCommand implements Callable<Integer> {
         Builds.Planned planned = Builds.plan(inv, new Builds.Request(common.selection(), target, platform, tags, buildArgs, file,
                 context, multiarch, strategy, jobs, pushByDigest, registry, push, load, noCache, pull, cacheFrom, cacheTo, builder,
                 progress, secrets, strict, format.json, dryRun,
-                new BuildRequest.Publishing(reproducible, verifyReproducible, provenance, sbom, attest)));
+                new BuildRequest.Publishing(reproducible, verifyReproducible, provenance, sbom, attest), maxSize));
         Report report = new Report(inv, format.json);
         report.warnings(planned.warnings());
         report.findings(planned.findings());
@@ -151,8 +157,12 @@ public final class BuildCommand implements Callable<Integer> {
             report.verified(v);
             return v.reproducible() ? ExitCode.OK.code() : ExitCode.FAILED.code();
         }
+        report.warnings(Builds.checkDisk(inv, planned));
         Builds.Outcome built = Builds.run(inv, planned, report.progressEvents());
         report.build(built);
+        if (built.overBudget() != null) {
+            throw NssimgException.failed(built.overBudget());
+        }
         if (!smoke) {
             return ExitCode.OK.code();
         }

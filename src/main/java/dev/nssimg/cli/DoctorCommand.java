@@ -17,7 +17,11 @@ public final class DoctorCommand implements Callable<Integer> {
             description = "Also check this registry (reachable, credentials; repeatable). Env: CONTAINER_GPU_REGISTRY.")
     java.util.List<String> registries = new java.util.ArrayList<>();
 
-    @picocli.CommandLine.Mixin CommonOptions common;
+    @Option(names = "--max-size", paramLabel = "SIZE",
+            description = "Judge the engine's free disk against this image size (default: the profile's size-budget).")
+    String maxSize;
+
+    @Mixin CommonOptions common;
 
     @Mixin OutputFormat format;
 
@@ -27,7 +31,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Doctor.Report d = Doctor.run(inv, registries, common.selection());
+        Doctor.Report d = Doctor.run(inv, registries, common.selection(), maxSize);
         new Report(inv, format.json).doctor(d);
         return d.exitCode().code();
     }

@@ -31,7 +31,19 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
      */
     public record Stage(String name, boolean named, String base, int line, Map<String, String> args, Map<String, String> labels,
             Map<String, String> env, String user, List<String> entrypoint, List<String> cmd, Map<String, ArgDefault> argDefaults,
-            List<Instruction> instructions, Map<String, LabelDecl> labelDecls) {}
+            List<Instruction> instructions, Map<String, LabelDecl> labelDecls) {
+
+        /** Its own instructions that make an entry in the built image's history: all but FROM and ARG. */
+        public List<Step> steps() {
+            return instructions.stream().filter(i -> !i.keyword().equals("FROM") && !i.keyword().equals("ARG"))
+                    // For display: runs of blanks (from joined continuation lines) as one.
+                    .map(i -> new Step(i.keyword(), (i.keyword() + " " + i.rest()).strip().replaceAll("\\s+", " "), i.line()))
+                    .toList();
+        }
+    }
+
+    /** An instruction as a step of an image's history: keyword, the instruction on one line, and its first line. */
+    public record Step(String keyword, String text, int line) {}
 
     /**
      * A label's declaration: its stage, and whether its text had a $ that Docker keeps literally (escaped \$ or inside
@@ -71,6 +83,18 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
     public Map<String, ArgDefault> argDefaults(Stage stage) {
         Map<String, ArgDefault> out = new LinkedHashMap<>(argDefaults);
         out.putAll(stage.argDefaults());
+        return out;
+    }
+
+    /**
+     * The steps an image of that stage is made of, in order: those of the stages it extends (FROM STAGE), then its
+     * own. The steps of an external base image are not here: its layers come first in the image.
+     */
+    public List<Step> steps(Stage stage) {
+        List<Step> out = new ArrayList<>();
+        stages.stream().filter(s -> s.named() && s.name().equals(stage.base().toLowerCase(java.util.Locale.ROOT))
+                && stages.indexOf(s) < stages.indexOf(stage)).findFirst().ifPresent(parent -> out.addAll(steps(parent)));
+        out.addAll(stage.steps());
         return out;
     }
 

@@ -158,6 +158,39 @@ public final class Engine implements Closeable {
         }
     }
 
+    /** The image's layers and history, or empty if the engine does not have it. */
+    public Optional<ImageHistory> history(String ref) {
+        log.debug(Engine.class, "history of {} at {}", ref, host);
+        try {
+            InspectImageResponse r = calls.call(() -> client.inspectImageCmd(ref).exec());
+            List<ImageHistory.Entry> entries = new java.util.ArrayList<>();
+            calls.call(() -> client.imageHistoryCmd(r.getId()).exec()).forEach(h -> entries.add(0, // newest first on the wire
+                    new ImageHistory.Entry(h.getCreatedBy() == null ? "" : h.getCreatedBy(), h.getSize() == null ? 0 : h.getSize())));
+            List<String> layers = r.getRootFS() == null || r.getRootFS().getLayers() == null ? List.of() : r.getRootFS().getLayers();
+            return Optional.of(new ImageHistory(r.getId(), r.getSize() == null ? -1 : r.getSize(), layers, entries));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Free bytes where the engine keeps its data (docker info's DockerRootDir), when that directory can be seen from
+     * here (an engine on a local socket); empty otherwise.
+     */
+    public java.util.OptionalLong freeDisk(EngineInfo info) {
+        if (info.rootDir() == null || !info.host().startsWith("unix://")) {
+            return java.util.OptionalLong.empty();
+        }
+        Path root = Path.of(info.rootDir());
+        try {
+            return java.nio.file.Files.isDirectory(root)
+                    ? java.util.OptionalLong.of(java.nio.file.Files.getFileStore(root).getUsableSpace())
+                    : java.util.OptionalLong.empty();
+        } catch (IOException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** Pulls one platform of an image (for smoke tests of a pushed index). */
     public void pull(String ref, String platform) {
         try {

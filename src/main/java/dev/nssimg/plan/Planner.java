@@ -282,7 +282,8 @@ public final class Planner {
                 .forEach(e -> buildArgs.put(e.getKey(), e.getValue().value()));
         Map<String, String> contexts = new LinkedHashMap<>();
         r.contexts().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> contexts.put(e.getKey(), rel(facts.cwd(), e.getValue().value())));
+                .forEach(e -> contexts.put(e.getKey(), Resolved.localContext(e.getValue().value())
+                        .map(dir -> rel(facts.cwd(), dir)).orElse(e.getValue().value())));
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL_CREATED, facts.created());
         if (facts.gitRevision() != null) {

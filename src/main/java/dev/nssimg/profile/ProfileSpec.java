@@ -29,7 +29,8 @@ public record ProfileSpec(
         Map<String, Located<String>> platformDockerfiles,
         Map<String, Located<String>> platformContexts,
         RunSettings run,
-        Publishing publishing) {
+        Publishing publishing,
+        Located<String> sizeBudget) {
 
     /**
      * What a published build adds: tag templates ({version}, {sha}, ...), the registries each tag goes to, the

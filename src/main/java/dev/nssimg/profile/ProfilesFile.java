@@ -27,7 +27,7 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
             "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
             "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
             "cache-from", "cache-to", "tags", "registries", "branch", "default-branch", "reproducible", "provenance",
-            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run");
+            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run", "size-budget");
     static final List<String> RUN_KEYS = List.of("preset", "ipc", "shm-size", "ulimits", "env", "mounts");
 
     public ProfilesFile {
@@ -166,7 +166,16 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
                 new ProfileSpec.Publishing(list(m, "tags", file, path), list(m, "registries", file, path),
                         scalar(m, "branch", file, path), scalar(m, "default-branch", file, path),
                         scalar(m, "reproducible", file, path), scalar(m, "provenance", file, path),
-                        scalar(m, "sbom", file, path), list(m, "attest", file, path)));
+                        scalar(m, "sbom", file, path), list(m, "attest", file, path)),
+                sizeBudget(scalar(m, "size-budget", file, path)));
+    }
+
+    /** A size-budget is checked where it is written, so a typo names its line. */
+    private static Located<String> sizeBudget(Located<String> v) {
+        if (v != null) {
+            Validation.size(v);
+        }
+        return v;
     }
 
     private static RunSettings run(YamlNode n, String file, String path) {

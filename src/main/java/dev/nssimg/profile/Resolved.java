@@ -17,7 +17,7 @@ public record Resolved(
         Located<List<String>> platforms,
         Located<Path> dockerfile,
         Located<Path> context,
-        Map<String, Located<Path>> contexts,
+        Map<String, Located<String>> contexts,
         Located<String> image,
         Located<String> imageDev,
         Located<String> registry,
@@ -31,7 +31,8 @@ public record Resolved(
         Map<String, Located<Path>> platformDockerfiles,
         Map<String, Located<Path>> platformContexts,
         RunSettings run,
-        ProfileSpec.Publishing publishing) {
+        ProfileSpec.Publishing publishing,
+        Located<String> sizeBudget) {
 
     public Resolved {
         platformDockerfiles = Map.copyOf(platformDockerfiles);
@@ -80,6 +81,15 @@ public record Resolved(
     /** The build context of one platform: its own (platform-contexts) if set, else the profile's. */
     public Located<Path> contextFor(String platform) {
         return platformContexts.getOrDefault(platform, context);
+    }
+
+    /**
+     * A named context's value: a local directory (an absolute path) or, with a scheme, what buildx takes as it is
+     * (docker-image://REF, oci-layout://DIR, https://..., target:STAGE). Empty for the latter.
+     */
+    public static java.util.Optional<Path> localContext(String value) {
+        return value.matches("^[a-z][a-z0-9+.-]*://.*") || value.startsWith("target:")
+                ? java.util.Optional.empty() : java.util.Optional.of(Path.of(value));
     }
 
     public boolean hasRegistry() {

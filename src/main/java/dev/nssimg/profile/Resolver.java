@@ -49,6 +49,7 @@ public final class Resolver {
         Located<String> builder = pick(layers, ProfileSpec::builder, env.builder(), flags.builder(), null);
         Located<String> cacheFrom = pick(layers, ProfileSpec::cacheFrom, env.cacheFrom(), flags.cacheFrom(), null);
         Located<String> cacheTo = pick(layers, ProfileSpec::cacheTo, env.cacheTo(), flags.cacheTo(), null);
+        Located<String> sizeBudget = pick(layers, ProfileSpec::sizeBudget, null, null, null);
 
         // Layer by layer, a layer's args and then its platform-args apply, so a higher layer's
         // args beat a lower layer's platform-args for every platform.
@@ -58,7 +59,7 @@ public final class Resolver {
         for (String p : BuildArgs.MULTIARCH_PLATFORMS) {
             platformArgs.put(p, new LinkedHashMap<>(args));
         }
-        Map<String, Located<Path>> contexts = new LinkedHashMap<>();
+        Map<String, Located<String>> contexts = new LinkedHashMap<>();
         Map<String, Located<String>> platformBuilders = new LinkedHashMap<>();
         Map<String, Located<Path>> platformDockerfiles = new LinkedHashMap<>();
         Map<String, Located<Path>> platformContexts = new LinkedHashMap<>();
@@ -76,7 +77,8 @@ public final class Resolver {
                 layer.args().forEach((k, v) -> e.getValue().put(k, withProfile(v, layer)));
                 layer.platformArgs().getOrDefault(e.getKey(), Map.of()).forEach((k, v) -> e.getValue().put(k, withProfile(v, layer)));
             }
-            layer.contexts().forEach((name, dir) -> contexts.put(name, path(withProfile(dir, layer), root, cwd)));
+            layer.contexts().forEach((name, v) -> contexts.put(name, Resolved.localContext(v.value()).isPresent()
+                    ? asString(path(withProfile(v, layer), root, cwd)) : withProfile(v, layer)));
             layer.platformBuilders().forEach((p, v) -> platformBuilders.put(p, withProfile(v, layer)));
             layer.platformDockerfiles().forEach((p, v) -> platformDockerfiles.put(p, path(withProfile(v, layer), root, cwd)));
             layer.platformContexts().forEach((p, v) -> platformContexts.put(p, path(withProfile(v, layer), root, cwd)));
@@ -96,7 +98,7 @@ public final class Resolver {
         Resolved r = new Resolved(profile == null ? BUILTIN : profile, root, platform, platforms,
                 path(dockerfile, root, cwd), path(context, root, cwd), contexts, image, imageDev, registry,
                 args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo, platformDockerfiles,
-                platformContexts, run, publishing(layers));
+                platformContexts, run, publishing(layers), sizeBudget);
         validate(r);
         return r;
     }
@@ -206,6 +208,10 @@ public final class Resolver {
         return new RunSettings(s.preset() == null ? null : withProfile(s.preset(), layer), s.ipc() == null ? null : withProfile(s.ipc(), layer),
                 s.shmSize() == null ? null : withProfile(s.shmSize(), layer), u, e,
                 s.mounts().stream().map(v -> withProfile(v, layer)).toList());
+    }
+
+    private static Located<String> asString(Located<Path> p) {
+        return Located.of(p.value().toString(), p.origin());
     }
 
     /** Flag paths are relative to the working directory; all others to the project root. */

@@ -36,6 +36,26 @@ public final class Validation {
 
     private Validation() {}
 
+    private static final Pattern SIZE = Pattern.compile("(?i)(\\d+(?:\\.\\d+)?)\\s*(|B|K|KB|KIB|M|MB|MIB|G|GB|GIB|T|TB|TIB)");
+
+    /**
+     * A size such as "25GB", "500 MB" or "1.5G", in bytes. Units are binary, as nssimg prints sizes
+     * (1 GB = 1024^3 bytes; GiB is the same); a bare number is bytes.
+     */
+    public static long size(Located<String> v) {
+        var m = SIZE.matcher(v.value().strip());
+        if (!m.matches()) {
+            throw NssimgException.usage(v.origin() + ": '" + v.value() + "' is not a size (e.g. 25GB, 500MB, 1.5G)");
+        }
+        String unit = m.group(2).toUpperCase(java.util.Locale.ROOT);
+        int power = unit.isEmpty() || unit.equals("B") ? 0 : "KMGT".indexOf(unit.charAt(0)) + 1;
+        double bytes = Double.parseDouble(m.group(1)) * Math.pow(1024, power);
+        if (bytes < 1 || bytes > Long.MAX_VALUE / 2) {
+            throw NssimgException.usage(v.origin() + ": size '" + v.value() + "' is out of range");
+        }
+        return (long) bytes;
+    }
+
     public static void buildArgs(Map<String, Located<String>> args) {
         args.forEach((name, v) -> buildArg(name, v));
         Located<String> cuda = args.get(BuildArgs.CUDA_VERSION);

@@ -11,6 +11,7 @@ import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.lint.Finding;
 import dev.nssimg.plan.Command;
+import dev.nssimg.plan.Layers;
 import dev.nssimg.smoke.Check;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +79,28 @@ final class JsonReport {
         doc.put("durationMs", b.duration().toMillis());
         doc.put("steps", b.steps());
         doc.put("cachedSteps", b.cachedSteps());
+        if (b.layers() != null) {
+            ObjectNode l = doc.putObject("layers");
+            l.put("count", b.layers().layers().size());
+            l.put("previousImage", b.layers().previousId());
+            if (b.layers().added() != null) {
+                l.put("addedBytes", b.layers().addedBytes());
+                layerList(l.putArray("added"), b.layers().added());
+            }
+            layerList(l.putArray("largest"), b.layers().largest(3));
+        }
+        if (b.budget() != null) {
+            doc.putObject("sizeBudget").put("bytes", b.budget().bytes()).put("origin", b.budget().origin())
+                    .put("over", b.overBudget() != null);
+        }
         return Json.line(doc);
+    }
+
+    private static void layerList(ArrayNode list, List<Layers.Layer> layers) {
+        for (Layers.Layer x : layers) {
+            list.addObject().put("diffId", x.diffId()).put("bytes", x.bytes()).put("source", x.source())
+                    .put("instruction", x.instruction());
+        }
     }
 
     static String smoke(Smokes.Outcome s) {

@@ -16,6 +16,7 @@ import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.lint.Finding;
 import dev.nssimg.lint.Severity;
 import dev.nssimg.plan.Command;
+import dev.nssimg.plan.Layers;
 import dev.nssimg.smoke.Check;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -96,6 +97,13 @@ public final class Report {
         }
         rows.add(new String[] {"duration", String.format(Locale.ROOT, "%.1f s", b.duration().toMillis() / 1000.0)});
         rows.add(new String[] {"steps", b.cachedSteps() + " cached of " + b.steps()});
+        if (b.layers() != null) {
+            layerRows(b.layers(), rows);
+        }
+        if (b.budget() != null && b.size() >= 0) {
+            rows.add(new String[] {"budget", humanSize(b.budget().bytes()) + " (" + b.budget().origin() + "): "
+                    + (b.overBudget() == null ? "within" : "OVER by " + humanSize(b.size() - b.budget().bytes()))});
+        }
         if (json) {
             out.println(JsonReport.build(b));
         } else {
@@ -104,6 +112,23 @@ public final class Report {
         }
         out.flush();
         summary(JobSummary.table("nssimg " + title, rows));
+    }
+
+    /** How many bytes the rebuild added, each new layer with its Dockerfile line, then the largest layers. */
+    private static void layerRows(Layers.Report l, List<String[]> rows) {
+        if (l.added() == null) {
+            rows.add(new String[] {"rebuild", "no previous image of the tag to compare with"});
+        } else if (l.added().isEmpty()) {
+            rows.add(new String[] {"rebuild", "adds nothing: every layer is the previous image's"});
+        } else {
+            rows.add(new String[] {"rebuild", "adds " + humanSize(l.addedBytes()) + " in " + l.added().size() + " new layer"
+                    + (l.added().size() == 1 ? "" : "s") + " of " + l.layers().size()});
+            l.added().forEach(x -> rows.add(new String[] {"", humanSize(x.bytes()) + "  " + x.describe()}));
+        }
+        List<Layers.Layer> top = l.largest(3);
+        for (int i = 0; i < top.size(); i++) {
+            rows.add(new String[] {i == 0 ? "largest" : "", humanSize(top.get(i).bytes()) + "  " + top.get(i).describe()});
+        }
     }
 
     /** The checks as a table or JSON, their job-summary section, and the JUnit file when junit is not null. */
@@ -288,12 +313,6 @@ public final class Report {
     }
 
     public static String humanSize(long bytes) {
-        if (bytes < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
-        }
-        if (bytes < 1024L * 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
-        }
-        return String.format(Locale.ROOT, "%.2f GB", bytes / (1024.0 * 1024 * 1024));
+        return dev.nssimg.plan.Layers.size(bytes);
     }
 }

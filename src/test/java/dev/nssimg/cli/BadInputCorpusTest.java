@@ -61,7 +61,7 @@ class BadInputCorpusTest {
                 // flags
                 c("unknown flag", "--bogus", "build", "--bogus"),
                 c("unknown command", "frobnicate", "frobnicate"),
-                c("target not a stage", "'nope' is not a stage of containers/Dockerfile.cuda (stages: uv, deps, runtime, dev)",
+                c("target not a stage", "'nope' is not a stage of containers/Dockerfile.cuda (stages: uv, deps, project, dev-deps, runtime, dev)",
                         "build", "--target", "nope", "--dry-run"),
                 c("unsupported platform", "flag --platform: platform 'linux/s390x'", "build", "--platform", "linux/s390x", "--dry-run"),
                 c("uppercase tag", "flag --tag: tag 'UPPER:case' is not a valid image reference", "build", "--tag", "UPPER:case", "--dry-run"),

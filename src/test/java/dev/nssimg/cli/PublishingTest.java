@@ -25,9 +25,8 @@ class PublishingTest {
         Files.writeString(f, """
                 profiles:
                   rel:
-                    dockerfile: examples/hermetic/Dockerfile
-                    context: examples/hermetic
-                    contexts: {containers: containers}
+                    dockerfile: containers/Dockerfile.cuda
+                    context: .
                     image: nss-example:latest
                     registries: [127.0.0.1:5000/one, 127.0.0.1:5000/two]
                     tags: ["{version}", "sha-{short-sha}", "{branch}", "{date}", "latest"]

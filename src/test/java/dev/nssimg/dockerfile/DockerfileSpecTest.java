@@ -14,21 +14,21 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** containers/Dockerfile.cuda against the spec, point by point, and the example kept in its shape. */
+/** containers/Dockerfile.cuda against the spec, point by point, and its layer design. */
 class DockerfileSpecTest {
     static final Path CUDA = TestCli.ROOT.resolve("containers/Dockerfile.cuda");
-    static final Path EXAMPLE = TestCli.ROOT.resolve("examples/hermetic/Dockerfile");
     static final DockerfileInfo DF = DockerfileInfo.read(CUDA, "Dockerfile.cuda");
-    static final DockerfileInfo EX = DockerfileInfo.read(EXAMPLE, "examples/hermetic/Dockerfile");
 
     static String text() throws IOException {
         return Files.readString(CUDA);
     }
 
     @Test
-    void stagesAreDepsRuntimeDevAfterTheUvSource() {
-        assertEquals(List.of("uv", "deps", "runtime", "dev"), DF.stageNames());
+    void stagesAreDepsRuntimeDevAfterTheUvSourceWithTheTwoHandOnStages() {
+        assertEquals(List.of("uv", "deps", "project", "dev-deps", "runtime", "dev"), DF.stageNames());
         assertEquals("runtime", DF.stage("dev").orElseThrow().base(), "dev extends runtime");
+        assertEquals("deps", DF.stage("project").orElseThrow().base(), "pass 2 on top of pass 1");
+        assertEquals("deps", DF.stage("dev-deps").orElseThrow().base(), "the dev group on top of pass 1");
     }
 
     @Test
@@ -111,31 +111,50 @@ class DockerfileSpecTest {
     }
 
     @Test
-    void exampleKeepsTheShapeOfDockerfileCuda() {
-        assertEquals(DF.stageNames(), EX.stageNames());
-        assertEquals(DF.globalArgs(), EX.globalArgs(), "same argument names and defaults");
-        assertEquals(DF.declaredArgs(), EX.declaredArgs());
-        for (String stage : List.of("runtime", "dev")) {
-            DockerfileInfo.Stage a = DF.stage(stage).orElseThrow();
-            DockerfileInfo.Stage b = EX.stage(stage).orElseThrow();
-            assertEquals(a.labels().keySet(), b.labels().keySet(), stage + " label keys");
-            assertEquals(a.user(), b.user(), stage + " user");
-            assertEquals(a.entrypoint(), b.entrypoint(), stage + " entrypoint");
-            assertEquals(a.cmd(), b.cmd(), stage + " cmd");
-            assertEquals(a.labels().get("org.opencontainers.image.base.name"), b.labels().get("org.opencontainers.image.base.name"));
-            for (String k : Set.of("NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES")) {
-                assertEquals(a.env().get(k), b.env().get(k), stage + " " + k);
-            }
-        }
+    void devRunsAShellAsRootSoMakeTestRunsMake() {
+        DockerfileInfo.Stage dev = DF.stage("dev").orElseThrow();
+        assertEquals(List.of(), dev.entrypoint(), "ENTRYPOINT []: docker run IMAGE make test runs make");
+        assertEquals(List.of("/bin/bash"), dev.cmd());
+        assertEquals("root", dev.user());
     }
 
     @Test
-    void exampleUsesTheRealEntrypointThroughANamedContext() throws IOException {
-        String t = Files.readString(EXAMPLE);
-        assertTrue(t.contains("COPY --from=containers entrypoint.sh /usr/local/bin/entrypoint.sh"));
-        try (var files = Files.list(EXAMPLE.getParent())) {
-            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains("entrypoint")), "no copy that could drift");
-        }
+    void onlyWhatTheProjectInstallNeedsReachesIt() throws IOException {
+        String project = text().substring(text().indexOf("AS project"), text().indexOf("AS dev-deps"));
+        assertTrue(project.contains("COPY pyproject.toml uv.lock README.md /app/") && project.contains("COPY src/ /app/src/"),
+                "as upstream: README.md and src/, so tests, docs and the Makefile re-run nothing");
+        assertTrue(!text().contains("COPY . "), "no COPY of the whole context anywhere");
+        assertTrue(project.contains("sh /tmp/venv-files.sh mark /opt/venv") && project.contains("venv-files.sh copy /opt/venv /opt/venv-project"),
+                "pass 2 hands on only the files it installed: the sync rewrites every package's .pyc");
+    }
+
+    @Test
+    void theProjectsFilesAreTheRuntimesLastLayer() {
+        List<DockerfileInfo.Step> steps = DF.steps(DF.stage("runtime").orElseThrow());
+        List<String> layerMaking = steps.stream().map(DockerfileInfo.Step::keyword)
+                .filter(k -> Set.of("RUN", "COPY", "ADD").contains(k)).toList();
+        DockerfileInfo.Step last = steps.stream().filter(st -> Set.of("RUN", "COPY", "ADD").contains(st.keyword()))
+                .reduce((x, y) -> y).orElseThrow();
+        assertEquals("COPY --from=project /opt/venv-project/ /opt/venv/", last.text(), "nothing after it re-runs on a code change");
+        assertTrue(layerMaking.size() > 3);
+        assertTrue(steps.stream().anyMatch(st -> st.text().equals("COPY --from=deps /opt/venv /opt/venv")),
+                "the third-party packages from pass 1");
+    }
+
+    @Test
+    void stepsOfAStageIncludeThoseOfTheStagesItExtends() {
+        DockerfileInfo d = DockerfileInfo.parse("""
+                ARG X=1
+                FROM base AS a
+                ARG X
+                RUN one \\
+                    two
+                ENV E=1
+                FROM a AS b
+                COPY f /f
+                """, "t");
+        assertEquals(List.of(new DockerfileInfo.Step("RUN", "RUN one two", 4), new DockerfileInfo.Step("ENV", "ENV E=1", 6),
+                new DockerfileInfo.Step("COPY", "COPY f /f", 8)), d.steps(d.stage("b").orElseThrow()));
     }
 
     @Test

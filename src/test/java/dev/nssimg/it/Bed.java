@@ -47,6 +47,7 @@ public final class Bed {
     public static final Path RUNTIME = runtimeDir();
 
     private static Path runtimeDir() {
+        offlineContext(ROOT.resolve("target/offline/context"), null); // the example and offline profiles' context
         try {
             Path dir = Files.createTempDirectory("nssimg-it");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -101,6 +102,30 @@ public final class Bed {
     }
 
     private Bed() {}
+
+    /**
+     * Lays out the stand-in source tree the real Dockerfile builds from (scripts/offline-context) in dir, with a
+     * third-party payload of that size (e.g. "50M"; null: the committed lock's few MB). Returns dir.
+     */
+    public static Path offlineContext(Path dir, String payload) {
+        List<String> argv = new ArrayList<>(List.of(ROOT.resolve("scripts/offline-context").toString(), dir.toString()));
+        if (payload != null) {
+            argv.addAll(List.of("--payload", payload));
+        }
+        try { // not exec(): this runs while the class initialises, before RUNTIME is set
+            Process p = new ProcessBuilder(argv).directory(ROOT.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                fail("scripts/offline-context " + dir + ": " + out);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return dir;
+    }
 
     public static synchronized Engine engine() {
         String host = System.getenv("DOCKER_HOST");

@@ -87,7 +87,7 @@ class DaemonIT {
     @Test
     void answersExactlyAsAJvmOfItsOwnFromAnyDirectory(@TempDir Path tmp) throws Exception {
         Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
-        List<Path> dirs = List.of(Bed.ROOT, Bed.ROOT.resolve("examples/hermetic"), elsewhere);
+        List<Path> dirs = List.of(Bed.ROOT, Bed.ROOT.resolve("examples/offline"), elsewhere);
         List<List<String>> invocations = List.of(
                 List.of("build", "--profile", "example", "--dry-run", "--json"),
                 List.of("build", "--profile", "arm64", "--multiarch", "--registry", "r.example:5000", "--dry-run"),
@@ -134,7 +134,7 @@ class DaemonIT {
             Bed.Run r = runs.get(i).get(120, TimeUnit.SECONDS);
             assertEquals(0, r.exit(), r.err());
             assertTrue(r.out().contains("--tag team/nss-" + i + ":t "), r.out());
-            String file = i % 2 == 0 ? "--file examples/hermetic/Dockerfile" : "--file hermetic/Dockerfile";
+            String file = i % 2 == 0 ? "--file containers/Dockerfile.cuda" : "--file " + Bed.ROOT.resolve("containers/Dockerfile.cuda");
             assertTrue(r.out().contains(file), "paths relative to the client's directory: " + r.out());
         }
     }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real build and smoke in a checkout shaped like the users' repository, from one of its subdirectories, with
- * the profiles file outside the tree: the tree's own Dockerfile (a hermetic one, whose CUDA_VERSION default is
- * 12.9.1, not the spec's) decides, and git status stays clean after every command.
+ * the profiles file outside the tree: the tree's own Dockerfile (the real one, built from the offline stand-ins,
+ * whose CUDA_VERSION default is 12.9.1, not the spec's) decides, and git status stays clean after every command.
  */
 class UsersRepositoryIT {
     @TempDir
@@ -29,17 +29,27 @@ class UsersRepositoryIT {
 
     @Test
     void buildSmokeInspectAndDoctorFromASubdirectoryLeaveTheTreeClean() throws Exception {
-        String hermetic = Files.readString(Bed.ROOT.resolve("examples/hermetic/Dockerfile"))
+        // The real Dockerfile.cuda with another CUDA default, in a tree holding the stand-in source (the fixture's
+        // own pyproject.toml and package replaced by the stand-in's, which the stand-in uv can install).
+        String dockerfile = Files.readString(Bed.ROOT.resolve("containers/Dockerfile.cuda"))
                 .replace("ARG CUDA_VERSION=12.8.1", "ARG CUDA_VERSION=12.9.1");
-        assertTrue(hermetic.contains("ARG CUDA_VERSION=12.9.1"));
-        Path repo = UpstreamRepo.create(tmp.resolve("Safe-Synthesizer"),
-                "containers/hermetic/Dockerfile", hermetic,
-                "containers/hermetic/safe-synthesizer", Files.readString(Bed.ROOT.resolve("examples/hermetic/safe-synthesizer")));
+        assertTrue(dockerfile.contains("ARG CUDA_VERSION=12.9.1"));
+        int cudaLine = dockerfile.lines().toList().indexOf("ARG CUDA_VERSION=12.9.1") + 1;
+        Path standin = Bed.ROOT.resolve("examples/offline/source");
+        List<String> files = new java.util.ArrayList<>(List.of("containers/Dockerfile.offline", dockerfile,
+                "containers/entrypoint.sh", Files.readString(Bed.ROOT.resolve("containers/entrypoint.sh")),
+                "containers/venv-files.sh", Files.readString(Bed.ROOT.resolve("containers/venv-files.sh"))));
+        for (String f : List.of("pyproject.toml", "uv.lock", "README.md", "src/nemo_safe_synthesizer/__init__.py",
+                "src/nemo_safe_synthesizer/cli.py")) {
+            files.addAll(List.of(f, Files.readString(standin.resolve(f))));
+        }
+        Path repo = UpstreamRepo.create(tmp.resolve("Safe-Synthesizer"), files.toArray(String[]::new));
         Path src = repo.resolve("src/nemo_safe_synthesizer");
         String image = "nssimg-it/users-repo:" + Bed.RUN_ID;
         Path cfg = tmp.resolve("nssimg.yaml"); // outside the tree: the user's repository holds no nssimg file
-        Files.writeString(cfg, "profiles:\n  hermetic:\n    dockerfile: containers/hermetic/Dockerfile\n"
-                + "    context: containers/hermetic\n    contexts: {containers: containers}\n    image: " + image + "\n");
+        Files.writeString(cfg, "profiles:\n  hermetic:\n    dockerfile: containers/Dockerfile.offline\n    context: .\n"
+                + "    contexts:\n      \"nvidia/cuda:12.9.1-runtime-ubuntu22.04\": docker-image://nssimg-standin-cuda:latest\n"
+                + "      \"ghcr.io/astral-sh/uv:0.9.14\": docker-image://nssimg-standin-uv:latest\n    image: " + image + "\n");
         Map<String, String> env = Map.of("XDG_CACHE_HOME", tmp.resolve("cache").toString());
 
         Bed.Run dry = Bed.nssimg(src, env, "build", "--config", cfg.toString(), "--profile", "hermetic", "--dry-run");
@@ -51,7 +61,7 @@ class UsersRepositoryIT {
         assertTrue(b.out().contains("built " + image) && b.out().contains("8 passed, 0 failed"), b.out());
         // label-values compares base.name with the Dockerfile's own CUDA_VERSION default (12.9.1), so it passes only if that applied.
         assertTrue(b.out().lines().anyMatch(l -> l.contains("label-values") && l.contains("pass")
-                && l.contains("containers/hermetic/Dockerfile:")), "label values as the Dockerfile says: " + b.out());
+                && l.contains("containers/Dockerfile.offline:")), "label values as the Dockerfile says: " + b.out());
         assertEquals("", UpstreamRepo.status(repo), "build --smoke wrote into the tree");
         try (var s = Files.list(tmp.resolve("cache/nssimg/projects"))) {
             assertEquals(1, s.count(), "buildx's metadata went to the user's cache directory, keyed by the project");
@@ -64,7 +74,7 @@ class UsersRepositoryIT {
         assertTrue(doctor.out().lines().anyMatch(l -> l.startsWith("project") && l.contains("root " + repo)), doctor.out());
         Bed.Run profiles = Bed.nssimg(src, env, "profiles", "show", "hermetic", "--config", cfg.toString());
         assertEquals(0, profiles.exit(), profiles.err());
-        assertTrue(profiles.out().contains("containers/hermetic/Dockerfile:11"), "origin of CUDA_VERSION: " + profiles.out());
+        assertTrue(profiles.out().contains("containers/Dockerfile.offline:" + cudaLine), "origin of CUDA_VERSION: " + profiles.out());
         assertEquals("", UpstreamRepo.status(repo), "inspect, doctor or profiles wrote into the tree");
     }
 

@@ -135,12 +135,21 @@ class PlannerTest {
     }
 
     @Test
-    void exampleProfileUsesNamedContextForTheRealEntrypoint() {
+    void exampleProfileBuildsTheRealDockerfileWithImageContextsForItsBases() {
         BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("example-arm64", Overrides.NONE));
         List<String> argv = p.commands().get(0).argv();
-        assertEquals("examples/hermetic/Dockerfile", argv.get(argv.indexOf("--file") + 1));
-        assertEquals("containers=containers", argv.get(argv.indexOf("--build-context") + 1));
-        assertEquals("examples/hermetic", argv.get(argv.size() - 1), "context last");
+        assertEquals("containers/Dockerfile.cuda", argv.get(argv.indexOf("--file") + 1));
+        List<String> contexts = new java.util.ArrayList<>();
+        for (int i = 0; i < argv.size(); i++) {
+            if (argv.get(i).equals("--build-context")) {
+                contexts.add(argv.get(i + 1));
+            }
+        }
+        assertEquals(List.of("ghcr.io/astral-sh/uv:0.9.14=docker-image://nssimg-standin-uv:latest",
+                "nvidia/cuda:12.8.1-devel-ubuntu22.04=docker-image://nssimg-standin-cuda:latest",
+                "nvidia/cuda:12.8.1-runtime-ubuntu22.04=docker-image://nssimg-standin-cuda:latest"), contexts,
+                "image references pass as they are; only the bases are substituted");
+        assertEquals("target/offline/context", argv.get(argv.size() - 1), "context last");
         assertTrue(argv.contains("CUDA_ARCH_FLAGS=90;90a;120;120a"), "one argv element, no shell quoting");
     }
 

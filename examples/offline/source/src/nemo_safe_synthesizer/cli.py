@@ -1,12 +1,13 @@
-#!/bin/sh
-# Example application for the hermetic image. It stands in for the real
-# safe-synthesizer CLI so that nssimg's build, smoke and run paths can be
-# exercised without a GPU or the internet. It is nothing more than that.
+# TEST SCAFFOLDING: the stand-in Safe Synthesizer program of the offline
+# profile's source tree (examples/offline/README.md). The stand-in uv installs
+# it as the package nemo_safe_synthesizer with the console script
+# safe-synthesizer; the stand-in interpreter runs this file with sh. It only
+# lets nssimg's build, smoke and run paths run without a GPU or the internet.
 usage() {
   cat <<'TXT'
 usage: safe-synthesizer [--help] [--version] COMMAND [ARGS]
 
-Example stand-in for NeMo Safe Synthesizer.
+Stand-in for NeMo Safe Synthesizer (offline test bed).
 
 commands:
   config validate [FILE]  check a configuration file (always succeeds here)
@@ -18,7 +19,7 @@ TXT
 }
 case ${1:-} in
   "" | -h | --help) usage ;;
-  --version) echo "safe-synthesizer 0.0.0 (hermetic example)" ;;
+  --version) echo "safe-synthesizer 0.0.0 (offline stand-in)" ;;
   config) [ "${2:-}" = validate ] || { echo "safe-synthesizer: unknown config command: ${2:-}" >&2; exit 2; }
     echo "config ok" ;;
   exit) exit "${2:-0}" ;;

@@ -1,0 +1,137 @@
+"""Scale benchmark (bench/run.sh --scale): how nssimg's costs grow with image size, on the real
+containers/Dockerfile.cuda built offline (the offline profile) with a third-party payload of 10 MB,
+500 MB and 2 GB per platform (PAYLOADS="10M 500M 2G" to choose). For each payload:
+
+  (s1) wall time of nssimg's split multi-arch build over the same build as one buildx call
+       (--strategy single), both --no-cache, amd64 + arm64 (QEMU), pushed to the loopback registry;
+  (s2) the engine's disk growth during each (du of the engine's data directory);
+  (s3) nssimg's peak RSS (its JVM: NSSIMG_DAEMON=0, so the JVM is the process bin/nssimg becomes;
+       buildx and docker children are not counted) during the split build;
+  (s4) the code-only change: the bytes of the new layers of an amd64 runtime rebuild after one line
+       changed under src/, against the project's own installed bytes (criterion: <= project + 1 MiB).
+
+A payload is skipped, and said so, when the engine's disk has less than 8 times its two-platform
+size free. The uv stand-in's download cache is filled by an untimed build first, so both timed
+builds copy the payload from it (as uv's cache mount does on a real machine). Images the run tags
+are removed at the end; the registry keeps its blobs (run the registry's garbage collection to free
+them). This is a script, not a timed test: the machine is shared, trust the ratios."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REG = "127.0.0.1:5000"
+PAYLOADS = os.environ.get("PAYLOADS", "10M 500M 2G").split()
+STATE = os.environ.get("NSSIMG_TESTBED_DIR", "/var/lib/nssimg-testbed")
+ENV = dict(os.environ, NSSIMG_DAEMON="0", SOURCE_DATE_EPOCH="0")
+MIB = 1024 * 1024
+
+
+def size_bytes(s):
+    mult = {"K": 1024, "M": MIB, "G": 1024 * MIB}
+    return int(float(s[:-1]) * mult[s[-1].upper()]) if s[-1].upper() in mult else int(s)
+
+
+def run(argv, check=True, capture=False):
+    p = subprocess.run(argv, cwd=ROOT, env=ENV, text=True, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+    if check and p.returncode != 0:
+        sys.exit(f"scale: {' '.join(argv)} failed ({p.returncode}): {p.stderr.strip().splitlines()[-3:]}")
+    return p
+
+
+def status_kib(pid, field):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for entry in f:
+                if entry.startswith(field + ":"):
+                    return int(entry.split()[1])
+    except FileNotFoundError:
+        pass
+    return 0
+
+
+def engine_bytes():
+    p = subprocess.run(["du", "-sb", os.path.join(STATE, "docker")], capture_output=True, text=True)
+    return int(p.stdout.split()[0]) if p.returncode == 0 and p.stdout else 0
+
+
+def free_bytes():
+    return shutil.disk_usage(os.path.join(STATE, "docker")).free
+
+
+def measured(argv):
+    """(wall seconds, engine disk growth in bytes, peak RSS of the JVM in MiB)."""
+    before = engine_bytes()
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while p.poll() is None:
+        peak = max(peak, status_kib(p.pid, "VmHWM"))
+        time.sleep(0.05)
+    err = p.stderr.read()
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"scale: {' '.join(argv)} failed ({p.returncode}): {err.strip().splitlines()[-3:]}")
+    return wall, engine_bytes() - before, peak / 1024
+
+
+def build(ctx, tag, *extra):
+    return ["bin/nssimg", "build", "--profile", "offline", "--context", ctx, "--target", "runtime", "--tag", tag,
+            "--max-size", "64GB", "--progress", "quiet", *extra]
+
+
+def code_change(ctx, tag):
+    run(build(ctx, tag))
+    cli = os.path.join(ctx, "src/nemo_safe_synthesizer/cli.py")
+    with open(cli, "a") as f:
+        f.write("# a code change\n")
+    doc = json.loads(run(build(ctx, tag, "--json"), capture=True).stdout.strip().splitlines()[-1])
+    project = int(run(["docker", "run", "--rm", "--entrypoint", "sh", tag, "-c",
+                       "cd /opt/venv/lib/python3.11/site-packages && find nemo_safe_synthesizer "
+                       "nemo_safe_synthesizer-0.0.0.dist-info /opt/venv/bin/safe-synthesizer -type f "
+                       "-exec stat -c %s {} + | awk '{s+=$1} END {print s}'"], capture=True).stdout.strip())
+    venv = next((l["bytes"] for l in doc["layers"]["largest"]
+                 if l["instruction"] == "COPY --from=deps /opt/venv /opt/venv"), 0)
+    return doc["layers"]["addedBytes"], project, venv, doc["size"]
+
+
+def main():
+    print(f"nssimg scale benchmark: payloads {' '.join(PAYLOADS)} per platform, {os.cpu_count()} cores, "
+          f"DOCKER_HOST={os.environ.get('DOCKER_HOST')}")
+    tags = []
+    for payload in PAYLOADS:
+        need = 8 * 2 * size_bytes(payload)
+        if free_bytes() < need:
+            print(f"[{payload}] skipped: {free_bytes() / 1e9:.1f} GB free, needs {need / 1e9:.1f} GB")
+            continue
+        ctx = os.path.join(tempfile.mkdtemp(prefix="nssimg-scale-"), "ctx")
+        run(["scripts/offline-context", ctx, "--payload", payload])
+        key = payload.lower()
+        split_tag, single_tag, local_tag = (f"{REG}/bench/scale-split-{key}:latest", f"{REG}/bench/scale-single-{key}:latest",
+                                            f"bench/scale-local-{key}:latest")
+        tags += [split_tag, split_tag + "-amd64", split_tag + "-arm64", single_tag, local_tag]
+        multi = ["--multiarch", "--registry", REG, "--no-cache"]
+        run(build(ctx, split_tag, *multi, "--strategy", "split"))  # untimed: fills the uv stand-in's cache
+        single = measured(build(ctx, single_tag, *multi, "--strategy", "single"))
+        split = measured(build(ctx, split_tag, *multi, "--strategy", "split"))
+        added, project, venv, image = code_change(ctx, local_tag)
+        ok = added <= project + MIB
+        print(f"[{payload}] (s1) split / single wall: {split[0] / single[0]:.2f}x ({split[0]:.1f} s vs {single[0]:.1f} s)")
+        print(f"[{payload}] (s2) engine disk growth: split {split[1] / 1e9:.2f} GB, single {single[1] / 1e9:.2f} GB "
+              f"(ratio {split[1] / single[1] if single[1] else float('nan'):.2f}x)")
+        print(f"[{payload}] (s3) nssimg peak RSS: {split[2]:.1f} MiB during split, {single[2]:.1f} MiB during single")
+        print(f"[{payload}] (s4) code-only change adds {added} bytes; project {project} bytes, venv layer {venv} bytes, "
+              f"image {image} bytes: {added / image * 100:.3f} % of the image; criterion <= project + 1 MiB: "
+              f"{'meets' if ok else 'MISSES'}")
+        shutil.rmtree(os.path.dirname(ctx), ignore_errors=True)
+    if tags:
+        subprocess.run(["docker", "image", "rm", "--force", *tags], cwd=ROOT, env=ENV, capture_output=True)
+
+
+if __name__ == "__main__":
+    main()

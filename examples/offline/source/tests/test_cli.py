@@ -1,0 +1,2 @@
+# TEST SCAFFOLDING: a stand-in test (a change here must rebuild nothing).
+test_cli = "ok"

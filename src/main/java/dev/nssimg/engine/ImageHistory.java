@@ -1,0 +1,17 @@
+package dev.nssimg.engine;
+
+import java.util.List;
+
+/**
+ * An image's layers as the engine knows them: its id, total size, the diff IDs of its root filesystem (bottom
+ * first) and its history, oldest first (every instruction, also those that made no layer: they have size 0).
+ */
+public record ImageHistory(String id, long size, List<String> diffIds, List<Entry> entries) {
+    public ImageHistory {
+        diffIds = List.copyOf(diffIds);
+        entries = List.copyOf(entries);
+    }
+
+    /** One history entry: what made it (BuildKit's text, e.g. "COPY /opt/venv /opt/venv # buildkit") and its bytes. */
+    public record Entry(String createdBy, long size) {}
+}
