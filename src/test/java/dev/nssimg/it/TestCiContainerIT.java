@@ -32,7 +32,11 @@ class TestCiContainerIT {
         Path repo = UpstreamRepo.create(tmp.resolve("Safe-Synthesizer"));
         Path sub = repo.resolve("tests");
         Path cfg = tmp.resolve("nssimg.yaml");
-        Files.writeString(cfg, "defaults:\n  contexts:\n    \"python:3.11-slim\": docker-image://nssimg-standin-cuda:latest\n");
+        // The stand-in base the offline profile uses, under whatever tag the shipped profiles file gives it.
+        java.util.regex.Matcher standin = java.util.regex.Pattern.compile("docker-image://nssimg-standin-cuda:[^\\s\"]+")
+                .matcher(Files.readString(Bed.ROOT.resolve("containers/profiles.yaml")));
+        assertTrue(standin.find(), "the offline profile names its stand-in CUDA base");
+        Files.writeString(cfg, "defaults:\n  contexts:\n    \"python:3.11-slim\": " + standin.group() + "\n");
         String image = "nssimg-it/test-ci:" + Bed.RUN_ID;
         Map<String, String> env = Map.of("XDG_CACHE_HOME", tmp.resolve("cache").toString());
 
