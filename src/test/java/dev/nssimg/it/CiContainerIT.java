@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * subdirectory. Its python base is the offline stand-in, substituted from outside through a named context in a
  * profiles file outside the tree (test scaffolding), so the fixture's Dockerfile is built as it is.
  */
-class TestCiContainerIT {
+class CiContainerIT {
     @TempDir
     Path tmp;
 
