@@ -40,12 +40,18 @@ public final class Engine implements Closeable {
     private final Containers containers;
     private final DockerHttpClient http;
 
-    private Engine(DockerClient client, DockerHttpClient http, String host, Cleanup cleanup, Log log) {
+    /**
+     * Set (by the application layer, on the environment it connects with) when DOCKER_HOST is podman's
+     * Docker-compatible service: its value says how to start that service.
+     */
+    public static final String PODMAN_API_HINT = "NSSIMG_PODMAN_API_HINT";
+
+    private Engine(DockerClient client, DockerHttpClient http, String host, String startHint, Cleanup cleanup, Log log) {
         this.client = client;
         this.http = http;
         this.host = host;
         this.log = log;
-        this.calls = new Calls(host);
+        this.calls = new Calls(host, startHint);
         this.containers = new Containers(client, calls, cleanup, log);
     }
 
@@ -81,7 +87,7 @@ public final class Engine implements Closeable {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .maxConnections(32)
                 .build();
-        return new Engine(DockerClientImpl.getInstance(config, http), http, host, cleanup, log);
+        return new Engine(DockerClientImpl.getInstance(config, http), http, host, env.get(PODMAN_API_HINT), cleanup, log);
     }
 
     /** The docker CLI's configuration directory: DOCKER_CONFIG (relative to cwd), else ~/.docker. */
