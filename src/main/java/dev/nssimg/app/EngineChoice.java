@@ -131,6 +131,43 @@ public record EngineChoice(ContainerEngine engine, String program, String why, S
                 inv.turns());
     }
 
+    /** The other engine (podman for docker, docker for podman), at its own API address. */
+    public EngineChoice other(Map<String, String> env) {
+        ContainerEngine e = podman() ? ContainerEngine.DOCKER : ContainerEngine.PODMAN;
+        return of(env, e, e.id(), "the other engine");
+    }
+
+    /**
+     * An image missing in this engine: the error, and when the other engine's store has it (upstream's Makefile
+     * tries podman first, so `make` may have built it there), the setting that switches. The other engine is asked
+     * only when its unix socket exists (a short, local call).
+     */
+    public NssimgException missing(Invocation inv, String ref, NssimgException notFound) {
+        EngineChoice other = other(inv.env());
+        Optional<Path> sock = other.socket();
+        if (other.apiHost == null) {
+            sock = Optional.of(Path.of(dev.nssimg.engine.Engine.DEFAULT_HOST.substring("unix://".length())));
+        }
+        if (sock.isEmpty() || !Files.exists(sock.get())) {
+            return notFound;
+        }
+        Map<String, String> env = new HashMap<>(inv.env());
+        if (other.apiHost == null) {
+            env.remove("DOCKER_HOST");
+        } else {
+            env.put("DOCKER_HOST", other.apiHost);
+        }
+        try (dev.nssimg.engine.Engine e = dev.nssimg.engine.Engine.connect(env, inv.cwd(), inv.cleanup(), inv.log())) {
+            if (e.inspectImage(ref).isPresent()) {
+                return new NssimgException(notFound.exitCode(), notFound.getMessage() + "; " + other.engine.id() + "'s store at "
+                        + e.host() + " has it: use " + otherSetting());
+            }
+        } catch (NssimgException | java.io.IOException ex) {
+            inv.log().debug(EngineChoice.class, "the other engine could not say: {}", ex.getMessage());
+        }
+        return notFound;
+    }
+
     /** The unix socket of the API address, if it is one. */
     public Optional<Path> socket() {
         return apiHost != null && apiHost.startsWith("unix://") ? Optional.of(Path.of(apiHost.substring("unix://".length())))

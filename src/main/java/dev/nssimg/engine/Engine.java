@@ -122,7 +122,31 @@ public final class Engine implements Closeable {
      * no CDISpecDirs (Docker 25+), so this one call reads the raw document through docker-java's transport.
      */
     public GpuFacts gpuFacts() {
-        JsonNode info = calls.call(() -> {
+        JsonNode info = rawInfo();
+        List<String> runtimes = new ArrayList<>();
+        info.path("Runtimes").fieldNames().forEachRemaining(runtimes::add);
+        List<String> dirs = null;
+        if (info.has("CDISpecDirs") && info.get("CDISpecDirs").isArray()) {
+            dirs = new ArrayList<>();
+            for (JsonNode d : info.get("CDISpecDirs")) {
+                dirs.add(d.asText());
+            }
+        }
+        return new GpuFacts(host, runtimes, dirs, host.startsWith("unix://"));
+    }
+
+    /** The engine runs rootless (docker info's SecurityOptions name it: rootless docker, and podman's API for rootless podman). */
+    public boolean rootless() {
+        for (JsonNode o : rawInfo().path("SecurityOptions")) {
+            if (o.asText().contains("name=rootless")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private JsonNode rawInfo() {
+        return calls.call(() -> {
             DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
                     .path("/info").build();
             try (DockerHttpClient.Response resp = http.execute(req)) {
@@ -134,16 +158,6 @@ public final class Engine implements Closeable {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        List<String> runtimes = new ArrayList<>();
-        info.path("Runtimes").fieldNames().forEachRemaining(runtimes::add);
-        List<String> dirs = null;
-        if (info.has("CDISpecDirs") && info.get("CDISpecDirs").isArray()) {
-            dirs = new ArrayList<>();
-            for (JsonNode d : info.get("CDISpecDirs")) {
-                dirs.add(d.asText());
-            }
-        }
-        return new GpuFacts(host, runtimes, dirs, host.startsWith("unix://"));
     }
 
     /** The image's configuration, or empty if the engine does not have it. */
