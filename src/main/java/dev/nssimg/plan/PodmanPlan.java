@@ -68,7 +68,7 @@ public final class PodmanPlan {
             return;
         }
         if (v.origin().startsWith("flag")) {
-            throw NssimgException.usage(v.origin() + ": podman has no " + what + " (" + v.value() + "); drop the flag, or build with"
+            throw NssimgException.usage(v.origin() + ": podman cannot use " + what + " (" + v.value() + "); drop the flag, or build with"
                     + " --engine docker");
         }
         warnings.add(v.origin() + ": " + what + " (" + v.value() + ") is docker buildx's; podman builds on its own engine, so it"
