@@ -175,7 +175,7 @@ public final class Builds {
             DockerfileInfo df = dockerfiles.get(p);
             if (linted.add(df.file())) {
                 String stage = dev.nssimg.plan.Stages.of(req.target(), df).name();
-                findings.addAll(Checks.lint(df, df.stage(stage).isPresent() ? stage : null));
+                findings.addAll(Checks.lint(df, df.stage(stage).isPresent() ? stage : null, engine));
             }
         }
         Budget budget = req.maxSize() != null ? budget(Located.of(req.maxSize(), "flag --max-size"))

@@ -108,6 +108,19 @@ class EngineChoiceTest {
     }
 
     @Test
+    void theLintJudgesForTheEngineThatBuilds(@TempDir Path dir) throws Exception {
+        // A variable in COPY --from: BuildKit takes it literally (an error there); buildah expands it, so for podman it is a
+        // warning (what breaks the other engine is at least that).
+        Files.writeString(dir.resolve("Dockerfile"), "ARG V=1\nFROM busybox:${V} AS a\nFROM busybox\nCOPY --from=busybox:${V} /bin/sh /x\n");
+        TestCli.Result docker = cli().cwd(dir).run("check", "--file", "Dockerfile", "--no-buildkit");
+        assertEquals(1, docker.exit(), docker.out());
+        TestCli.Result podman = cli().cwd(dir).run("check", "--file", "Dockerfile", "--engine", "podman");
+        assertEquals(0, podman.exit(), podman.out() + podman.err());
+        assertTrue(podman.out().contains("from-variable: warning") && podman.out().contains("not run: podman builds (buildah), not BuildKit"),
+                podman.out());
+    }
+
+    @Test
     void runDryRunIsThePodmanLine() {
         TestCli.Result r = cli().run("run", "--engine", "podman", "--gpus", "all", "--hf-cache", "/tmp/hf", "--dry-run");
         assertEquals(0, r.exit(), r.err());

@@ -64,6 +64,10 @@ class PodmanIT {
         assertTrue(build.err().contains("STEP ") && !build.err().contains("buildx"), "podman build ran, not buildx: " + build.err());
         assertEquals(0, podmanCli("image", "exists", "localhost/nss-example:latest").exit(), "in podman's own store");
 
+        Bed.Run inspect = nssimg(env, "inspect", "nss-example:latest");
+        assertEquals(0, inspect.exit(), inspect.err());
+        assertTrue(inspect.out().contains("user        1000:1000") && inspect.out().contains("platform    linux/amd64"), inspect.out());
+
         Bed.Run smoke = nssimg(env, "smoke", "--profile", "example");
         assertEquals(0, smoke.exit(), smoke.out() + smoke.err());
         assertTrue(smoke.out().contains("8 passed, 0 failed"), smoke.out());
