@@ -43,6 +43,21 @@ class PodmanIT {
         return Map.of("CONTAINER_CMD", "podman");
     }
 
+    /** This run's images in podman's store (tags and the pushed index's pulls carry RUN_ID), removed at the end. */
+    @org.junit.jupiter.api.AfterAll
+    static void removeRunImages() {
+        Bed.Run ls = podmanCli("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}");
+        // By name where there is one (a manifest list is removed by its name), else by id; one by one.
+        List<String> refs = ls.out().lines().filter(l -> l.contains(Bed.RUN_ID))
+                .map(l -> l.contains(":<none> ") ? l.substring(l.lastIndexOf(' ') + 1) : l.substring(0, l.lastIndexOf(' ')))
+                .distinct().toList();
+        for (String ref : refs) {
+            if (podmanCli("manifest", "rm", ref).exit() != 0) {
+                podmanCli("rmi", "--force", "--ignore", ref);
+            }
+        }
+    }
+
     static Bed.Run nssimg(Map<String, String> env, String... args) {
         return Bed.nssimg(Bed.ROOT, env, args);
     }
