@@ -96,7 +96,8 @@ public final class Doctor {
         return choice.podman() ? podman(inv, choice, flagRegistries, sel, maxSize, rows) : docker(inv, flagRegistries, sel, maxSize, rows);
     }
 
-    private static Report docker(Invocation inv, List<String> flagRegistries, Selection sel, String maxSize, List<Row> rows) {
+    /** --registry values (else CONTAINER_GPU_REGISTRY), and with a profile every registry it publishes to. */
+    private static java.util.Set<String> registries(Invocation inv, List<String> flagRegistries, Selection sel) {
         java.util.Set<String> regs = new java.util.LinkedHashSet<>();
         for (String r : flagRegistries) {
             Validation.registry(Located.of(r, "flag --registry"));
@@ -110,6 +111,11 @@ public final class Doctor {
         if (sel != null && sel.profile() != null) {
             regs.addAll(dev.nssimg.plan.Planner.registries(Inputs.load(inv, sel, dev.nssimg.profile.Overrides.NONE).resolved()));
         }
+        return regs;
+    }
+
+    private static Report docker(Invocation inv, List<String> flagRegistries, Selection sel, String maxSize, List<Row> rows) {
+        java.util.Set<String> regs = registries(inv, flagRegistries, sel);
         Project project = Project.discover(inv.cwd());
         rows.add(Row.ok("project", "root " + project.root() + ", profiles " + project.profilesFileName(inv.env())));
         EngineInfo info = null;
@@ -156,6 +162,7 @@ public final class Doctor {
      */
     private static Report podman(Invocation inv, EngineChoice choice, List<String> flagRegistries, Selection sel, String maxSize,
             List<Row> rows) {
+        java.util.Set<String> regs = registries(inv, flagRegistries, sel); // checked before anything is asked
         Project project = Project.discover(inv.cwd());
         rows.add(Row.ok("project", "root " + project.root() + ", profiles " + project.profilesFileName(inv.env())));
         EngineInfo info = null;
@@ -189,11 +196,6 @@ public final class Doctor {
         rows.add(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/sys/fs/binfmt_misc/qemu-" + other))
                 ? Row.ok("qemu", "qemu-" + other + " registered: podman builds and runs the other platform")
                 : new Row("qemu", Status.WARN, "qemu-" + other + " is not registered in binfmt_misc", "install qemu-user-static + binfmt-support"));
-        java.util.Set<String> regs = new java.util.LinkedHashSet<>(flagRegistries);
-        String fromEnv = inv.env().getOrDefault("CONTAINER_GPU_REGISTRY", "");
-        if (regs.isEmpty() && !fromEnv.isBlank()) {
-            regs.add(fromEnv);
-        }
         regs.forEach(reg -> rows.add(registryRow(inv, reg)));
         Daemons.Health daemon = Daemons.health(inv.env());
         rows.add(new Row("nssimg-daemon", daemon.ok() ? Status.OK : Status.WARN, daemon.detail(), daemon.hint()));
