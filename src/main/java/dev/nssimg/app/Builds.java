@@ -65,7 +65,7 @@ public final class Builds {
      * build must not start), the notes of the work tree's facts, and the size budget (null when there is none).
      */
     public record Planned(BuildPlan plan, Resolved resolved, Map<String, DockerfileInfo> dockerfiles, Request request,
-            List<Finding> findings, List<String> notes, Budget budget) {
+            List<Finding> findings, List<String> notes, Budget budget, EngineChoice engine) {
         public Planned {
             dockerfiles = Map.copyOf(dockerfiles);
             findings = List.copyOf(findings);
@@ -121,6 +121,10 @@ public final class Builds {
                 Inputs.flag(req.cacheFrom(), "--cache-from"), Inputs.flag(req.cacheTo(), "--cache-to"));
         Inputs in = Inputs.load(inv, req.selection(), flags);
         Resolved r = in.resolved();
+        EngineChoice engine = EngineChoice.resolve(inv.env(), req.selection().engine(), r.engine());
+        if (engine.podman()) {
+            refuseOnPodman(req);
+        }
         // A comma list implies --multiarch, from the flag or (when no --platform is given) CONTAINER_GPU_PLATFORM:
         // the resolver took the platform list from whichever was given.
         boolean multiarch = req.multiarch() || platformsFlag != null
@@ -137,15 +141,32 @@ public final class Builds {
                 : req.load() ? BuildRequest.Output.LOAD : BuildRequest.Output.DEFAULT;
         String progress = req.progress() != null ? req.progress() : req.json() && !req.dryRun() ? "rawjson" : "plain";
         boolean verify = req.publishing().verify();
+        List<String> notes = new java.util.ArrayList<>();
+        BuildRequest.Publishing publishing = req.publishing();
+        if (engine.podman()) {
+            // What podman cannot do is not applied from a profile: the flags asking for it were refused above.
+            if (r.publishing().reproducible() != null && r.publishing().reproducible().value().equals("true")) {
+                notes.add(r.publishing().reproducible().origin() + ": reproducible (rewritten layer times) is docker buildx's;"
+                        + " podman builds without it");
+            }
+            for (Located<?> v : java.util.Arrays.asList(r.publishing().provenance(), r.publishing().sbom(), r.publishing().attest())) {
+                if (v != null) {
+                    notes.add(v.origin() + ": attestations are docker buildx's; podman builds without them");
+                }
+            }
+            publishing = new BuildRequest.Publishing(false, false, null, null, List.of());
+        }
         BuildRequest br = new BuildRequest(req.target(), multiarch, req.strategy(), req.tags(), out, req.noCache() || verify,
                 req.pull(), progress, req.secrets(), req.strict(), req.pushByDigest(), in.project().stateDir(inv.env()),
-                req.publishing());
-        List<String> notes = new java.util.ArrayList<>();
+                publishing);
         boolean pushes = multiarch || req.push();
         BuildFacts source = SourceFacts.facts(inv, r, req.tags().isEmpty() && r.publishing().tags() != null, pushes, notes);
         BuildFacts facts = new BuildFacts(source.gitRevision(), source.created(), source.cwd(), source.sourceDateEpoch(),
-                source.version(), source.tags(), engines(inv, r));
+                source.version(), source.tags(), engine.podman() ? Map.of() : engines(inv, r));
         BuildPlan plan = Planner.plan(br, r, dockerfiles::get, facts);
+        if (engine.podman()) {
+            plan = dev.nssimg.plan.PodmanPlan.of(plan, engine.program(), r, dockerfiles::get);
+        }
         // Each distinct Dockerfile linted once, for the stage its platform builds; an unnamed one (the last) is the
         // default, not a --target.
         List<Finding> findings = new java.util.ArrayList<>();
@@ -154,12 +175,42 @@ public final class Builds {
             DockerfileInfo df = dockerfiles.get(p);
             if (linted.add(df.file())) {
                 String stage = dev.nssimg.plan.Stages.of(req.target(), df).name();
-                findings.addAll(Checks.lint(df, df.stage(stage).isPresent() ? stage : null));
+                findings.addAll(Checks.lint(df, df.stage(stage).isPresent() ? stage : null, engine));
             }
         }
         Budget budget = req.maxSize() != null ? budget(Located.of(req.maxSize(), "flag --max-size"))
                 : r.sizeBudget() != null ? budget(r.sizeBudget()) : null;
-        return new Planned(plan, r, dockerfiles, req, findings, notes, budget);
+        return new Planned(plan, r, dockerfiles, req, findings, notes, budget, engine);
+    }
+
+    /**
+     * Flags podman cannot honour (ContainerEngine.PODMAN's table): exit 2, naming the flag. Defaults that need
+     * them are not applied (PodmanPlan, and the profile's values in plan above).
+     */
+    static void refuseOnPodman(Request req) {
+        dev.nssimg.plan.ContainerEngine.Support can = dev.nssimg.plan.ContainerEngine.PODMAN.support();
+        String hint = "; build with --engine docker for it";
+        if (req.progress() != null && !can.rawjsonProgress()) {
+            throw NssimgException.usage("flag --progress: podman build has no progress modes (it prints plain text)" + hint);
+        }
+        if (req.pushByDigest() != null && req.pushByDigest() && !can.pushByDigest()) {
+            throw NssimgException.usage("flag --push-by-digest: podman pushes a manifest list by tag, not platforms by digest" + hint);
+        }
+        BuildRequest.Publishing p = req.publishing();
+        if (!can.attestations()) {
+            String flag = p.provenance() != null ? "--provenance" : p.sbom() != null ? "--sbom" : !p.attest().isEmpty() ? "--attest" : null;
+            if (flag != null) {
+                throw NssimgException.usage("flag " + flag + ": podman build makes no attestations" + hint);
+            }
+        }
+        if (!can.reproducible()) {
+            if (p.verify()) {
+                throw NssimgException.usage("flag --verify-reproducible: podman has no OCI export with rewritten layer times" + hint);
+            }
+            if (Boolean.TRUE.equals(p.reproducible())) {
+                throw NssimgException.usage("flag --reproducible: podman has no OCI export with rewritten layer times" + hint);
+            }
+        }
     }
 
     /**
@@ -193,12 +244,12 @@ public final class Builds {
      * below twice the budget it is a warning (returned). Nothing to say without a budget or when the engine's data
      * directory cannot be seen from here (that is a warning too).
      */
-    public static List<String> checkDisk(Invocation inv, Planned planned) {
+    public static List<String> checkDisk(Invocation caller, Planned planned) {
         Budget b = planned.budget();
         if (b == null) {
             return List.of();
         }
-        Engine e = inv.engine();
+        Engine e = planned.engine().apply(caller).engine();
         EngineInfo info = e.info();
         OptionalLong free = e.freeDisk(info);
         List<String> warnings = new java.util.ArrayList<>();
@@ -268,10 +319,12 @@ public final class Builds {
      * Runs the plan: buildx (or the classic builder when buildx is missing and the plan allows it), then the facts.
      * events: where progress events go (--json); null passes buildx's own lines to stderr.
      */
-    public static Outcome run(Invocation inv, Planned planned, ProgressListener events) {
+    public static Outcome run(Invocation caller, Planned planned, ProgressListener events) {
         refuseIfBlocked(planned);
+        Invocation inv = planned.engine().apply(caller);
         BuildPlan plan = planned.plan();
-        int jobs = planned.request().jobs();
+        // podman's per-platform builds add to one manifest list: they take turns.
+        int jobs = planned.engine().podman() ? 1 : planned.request().jobs();
         BuildRunner runner = new BuildRunner(inv.launcher(), inv.err(), inv.cwd(), events, inv.env(), inv.cleanup(), inv.log(),
                 inv.turns());
         // A build on another engine (a docker context) loads its image there, not into the caller's engine: the
@@ -295,7 +348,9 @@ public final class Builds {
             digest = new Imagetools(inv.dockerCli()).inspect(plan.tags().get(0)).digest();
         }
         int stepCount = result.builds().stream().mapToInt(BuildRunner.StepResult::steps).sum();
-        int cached = result.builds().stream().mapToInt(BuildRunner.StepResult::cached).sum();
+        // -1: the engine does not say (podman)
+        int cached = result.builds().stream().anyMatch(b -> b.cached() < 0) ? -1
+                : result.builds().stream().mapToInt(BuildRunner.StepResult::cached).sum();
         Layers.Report layers = size == null ? null : size.layers(steps, planned.dockerfile().file());
         Budget budget = planned.budget();
         String over = budget == null || layers == null ? null

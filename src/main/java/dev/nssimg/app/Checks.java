@@ -47,9 +47,12 @@ public final class Checks {
         Inputs in = Inputs.load(inv, req.selection(), flags);
         Resolved r = in.resolved();
         DockerfileInfo df = in.project().dockerfile(r.dockerfile().value());
-        List<Finding> findings = new ArrayList<>(lint(df, req.target()));
+        EngineChoice engine = EngineChoice.resolve(inv.env(), req.selection().engine(), r.engine());
+        List<Finding> findings = new ArrayList<>(lint(df, req.target(), engine));
         String buildkit = "not asked (--no-buildkit)";
-        if (req.buildkit()) {
+        if (req.buildkit() && engine.podman()) {
+            buildkit = "not run: podman builds (buildah), not BuildKit";
+        } else if (req.buildkit()) {
             DockerCli cli = inv.dockerCli();
             DockerCli.Output help = cli.capture(List.of("docker", "buildx", "build", "--help"), 30);
             if (!help.ok()) {
@@ -80,8 +83,11 @@ public final class Checks {
         return new Outcome(df.file(), findings, buildkit);
     }
 
-    /** The lint a build runs first (pure): errors stop it, the rest is printed. */
-    public static List<Finding> lint(DockerfileInfo df, String target) {
-        return Lint.check(df, new Lint.Scope(target, MAKE_TARGETS, Engine.BUILDKIT));
+    /**
+     * The lint a build runs first (pure): errors stop it, the rest is printed. A finding is an error for the engine
+     * that builds (BuildKit for docker, buildah for podman).
+     */
+    public static List<Finding> lint(DockerfileInfo df, String target, EngineChoice engine) {
+        return Lint.check(df, new Lint.Scope(target, MAKE_TARGETS, engine.podman() ? Engine.BUILDAH : Engine.BUILDKIT));
     }
 }

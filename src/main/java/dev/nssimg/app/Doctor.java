@@ -69,7 +69,35 @@ public final class Doctor {
      * publishes to (registries, registry) is checked too, each for reachability and credentials. maxSize: --max-size
      * (null: the selected profile's size-budget, if any), what the disk check measures free space against.
      */
-    public static Report run(Invocation inv, List<String> flagRegistries, Selection sel, String maxSize) {
+    public static Report run(Invocation caller, List<String> flagRegistries, Selection sel, String maxSize) {
+        List<Row> rows = new ArrayList<>();
+        EngineChoice choice;
+        dev.nssimg.profile.Located<String> profileEngine = null;
+        try {
+            profileEngine = Inputs.load(caller, sel == null ? new Selection(null, null) : sel, dev.nssimg.profile.Overrides.NONE)
+                    .resolved().engine();
+        } catch (NssimgException e) {
+            if (sel != null && sel.profile() != null) {
+                throw e; // the profile asked for is the culprit
+            }
+            rows.add(new Row("profiles", Status.WARN, e.getMessage(), "fix the profiles file (nssimg profiles)"));
+        }
+        try {
+            choice = EngineChoice.resolve(caller.env(), sel == null ? null : sel.engine(), profileEngine);
+        } catch (NssimgException e) {
+            if (e.exitCode() != dev.nssimg.error.ExitCode.ENVIRONMENT) {
+                throw e;
+            }
+            return new Report(List.of(new Row("engine-choice", Status.FAIL, e.getMessage(), "install docker and docker-buildx, or podman")));
+        }
+        rows.add(Row.ok("engine-choice", choice.engine().id() + (choice.program().equals(choice.engine().id()) ? "" : " (" + choice.program()
+                + ")") + ": " + choice.why()));
+        Invocation inv = choice.apply(caller);
+        return choice.podman() ? podman(inv, choice, flagRegistries, sel, maxSize, rows) : docker(inv, flagRegistries, sel, maxSize, rows);
+    }
+
+    /** --registry values (else CONTAINER_GPU_REGISTRY), and with a profile every registry it publishes to. */
+    private static java.util.Set<String> registries(Invocation inv, List<String> flagRegistries, Selection sel) {
         java.util.Set<String> regs = new java.util.LinkedHashSet<>();
         for (String r : flagRegistries) {
             Validation.registry(Located.of(r, "flag --registry"));
@@ -83,7 +111,11 @@ public final class Doctor {
         if (sel != null && sel.profile() != null) {
             regs.addAll(dev.nssimg.plan.Planner.registries(Inputs.load(inv, sel, dev.nssimg.profile.Overrides.NONE).resolved()));
         }
-        List<Row> rows = new ArrayList<>();
+        return regs;
+    }
+
+    private static Report docker(Invocation inv, List<String> flagRegistries, Selection sel, String maxSize, List<Row> rows) {
+        java.util.Set<String> regs = registries(inv, flagRegistries, sel);
         Project project = Project.discover(inv.cwd());
         rows.add(Row.ok("project", "root " + project.root() + ", profiles " + project.profilesFileName(inv.env())));
         EngineInfo info = null;
@@ -118,6 +150,52 @@ public final class Doctor {
                     + v.lastErrorLine(), "install docker-buildx (Debian) or run scripts/testbed up"));
         }
         engines(inv, project, rows);
+        regs.forEach(reg -> rows.add(registryRow(inv, reg)));
+        Daemons.Health daemon = Daemons.health(inv.env());
+        rows.add(new Row("nssimg-daemon", daemon.ok() ? Status.OK : Status.WARN, daemon.detail(), daemon.hint()));
+        return new Report(rows);
+    }
+
+    /**
+     * doctor on podman: its API service (found, or how to start it), the podman CLI, QEMU, CDI from /etc/cdi, disk,
+     * registries. No buildx rows: podman builds with its own builder (buildah).
+     */
+    private static Report podman(Invocation inv, EngineChoice choice, List<String> flagRegistries, Selection sel, String maxSize,
+            List<Row> rows) {
+        java.util.Set<String> regs = registries(inv, flagRegistries, sel); // checked before anything is asked
+        Project project = Project.discover(inv.cwd());
+        rows.add(Row.ok("project", "root " + project.root() + ", profiles " + project.profilesFileName(inv.env())));
+        EngineInfo info = null;
+        java.util.Optional<java.nio.file.Path> sock = choice.socket();
+        if (sock.isPresent() && !java.nio.file.Files.exists(sock.get())) {
+            rows.add(new Row("engine", Status.FAIL, "podman's Docker-compatible API socket " + sock.get() + " (" + choice.apiWhy()
+                    + ") does not exist", "start it: " + choice.startHint()));
+        } else {
+            try {
+                info = inv.engine().info();
+                rows.add(Row.ok("engine", "podman's Docker-compatible API " + info.serverVersion() + " (API " + info.apiVersion()
+                        + ") at " + info.host() + " (" + choice.apiWhy() + "), " + info.os() + "/" + info.arch()
+                        + (inv.engine().rootless() ? ", rootless: run maps uid 1000 to you (keep-id)" : ", rootful")));
+            } catch (NssimgException e) {
+                rows.add(new Row("engine", Status.FAIL, e.getMessage(), "start it: " + choice.startHint()));
+            }
+        }
+        DockerCli.Output v = inv.dockerCli().capture(List.of(choice.program(), "version", "--format", "{{.Client.Version}}"), 30);
+        rows.add(v.ok() ? Row.ok("podman", choice.program() + " " + v.stdout().trim() + " (builds: podman build; multi-arch: a manifest list)")
+                : new Row("podman", Status.FAIL, choice.program() + ": " + (v.exit() == 127 ? "not found" : v.lastErrorLine()),
+                        "install podman (Debian trixie: podman 5.4)"));
+        if (info != null) {
+            GpuFacts gpu = gpuFacts(inv);
+            if (gpu != null) {
+                cdiRow(gpu.cdiSpecDirs() == null ? new GpuFacts(gpu.host(), gpu.runtimes(), Runs.PODMAN_CDI_DIRS, gpu.local()) : gpu, rows);
+            }
+            rows.add(disk(inv, info, budget(inv, sel, maxSize)));
+        }
+        String arch = info == null ? "amd64" : info.arch().equals("x86_64") || info.arch().equals("amd64") ? "amd64" : "arm64";
+        String other = arch.equals("amd64") ? "aarch64" : "x86_64";
+        rows.add(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/sys/fs/binfmt_misc/qemu-" + other))
+                ? Row.ok("qemu", "qemu-" + other + " registered: podman builds and runs the other platform")
+                : new Row("qemu", Status.WARN, "qemu-" + other + " is not registered in binfmt_misc", "install qemu-user-static + binfmt-support"));
         regs.forEach(reg -> rows.add(registryRow(inv, reg)));
         Daemons.Health daemon = Daemons.health(inv.env());
         rows.add(new Row("nssimg-daemon", daemon.ok() ? Status.OK : Status.WARN, daemon.detail(), daemon.hint()));

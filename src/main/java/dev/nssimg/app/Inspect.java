@@ -27,7 +27,14 @@ public final class Inspect {
     public record Remote(Imagetools.Index index) implements Outcome {}
 
     public static Outcome run(Invocation inv, String ref, Source from) {
+        return run(inv, ref, from, null);
+    }
+
+    /** engine: --engine (null: CONTAINER_CMD, else auto); an engine image is read through that engine's API. */
+    public static Outcome run(Invocation caller, String ref, Source from, String engine) {
         Validation.imageRef(Located.of(ref, "argument REF"), "image");
+        EngineChoice choice = EngineChoice.resolve(caller.env(), engine, null);
+        Invocation inv = choice.apply(caller);
         boolean registry = from == Source.registry || (from == Source.auto && Planner.hasHost(ref));
         if (registry) {
             Imagetools tools = new Imagetools(inv.dockerCli());
@@ -35,8 +42,8 @@ public final class Inspect {
         }
         Optional<ImageFacts> local = inv.engine().inspectImage(ref);
         if (local.isEmpty()) {
-            throw NssimgException.failed("image " + ref + " not found on the engine " + inv.engine().host()
-                    + " (read a registry with --from registry)");
+            throw choice.missing(inv, ref, NssimgException.failed("image " + ref + " not found on the engine " + inv.engine().host()
+                    + " (read a registry with --from registry)"));
         }
         return new Local(local.get());
     }

@@ -77,6 +77,9 @@ public final class Profiles {
         add(rows, "image", r.image());
         add(rows, "image-dev", r.imageDev());
         add(rows, "registry", r.registry());
+        if (r.engine() != null) {
+            add(rows, "engine", r.engine());
+        }
         if (r.builder() != null) {
             add(rows, "builder", r.builder());
         }

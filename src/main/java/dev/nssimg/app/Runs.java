@@ -71,9 +71,11 @@ public final class Runs {
     }
 
     /** Validates every input before touching anything (the cache directory, the engine), then runs; the container's exit code. */
-    public static int run(Invocation inv, Request req) {
-        Inputs in = Inputs.load(inv, req.selection(), Overrides.NONE);
+    public static int run(Invocation caller, Request req) {
+        Inputs in = Inputs.load(caller, req.selection(), Overrides.NONE);
         Resolved r = in.resolved();
+        EngineChoice choice = EngineChoice.resolve(caller.env(), req.selection().engine(), r.engine());
+        Invocation inv = choice.apply(caller);
         if (req.image() != null) {
             Validation.imageRef(Located.of(req.image(), "flag --image"), "image");
         }
@@ -137,7 +139,14 @@ public final class Runs {
             // has no NVIDIA runtime).
             RunSpec planned = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, opts.shmSize(), null,
                     Map.of(LABEL, "true"), null, req.interactive(), null, null, WORKSPACE, opts.ipc(), opts.ulimits());
-            inv.out().println(ShellQuote.join(RunOptions.dockerRun(planned, opts, gpu, envArgs)));
+            if (choice.podman() && EngineChoice.rootless()) {
+                planned = planned.withUserns(KEEP_ID); // the image's own user is not known without the engine: the spec's
+            }
+            List<String> line = new ArrayList<>(RunOptions.dockerRun(planned, opts, gpu, envArgs));
+            if (choice.podman()) {
+                line.set(0, choice.program());
+            }
+            inv.out().println(ShellQuote.join(line));
             inv.out().flush();
             return 0;
         }
@@ -149,18 +158,45 @@ public final class Runs {
             }
         }
         Engine engine = inv.engine();
-        if (engine.inspectImage(ref).isEmpty()) {
+        java.util.Optional<dev.nssimg.engine.ImageFacts> image = engine.inspectImage(ref);
+        if (image.isEmpty()) {
             String testFile = inv.env().getOrDefault("CONTAINER_TEST_FILE", "").isBlank() ? TEST_FILE
                     : inv.env().get("CONTAINER_TEST_FILE").trim();
-            throw missing(ref, engine.host(), req, testFile);
+            throw choice.missing(inv, ref, missing(ref, engine.host(), req, testFile));
         }
         RunSpec spec = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, opts.shmSize(),
-                gpuRequest(engine, gpu), Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err(), WORKSPACE, opts.ipc(),
-                opts.ulimits());
+                gpuRequest(engine, gpu, choice), Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err(), WORKSPACE,
+                opts.ipc(), opts.ulimits());
+        String userns = choice.podman() ? keepId(image.get().user(), engine) : null;
+        if (userns != null) {
+            spec = spec.withUserns(userns);
+        }
         RunResult result = engine.run(spec);
         inv.out().flush();
         inv.err().flush();
         return result.exitCode();
+    }
+
+    /** Where podman 5.4 reads CDI specs (its default cdi_spec_dirs). */
+    static final List<String> PODMAN_CDI_DIRS = List.of("/etc/cdi", "/var/run/cdi");
+    /** The spec's appuser (uid 1000) mapped to the caller on a rootless podman, so it can write the mounts. */
+    static final String KEEP_ID = "keep-id:uid=1000,gid=1000";
+
+    /**
+     * On a rootless podman, a non-root image user is mapped to the caller (--userns=keep-id:uid=U,gid=G), so that the
+     * files it writes into the workspace and HF cache are the caller's and the caller's files are writable to it.
+     * A root image (dev) needs nothing: its root is the caller already. null when nothing is to be done.
+     */
+    static String keepId(String user, Engine engine) {
+        if (user == null || user.isBlank() || user.equals("0") || user.startsWith("0:") || user.equals("root")
+                || !engine.rootless()) {
+            return null;
+        }
+        String[] ids = user.split(":");
+        if (ids[0].matches("\\d+")) {
+            return "keep-id:uid=" + ids[0] + ",gid=" + (ids.length > 1 && ids[1].matches("\\d+") ? ids[1] : ids[0]);
+        }
+        return KEEP_ID; // a user name: the spec's appuser is uid 1000
     }
 
     private static String image(Invocation inv, Request req, Resolved r) {
@@ -207,11 +243,15 @@ public final class Runs {
      * The engine's way to the GPUs asked for: its NVIDIA runtime, or CDI (the devices its specs offer are read here
      * when the engine is local; a remote engine's own answer decides). Nothing is asked of the engine for none.
      */
-    static GpuRequest gpuRequest(Engine engine, Gpus.Ask ask) {
+    static GpuRequest gpuRequest(Engine engine, Gpus.Ask ask, EngineChoice choice) {
         if (ask.none()) {
             return null;
         }
         GpuFacts facts = engine.gpuFacts();
+        if (choice.podman() && facts.cdiSpecDirs() == null) {
+            // podman's API does not report CDI; podman always injects CDI devices, from these directories
+            facts = new GpuFacts(facts.host(), facts.runtimes(), PODMAN_CDI_DIRS, facts.local());
+        }
         Set<String> local = facts.local() && facts.cdiOn() ? CdiSpecs.devices(facts.cdiSpecDirs(), CdiSpecs.GPU_KIND) : null;
         return Gpus.choose(ask, facts, local);
     }

@@ -56,7 +56,8 @@ public final class Smokes {
             throw NssimgException.usage("flag --timeout: must be at least 1 second");
         }
         Inputs in = Inputs.load(inv, req.selection(), Overrides.platformOnly(Inputs.flag(req.platform(), "--platform")));
-        return run(inv, req, in.resolved(), in::readableDockerfile);
+        EngineChoice engine = EngineChoice.resolve(inv.env(), req.selection().engine(), in.resolved().engine());
+        return run(engine.apply(inv), engine, req, in.resolved(), in::readableDockerfile);
     }
 
     /** The smoke of an image just built (build --smoke): its stage, its profile and Dockerfile, not read again. */
@@ -68,7 +69,8 @@ public final class Smokes {
      * digest: what the build pushed (null: not known, or loaded only); a pushed image is then tested by that digest,
      * so the image smoke-tested is the one published, whatever the tag says meanwhile.
      */
-    public static Outcome afterBuild(Invocation inv, Builds.Planned built, String digest, long timeoutSeconds) {
+    public static Outcome afterBuild(Invocation caller, Builds.Planned built, String digest, long timeoutSeconds) {
+        Invocation inv = built.engine().apply(caller);
         boolean all = built.plan().push() && built.plan().platforms().size() > 1;
         String tag = built.plan().tags().get(0);
         String ref = all && digest != null ? Planner.repository(tag) + "@" + digest : tag; // one platform: the image loaded or pushed from the engine
@@ -77,7 +79,7 @@ public final class Smokes {
                 .map(c -> c instanceof dev.nssimg.plan.Build b ? b.flags().dockerContext() : null)
                 .filter(java.util.Objects::nonNull).findFirst().orElse(null);
         if (context == null) {
-            return run(inv, req, built.resolved(), p -> Optional.of(built.dockerfile(p)));
+            return run(inv, built.engine(), req, built.resolved(), p -> Optional.of(built.dockerfile(p)));
         }
         // Built and loaded on a docker context's engine: the image is there, so the smoke runs there.
         Map<String, String> env = new java.util.HashMap<>(inv.env());
@@ -86,7 +88,7 @@ public final class Smokes {
         try (Engines there = Engines.connecting()) {
             Invocation on = new Invocation(env, inv.cwd(), inv.out(), inv.err(), inv.launcher(), there, inv.cleanup(), inv.log(),
                     inv.turns());
-            return run(on, req, built.resolved(), p -> Optional.of(built.dockerfile(p)));
+            return run(on, built.engine(), req, built.resolved(), p -> Optional.of(built.dockerfile(p)));
         }
     }
 
@@ -105,7 +107,8 @@ public final class Smokes {
      * dockerfileOf: each platform's Dockerfile (the profile's, or its platform-dockerfiles entry), empty when it
      * cannot be read (an image tested away from its checkout). Each platform is judged by its own.
      */
-    private static Outcome run(Invocation inv, Request req, Resolved r, Function<String, Optional<DockerfileInfo>> dockerfileOf) {
+    private static Outcome run(Invocation inv, EngineChoice choice, Request req, Resolved r,
+            Function<String, Optional<DockerfileInfo>> dockerfileOf) {
         String ref = req.image() != null ? req.image() : req.target().equals("dev") ? r.imageDev().value() : r.image().value();
         if (req.image() != null) {
             Validation.imageRef(Located.of(req.image(), "flag --image"), "image");
@@ -129,7 +132,8 @@ public final class Smokes {
                     .map(p -> new SmokeChecks.PlatformImage(p.platform(), p.facts())).toList()));
         } else {
             ImageFacts facts = engine.inspectImage(ref)
-                    .orElseThrow(() -> Inputs.imageMissing(ref, engine.host(), req.target(), req.selection().profile()));
+                    .orElseThrow(() -> choice.missing(inv, ref, Inputs.imageMissing(ref, engine.host(), req.target(),
+                            req.selection().profile())));
             String platform = req.platform() != null ? req.platform() : facts.platform();
             checks.addAll(runner.smoke(ref, req.platform(), facts, expect(req, r, dockerfileOf, platform), timeout));
         }

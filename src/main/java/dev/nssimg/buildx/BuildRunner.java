@@ -85,13 +85,19 @@ public final class BuildRunner {
             done.forEach(chain -> latest.put(chain.get(0).label(), lastWithDigest(chain)));
             if (done.size() == 1) {
                 digest = lastWithDigest(done.get(0)).digest();
+            } else if (plan.commands().stream().anyMatch(c -> c instanceof dev.nssimg.plan.ManifestList)) {
+                // podman's per-platform builds share one manifest list, pushed at the end of the last chain
+                List<StepResult> last = done.get(done.size() - 1);
+                digest = last.get(last.size() - 1).digest();
             }
             for (Command c : plan.commands()) {
                 if (c instanceof Manifest m) {
                     digest = index.publish(m, digests(latest));
                 }
             }
-            return new Result(done.stream().map(chain -> chain.get(0)).toList(), digest, Duration.ofNanos(System.nanoTime() - t0));
+            // Each chain's build (a podman chain starts by emptying its manifest list).
+            return new Result(done.stream().map(chain -> chain.stream().filter(r -> r.kind() == Command.Kind.BUILD).findFirst()
+                    .orElse(chain.get(0))).toList(), digest, Duration.ofNanos(System.nanoTime() - t0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NssimgException(ExitCode.INTERRUPTED, "interrupted");

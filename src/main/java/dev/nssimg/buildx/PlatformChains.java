@@ -45,7 +45,7 @@ final class PlatformChains {
     static List<List<Command>> of(BuildPlan plan) {
         Map<String, List<Command>> byLabel = new LinkedHashMap<>();
         plan.commands().stream()
-                .filter(c -> c.kind() == Command.Kind.BUILD || c.kind() == Command.Kind.LOAD || c.kind() == Command.Kind.PUSH)
+                .filter(c -> c.kind() == Command.Kind.PREPARE || c.kind() == Command.Kind.BUILD || c.kind() == Command.Kind.LOAD || c.kind() == Command.Kind.PUSH)
                 .sorted(Comparator.comparingInt(Command::phase))
                 .forEach(c -> byLabel.computeIfAbsent(c.label(), k -> new ArrayList<>()).add(c));
         return List.copyOf(byLabel.values());

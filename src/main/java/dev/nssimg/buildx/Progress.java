@@ -23,6 +23,8 @@ public final class Progress {
     private static final Pattern EXPORT = Pattern.compile("^#(\\d+) " + EXPORTER.pattern() + "$");
     private static final Pattern DONE = Pattern.compile("^#(\\d+) DONE\\b.*");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** podman's plain output: "[linux/arm64] [2/3] STEP 1/4: RUN ..." (FROM lines are no steps, as above). */
+    private static final Pattern PODMAN_STEP = Pattern.compile("^(\\[[^\\]]+\\] )*STEP \\d+/\\d+: (?!FROM ).*");
 
     /** Vertex name by id (plain) or digest (rawjson), in first-seen order. */
     private final Map<String, String> names = new LinkedHashMap<>();
@@ -40,6 +42,7 @@ public final class Progress {
     private String exportId;
     private Runnable onImageStored = () -> {};
     private boolean stored;
+    private int podmanSteps;
 
     /**
      * Parses one line; returns a JSON event for --json output when a vertex completed or failed, else null.
@@ -77,8 +80,10 @@ public final class Progress {
                 failedStep = names.getOrDefault(m.group(1), "#" + m.group(1));
                 error = m.group(2);
             }
-        } else if (line.startsWith("ERROR: ") || line.startsWith("error: ")) {
+        } else if (line.startsWith("ERROR: ") || line.startsWith("error: ") || line.startsWith("Error: ")) {
             lastErrorLine = line.substring(7);
+        } else if (PODMAN_STEP.matcher(line).matches()) {
+            podmanSteps++;
         }
         if (line.contains("'buildx' is not a docker command") || line.contains("unknown command: docker buildx")
                 || line.contains("BuildKit is enabled but the buildx component is missing")) {
@@ -142,7 +147,7 @@ public final class Progress {
 
     /** Steps of the Dockerfile ("[stage n/m] ..."), not BuildKit's internal vertices. */
     public int steps() {
-        return (int) names.values().stream().filter(n -> STEP.matcher(n).matches()).count();
+        return podmanSteps + (int) names.values().stream().filter(n -> STEP.matcher(n).matches()).count();
     }
 
     public int cachedSteps() {

@@ -84,8 +84,9 @@ final class StepRunner {
         OutputPump.await(children::stopping, outPump, errPump);
         children.forget(p);
         log.debug(StepRunner.class, "pid {} ({}) exited {} after {} ms", p.pid(), c.label(), exit, (System.nanoTime() - t0) / 1_000_000);
-        String digest = exit != 0 ? null : c.kind() == Command.Kind.PUSH ? progress.pushedDigest()
-                : c.kind() == Command.Kind.LOAD ? null : MetadataDigest.read(c.metadataFile());
+        // podman's manifest push writes its digest to a file; docker push prints it.
+        String digest = exit != 0 ? null : c.kind() == Command.Kind.PUSH && c.metadataFile() == null ? progress.pushedDigest()
+                : c.kind() == Command.Kind.LOAD || c.kind() == Command.Kind.PREPARE ? null : MetadataDigest.read(c.metadataFile());
         if (exit == 0 && c instanceof Load l) {
             Files.deleteIfExists(l.tarball()); // loaded: the image store has every blob of it now
         }
@@ -94,7 +95,9 @@ final class StepRunner {
             // Newer docker CLIs answer an unknown `buildx` with a flag error: ask once, on this failure path only.
             missing = !docker.capture(List.of("docker", "buildx", "version"), 30).ok();
         }
-        return new StepResult(c.kind(), c.label(), exit, digest, progress.steps(), progress.cachedSteps(), progress.failedStep(),
+        // podman prints no machine-readable record of which steps came from its cache: unknown (-1), not guessed.
+        int cached = c instanceof dev.nssimg.plan.PodmanBuild ? -1 : progress.cachedSteps();
+        return new StepResult(c.kind(), c.label(), exit, digest, progress.steps(), cached, progress.failedStep(),
                 progress.error(), missing, Duration.ofNanos(System.nanoTime() - t0));
     }
 }

@@ -13,7 +13,15 @@ public final class CommonOptions {
     @Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Named profile from the profiles file.")
     String profile;
 
+    @Option(names = "--engine", paramLabel = "docker|podman|auto",
+            description = "Container engine (default: CONTAINER_CMD, else the profile's engine, else auto: docker with buildx,"
+                    + " else podman).")
+    String engine;
+
     Selection selection() {
-        return new Selection(config, profile);
+        if (engine != null && !dev.nssimg.app.EngineChoice.VALUES.contains(engine)) {
+            throw dev.nssimg.error.NssimgException.usage("flag --engine: '" + engine + "' is not one of docker, podman, auto");
+        }
+        return new Selection(config, profile, engine);
     }
 }

@@ -22,6 +22,10 @@ public final class InspectCommand implements Callable<Integer> {
             description = "Where to read the image: auto (a registry reference from its registry, a plain name from the engine).")
     Inspect.Source from;
 
+    @Option(names = "--engine", paramLabel = "docker|podman|auto",
+            description = "Engine whose image store is read (default: CONTAINER_CMD, else auto: docker with buildx, else podman).")
+    String engine;
+
     @Mixin OutputFormat format;
 
     public InspectCommand(Invocation inv) {
@@ -30,7 +34,10 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new Report(inv, format.json).inspect(Inspect.run(inv, ref, from));
+        if (engine != null && !dev.nssimg.app.EngineChoice.VALUES.contains(engine)) {
+            throw dev.nssimg.error.NssimgException.usage("flag --engine: '" + engine + "' is not one of docker, podman, auto");
+        }
+        new Report(inv, format.json).inspect(Inspect.run(inv, ref, from, engine));
         return ExitCode.OK.code();
     }
 }

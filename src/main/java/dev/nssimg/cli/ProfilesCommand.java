@@ -44,7 +44,7 @@ public final class ProfilesCommand implements Callable<Integer> {
         public Integer call() {
             Selection sel = common.selection();
             if (name != null) {
-                sel = new Selection(sel.config(), name);
+                sel = sel.withProfile(name);
             }
             new Report(inv, false).profile(Profiles.show(inv, sel));
             return ExitCode.OK.code();

@@ -12,9 +12,12 @@ import java.util.function.Supplier;
 /** Engine calls with docker-java's exceptions turned into {@link NssimgException}s of the exit-code table. */
 final class Calls {
     private final String host;
+    /** How to start the service behind host when it is not docker's (podman's), else null. */
+    private final String startHint;
 
-    Calls(String host) {
+    Calls(String host, String startHint) {
         this.host = host;
+        this.startHint = startHint;
     }
 
     <T> T call(Supplier<T> s) {
@@ -40,8 +43,12 @@ final class Calls {
         }
         if (root instanceof IOException || root instanceof java.net.SocketException
                 || String.valueOf(e.getMessage()).contains("java.io.IOException")) {
-            return NssimgException.environment("cannot reach the Docker engine at " + host + ": "
-                    + firstLine(root.getMessage() == null ? root.toString() : root.getMessage())
+            String why = firstLine(root.getMessage() == null ? root.toString() : root.getMessage());
+            if (startHint != null) {
+                return NssimgException.environment("cannot reach podman's Docker-compatible API at " + host + ": " + why
+                        + " (start it: " + startHint + ")");
+            }
+            return NssimgException.environment("cannot reach the Docker engine at " + host + ": " + why
                     + " (start one with scripts/testbed up, or set DOCKER_HOST)");
         }
         if (e instanceof DockerException de) {

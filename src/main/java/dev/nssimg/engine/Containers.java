@@ -61,6 +61,9 @@ final class Containers {
         if (spec.ipc() != null) {
             hc.withIpcMode(spec.ipc());
         }
+        if (spec.userns() != null) {
+            hc.withUsernsMode(spec.userns()); // podman's API takes its own modes here (keep-id:uid=..,gid=..)
+        }
         if (!spec.ulimits().isEmpty()) {
             hc.withUlimits(spec.ulimits().stream().map(u -> new Ulimit(u.name(), u.soft(), u.hard())).toList());
         }

@@ -40,12 +40,18 @@ public final class Engine implements Closeable {
     private final Containers containers;
     private final DockerHttpClient http;
 
-    private Engine(DockerClient client, DockerHttpClient http, String host, Cleanup cleanup, Log log) {
+    /**
+     * Set (by the application layer, on the environment it connects with) when DOCKER_HOST is podman's
+     * Docker-compatible service: its value says how to start that service.
+     */
+    public static final String PODMAN_API_HINT = "NSSIMG_PODMAN_API_HINT";
+
+    private Engine(DockerClient client, DockerHttpClient http, String host, String startHint, Cleanup cleanup, Log log) {
         this.client = client;
         this.http = http;
         this.host = host;
         this.log = log;
-        this.calls = new Calls(host);
+        this.calls = new Calls(host, startHint);
         this.containers = new Containers(client, calls, cleanup, log);
     }
 
@@ -81,7 +87,7 @@ public final class Engine implements Closeable {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .maxConnections(32)
                 .build();
-        return new Engine(DockerClientImpl.getInstance(config, http), http, host, cleanup, log);
+        return new Engine(DockerClientImpl.getInstance(config, http), http, host, env.get(PODMAN_API_HINT), cleanup, log);
     }
 
     /** The docker CLI's configuration directory: DOCKER_CONFIG (relative to cwd), else ~/.docker. */
@@ -116,7 +122,31 @@ public final class Engine implements Closeable {
      * no CDISpecDirs (Docker 25+), so this one call reads the raw document through docker-java's transport.
      */
     public GpuFacts gpuFacts() {
-        JsonNode info = calls.call(() -> {
+        JsonNode info = rawInfo();
+        List<String> runtimes = new ArrayList<>();
+        info.path("Runtimes").fieldNames().forEachRemaining(runtimes::add);
+        List<String> dirs = null;
+        if (info.has("CDISpecDirs") && info.get("CDISpecDirs").isArray()) {
+            dirs = new ArrayList<>();
+            for (JsonNode d : info.get("CDISpecDirs")) {
+                dirs.add(d.asText());
+            }
+        }
+        return new GpuFacts(host, runtimes, dirs, host.startsWith("unix://"));
+    }
+
+    /** The engine runs rootless (docker info's SecurityOptions name it: rootless docker, and podman's API for rootless podman). */
+    public boolean rootless() {
+        for (JsonNode o : rawInfo().path("SecurityOptions")) {
+            if (o.asText().contains("name=rootless")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private JsonNode rawInfo() {
+        return calls.call(() -> {
             DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
                     .path("/info").build();
             try (DockerHttpClient.Response resp = http.execute(req)) {
@@ -128,16 +158,6 @@ public final class Engine implements Closeable {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        List<String> runtimes = new ArrayList<>();
-        info.path("Runtimes").fieldNames().forEachRemaining(runtimes::add);
-        List<String> dirs = null;
-        if (info.has("CDISpecDirs") && info.get("CDISpecDirs").isArray()) {
-            dirs = new ArrayList<>();
-            for (JsonNode d : info.get("CDISpecDirs")) {
-                dirs.add(d.asText());
-            }
-        }
-        return new GpuFacts(host, runtimes, dirs, host.startsWith("unix://"));
     }
 
     /** The image's configuration, or empty if the engine does not have it. */

@@ -138,6 +138,9 @@ public final class RunOptions {
         if (o.ipc() != null) {
             a.add("--ipc=" + o.ipc());
         }
+        if (spec.userns() != null) {
+            a.add("--userns=" + spec.userns());
+        }
         if (o.shmSize() > 0) {
             a.add("--shm-size=" + o.shmText());
         }

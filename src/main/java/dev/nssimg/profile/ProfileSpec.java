@@ -30,7 +30,8 @@ public record ProfileSpec(
         Map<String, Located<String>> platformContexts,
         RunSettings run,
         Publishing publishing,
-        Located<String> sizeBudget) {
+        Located<String> sizeBudget,
+        Located<String> engine) {
 
     /**
      * What a published build adds: tag templates ({version}, {sha}, ...), the registries each tag goes to, the

@@ -27,7 +27,7 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
             "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
             "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
             "cache-from", "cache-to", "tags", "registries", "branch", "default-branch", "reproducible", "provenance",
-            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run", "size-budget");
+            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run", "size-budget", "engine");
     static final List<String> RUN_KEYS = List.of("preset", "ipc", "shm-size", "ulimits", "env", "mounts");
 
     public ProfilesFile {
@@ -167,7 +167,16 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
                         scalar(m, "branch", file, path), scalar(m, "default-branch", file, path),
                         scalar(m, "reproducible", file, path), scalar(m, "provenance", file, path),
                         scalar(m, "sbom", file, path), list(m, "attest", file, path)),
-                sizeBudget(scalar(m, "size-budget", file, path)));
+                sizeBudget(scalar(m, "size-budget", file, path)),
+                engine(scalar(m, "engine", file, path)));
+    }
+
+    /** An engine is docker, podman or auto, checked where it is written. */
+    private static Located<String> engine(Located<String> v) {
+        if (v != null && !java.util.List.of("docker", "podman", "auto").contains(v.value())) {
+            throw NssimgException.usage(v.origin() + ": engine '" + v.value() + "' is not one of docker, podman, auto");
+        }
+        return v;
     }
 
     /** A size-budget is checked where it is written, so a typo names its line. */

@@ -32,7 +32,8 @@ public record Resolved(
         Map<String, Located<Path>> platformContexts,
         RunSettings run,
         ProfileSpec.Publishing publishing,
-        Located<String> sizeBudget) {
+        Located<String> sizeBudget,
+        Located<String> engine) {
 
     public Resolved {
         platformDockerfiles = Map.copyOf(platformDockerfiles);

@@ -50,6 +50,7 @@ public final class Resolver {
         Located<String> cacheFrom = pick(layers, ProfileSpec::cacheFrom, env.cacheFrom(), flags.cacheFrom(), null);
         Located<String> cacheTo = pick(layers, ProfileSpec::cacheTo, env.cacheTo(), flags.cacheTo(), null);
         Located<String> sizeBudget = pick(layers, ProfileSpec::sizeBudget, null, null, null);
+        Located<String> engine = pick(layers, ProfileSpec::engine, null, null, null);
 
         // Layer by layer, a layer's args and then its platform-args apply, so a higher layer's
         // args beat a lower layer's platform-args for every platform.
@@ -98,7 +99,7 @@ public final class Resolver {
         Resolved r = new Resolved(profile == null ? BUILTIN : profile, root, platform, platforms,
                 path(dockerfile, root, cwd), path(context, root, cwd), contexts, image, imageDev, registry,
                 args, platformArgs, overrideArgs, builder, platformBuilders, cacheFrom, cacheTo, platformDockerfiles,
-                platformContexts, run, publishing(layers), sizeBudget);
+                platformContexts, run, publishing(layers), sizeBudget, engine);
         validate(r);
         return r;
     }

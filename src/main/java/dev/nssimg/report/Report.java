@@ -96,7 +96,7 @@ public final class Report {
             rows.add(new String[] {"size", humanSize(b.size())});
         }
         rows.add(new String[] {"duration", String.format(Locale.ROOT, "%.1f s", b.duration().toMillis() / 1000.0)});
-        rows.add(new String[] {"steps", b.cachedSteps() + " cached of " + b.steps()});
+        rows.add(new String[] {"steps", (b.cachedSteps() < 0 ? "unknown (the engine does not say)" : String.valueOf(b.cachedSteps())) + " cached of " + b.steps()});
         if (b.layers() != null) {
             layerRows(b.layers(), rows);
         }

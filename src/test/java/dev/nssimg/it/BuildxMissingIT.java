@@ -24,7 +24,8 @@ class BuildxMissingIT {
         return Bed.exec(List.of("unshare", "-m", "bash", "-c",
                 "mount --bind " + empty + " " + PLUGINS + " && exec " + Bed.ROOT.resolve("bin/nssimg") + " " + nssimgArgs),
                 // A JVM of its own: a daemon started outside this mount namespace would still see the plugin.
-                Bed.ROOT, Map.of("NSSIMG_DAEMON", "0"), 120);
+                // CONTAINER_CMD=docker: with buildx hidden and podman installed, auto would choose podman.
+                Bed.ROOT, Map.of("NSSIMG_DAEMON", "0", "CONTAINER_CMD", "docker"), 120);
     }
 
     @Test

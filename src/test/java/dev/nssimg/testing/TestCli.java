@@ -26,7 +26,11 @@ public final class TestCli {
         }
     }
 
-    private final Map<String, String> env = new HashMap<>();
+    /**
+     * CONTAINER_CMD=docker unless a test says otherwise (unset): which engine "auto" finds depends on the machine,
+     * and the golden argv of these tests are buildx's.
+     */
+    private final Map<String, String> env = new HashMap<>(Map.of("CONTAINER_CMD", "docker"));
     private Path cwd = ROOT;
     private ProcessLauncher answers;
 
@@ -38,6 +42,11 @@ public final class TestCli {
 
     public TestCli env(String k, String v) {
         env.put(k, v);
+        return this;
+    }
+
+    public TestCli unset(String k) {
+        env.remove(k);
         return this;
     }
 
