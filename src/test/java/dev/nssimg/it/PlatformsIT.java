@@ -94,6 +94,10 @@ class PlatformsIT {
             assertTrue(s.out().lines().anyMatch(l -> l.startsWith("linux/amd64") && l.contains(check) && l.contains(" pass ")
                     && l.contains("containers/Dockerfile.cuda:")), s.out());
         }
+        for (String platform : List.of("linux/amd64", "linux/arm64")) {
+            assertTrue(s.out().lines().anyMatch(l -> l.startsWith(platform) && l.matches(".* label-values +pass +[1-9][0-9]* values as .*")),
+                    platform + "'s label values were compared, not skipped: " + s.out());
+        }
         assertTrue(s.out().lines().anyMatch(l -> l.contains(" same-entrypoint ") && l.contains(" warn ")
                 && l.contains("/opt/nss/entrypoint.sh")), "a warning row, not a failure: " + s.out());
         assertFalse(s.out().contains(" same-user "), "both run as 1000:1000: " + s.out());
