@@ -57,7 +57,7 @@ uninstall: ## Remove what make install put in PREFIX
 test: ## Start the test-bed engine if needed, then run every test
 	scripts/test
 
-example: ## Main job: build + smoke-test the hermetic example image on the local engine
+example: ## Main job: build + smoke-test the real Dockerfile.cuda offline (runtime and dev) on the local engine
 	scripts/example
 
 container-build-gpu: ## Build the runtime stage

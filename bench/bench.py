@@ -13,6 +13,8 @@ import sys
 import tempfile
 import time
 
+from procfs import status_kib
+
 ROUNDS = int(os.environ.get("ROUNDS", "7"))
 # (b) has the tightest target and the smallest signal (~20 ms on ~500 ms builds whose round-to-round noise is
 # +-50 ms here): three times the rounds, about 20 s more, keep its median from wandering across the target.
@@ -52,17 +54,6 @@ def ratio_rounds(a, b, a_env=ENV, b_env=ENV, rounds=None):
         ta.append(x)
         tb.append(y)
     return ra, ta, tb
-
-
-def status_kib(pid, field):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for entry in f:
-                if entry.startswith(field + ":"):
-                    return int(entry.split()[1])
-    except FileNotFoundError:
-        pass
-    return 0
 
 
 def daemon_pids():

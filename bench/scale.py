@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 
+from procfs import status_kib
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REG = "127.0.0.1:5000"
 PAYLOADS = os.environ.get("PAYLOADS", "10M 500M 2G").split()
@@ -42,17 +44,6 @@ def run(argv, check=True, capture=False):
     if check and p.returncode != 0:
         sys.exit(f"scale: {' '.join(argv)} failed ({p.returncode}): {p.stderr.strip().splitlines()[-3:]}")
     return p
-
-
-def status_kib(pid, field):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for entry in f:
-                if entry.startswith(field + ":"):
-                    return int(entry.split()[1])
-    except FileNotFoundError:
-        pass
-    return 0
 
 
 def engine_bytes():

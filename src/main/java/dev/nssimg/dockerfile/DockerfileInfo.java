@@ -165,9 +165,10 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
                 case "LABEL" -> {
                     Map<String, String> declared = Words.assignments(ins.rest(), false, ins.line(), file);
                     cur.labels.putAll(declared);
-                    boolean literal = ins.rest().contains("\\$") || ins.rest().matches("(?s).*'[^']*\\$[^']*'.*");
+                    // Per label: one LABEL often declares them all, and only some keep a literal $.
+                    java.util.Set<String> literal = Words.literalDollars(ins.rest());
                     for (String k : declared.keySet()) {
-                        cur.labelDecls.put(k, new LabelDecl(cur.name, literal));
+                        cur.labelDecls.put(k, new LabelDecl(cur.name, literal.contains(k)));
                     }
                 }
                 case "ENV" -> cur.env.putAll(Words.env(ins.rest(), ins.line(), file));

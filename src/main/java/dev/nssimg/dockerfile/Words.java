@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.nssimg.error.NssimgException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Splitting of ARG/LABEL/ENV assignments and ENTRYPOINT/CMD forms, with Dockerfile quoting. */
 final class Words {
@@ -16,11 +18,36 @@ final class Words {
 
     private Words() {}
 
+    /** A word as the shell reads it (value) and as the Dockerfile spells it (raw: quotes and escapes kept). */
+    private record Word(String value, String raw) {}
+
     /** Shell-like words: quotes group and are removed, backslash escapes the next character outside single quotes. */
     static List<String> words(String s) {
         List<String> out = new ArrayList<>();
+        split(s).forEach(w -> out.add(w.value()));
+        return out;
+    }
+
+    /**
+     * The keys of KEY=VALUE words whose value keeps a literal $ (escaped as \$, or inside single quotes): BuildKit
+     * expands no variable there, so the value is not the build arguments' to give.
+     */
+    static Set<String> literalDollars(String s) {
+        Set<String> out = new HashSet<>();
+        for (Word w : split(s)) {
+            int eq = w.value().indexOf('=');
+            if (eq > 0 && (w.raw().contains("\\$") || w.raw().matches("(?s).*'[^']*\\$[^']*'.*"))) {
+                out.add(w.value().substring(0, eq));
+            }
+        }
+        return out;
+    }
+
+    private static List<Word> split(String s) {
+        List<Word> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean inWord = false;
+        int start = 0;
         char quote = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -32,7 +59,12 @@ final class Words {
                 } else {
                     cur.append(c);
                 }
-            } else if (c == '"' || c == '\'') {
+                continue;
+            }
+            if (!inWord && !Character.isWhitespace(c)) {
+                start = i;
+            }
+            if (c == '"' || c == '\'') {
                 quote = c;
                 inWord = true;
             } else if (c == '\\' && i + 1 < s.length()) {
@@ -40,7 +72,7 @@ final class Words {
                 inWord = true;
             } else if (Character.isWhitespace(c)) {
                 if (inWord) {
-                    out.add(cur.toString());
+                    out.add(new Word(cur.toString(), s.substring(start, i)));
                     cur.setLength(0);
                     inWord = false;
                 }
@@ -50,7 +82,7 @@ final class Words {
             }
         }
         if (inWord) {
-            out.add(cur.toString());
+            out.add(new Word(cur.toString(), s.substring(start)));
         }
         return out;
     }

@@ -166,8 +166,10 @@ public final class Planner {
             // imagetools talks to the registry; a buildx builder named for all platforms lends it its auth. An engine
             // (docker context) is no buildx builder to name: the default one serves.
             String manifestBuilder = r.builder() != null && facts.engineOf(r.builder().value()) == null ? r.builder().value() : null;
-            commands.add(new Manifest(!anyPush ? 1 : ociPath ? 3 : 2, manifestBuilder, tags, repo, platforms,
-                    annotations(annotated, true)));
+            int phase = !anyPush ? 1 : ociPath ? 3 : 2;
+            for (List<String> some : manifestCalls(tags, repo)) {
+                commands.add(new Manifest(phase, manifestBuilder, some, repo, platforms, annotations(annotated, true)));
+            }
         } else {
             String p0 = platforms.get(0);
             Map<String, Located<String>> args = multi ? r.sharedArgs() : r.argsFor(p0);
@@ -372,6 +374,24 @@ public final class Planner {
     }
 
     /** The repository of a tag: everything before the tag or digest. */
+    /**
+     * The tags of each imagetools create call, in order. One call copies the platforms' manifests and blobs from repo
+     * into every other repository its tags name; two tags copied into one such repository by the same call race
+     * (buildx 0.13.1 with distribution 2.8: "manifest blob unknown", 2 of 3 tries with three tags). So the first call
+     * tags repo and each other repository once, and the tags left follow in a second call, when every repository
+     * holds the index. One repository: one call.
+     */
+    static List<List<String>> manifestCalls(List<String> tags, String repo) {
+        List<String> first = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        Set<String> copied = new LinkedHashSet<>();
+        for (String t : tags) {
+            String r = repository(t);
+            (r.equals(repo) || copied.add(r) ? first : rest).add(t);
+        }
+        return rest.isEmpty() ? List.of(first) : List.of(first, rest);
+    }
+
     public static String repository(String ref) {
         String r = ref;
         int at = r.indexOf('@');

@@ -60,6 +60,37 @@ class PublishingTest {
         assertTrue(r.spawned().stream().allMatch(a -> a.get(0).equals("git")), "only local git: " + r.spawned());
     }
 
+    /** The --tag values of each imagetools create line of a dry run, in order. */
+    static List<List<String>> indexCalls(String out) {
+        return out.lines().filter(l -> l.startsWith("docker buildx imagetools create ")).map(l -> {
+            List<String> tags = new java.util.ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("--tag (\\S+)").matcher(l);
+            while (m.find()) {
+                tags.add(m.group(1));
+            }
+            return tags;
+        }).toList();
+    }
+
+    @Test
+    void aMultiarchIndexTagsEachOtherRepositoryOnceBeforeItsOtherTags() throws IOException {
+        TestCli.Result r = dry(FakeGit.clean("main", SHA, 1700000000L, "v1.2.0"), "--multiarch", "--strategy", "split");
+        assertEquals(0, r.exit(), r.err());
+        String one = "127.0.0.1:5000/one/nss-example:";
+        String two = "127.0.0.1:5000/two/nss-example:";
+        List<String> rest = List.of("sha-abcdef0", "main", "20231114", "latest");
+        // The platforms were pushed to one/; the first call copies the index into two/ under one tag only.
+        assertEquals(List.of(List.of(one + "1.2.0", two + "1.2.0", one + "sha-abcdef0", one + "main", one + "20231114", one + "latest"),
+                rest.stream().map(t -> two + t).toList()), indexCalls(r.out()), r.out());
+
+        Path f = tmp.resolve("single.yaml");
+        Files.writeString(f, "profiles:\n  rel: {image: nss-example:latest, registries: [127.0.0.1:5000/one], tags: [a, b]}\n");
+        TestCli.Result single = new TestCli().launcher(FakeGit.clean("main", SHA, 1700000000L, "v1.2.0"))
+                .run("build", "--config", f.toString(), "--profile", "rel", "--multiarch", "--strategy", "split", "--dry-run");
+        assertEquals(0, single.exit(), single.err());
+        assertEquals(List.of(List.of(one + "a", one + "b")), indexCalls(single.out()), "one repository, one call: " + single.out());
+    }
+
     @Test
     void latestOnAReleaseTagAndTheBranchFromCi() throws IOException {
         TestCli.Result r = dry(FakeGit.clean(null, SHA, 1700000000L, "v1.3.0"));

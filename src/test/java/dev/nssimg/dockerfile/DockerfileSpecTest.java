@@ -24,6 +24,18 @@ class DockerfileSpecTest {
     }
 
     @Test
+    void onlyTheUsageLabelKeepsALiteralDollarSoTheOthersValuesAreCompared() {
+        Map<String, DockerfileInfo.LabelDecl> decls = DF.stage("runtime").orElseThrow().labelDecls();
+        assertTrue(decls.get("org.opencontainers.image.usage").literalDollar(), "\\$PWD stays literal");
+        assertEquals(List.of("org.opencontainers.image.usage"), decls.entrySet().stream().filter(e -> e.getValue().literalDollar())
+                .map(Map.Entry::getKey).toList(), "the LABEL's other values are the build arguments' to give");
+        DockerfileInfo quoted = DockerfileInfo.parse("FROM x AS s\nLABEL a='$HOME' b=\"$HOME\" c=\\$HOME d=${HOME}\n", "Dockerfile");
+        Map<String, DockerfileInfo.LabelDecl> q = quoted.stage("s").orElseThrow().labelDecls();
+        assertEquals(List.of(true, false, true, false), List.of(q.get("a").literalDollar(), q.get("b").literalDollar(),
+                q.get("c").literalDollar(), q.get("d").literalDollar()));
+    }
+
+    @Test
     void stagesAreDepsRuntimeDevAfterTheUvSourceWithTheTwoHandOnStages() {
         assertEquals(List.of("uv", "deps", "project", "dev-deps", "runtime", "dev"), DF.stageNames());
         assertEquals("runtime", DF.stage("dev").orElseThrow().base(), "dev extends runtime");

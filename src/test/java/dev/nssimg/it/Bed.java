@@ -127,6 +127,24 @@ public final class Bed {
         return dir;
     }
 
+    /**
+     * A Safe Synthesizer checkout as the offline build sees one, in dir: the stand-in source tree
+     * (scripts/offline-context), the real containers/Dockerfile.cuda and containers/profiles.yaml copied in as they
+     * are, with profiles (YAML indented as the file's own, e.g. ones that extend offline with context ".") put first
+     * in its profiles section. Returns dir.
+     */
+    public static Path checkout(Path dir, String profiles) throws IOException {
+        offlineContext(dir, null);
+        Files.copy(ROOT.resolve("containers/Dockerfile.cuda"), dir.resolve("containers/Dockerfile.cuda"));
+        String real = Files.readString(ROOT.resolve("containers/profiles.yaml"));
+        if (!real.contains("\nprofiles:\n")) {
+            fail("containers/profiles.yaml has no profiles section");
+        }
+        Files.writeString(dir.resolve("containers/profiles.yaml"), real.replaceFirst("\nprofiles:\n",
+                java.util.regex.Matcher.quoteReplacement("\nprofiles:\n" + profiles.indent(2))));
+        return dir;
+    }
+
     public static synchronized Engine engine() {
         String host = System.getenv("DOCKER_HOST");
         if (host == null || host.isBlank()) {
@@ -220,7 +238,7 @@ public final class Bed {
         }
     }
 
-    /** Builds the hermetic example's stage through bin/nssimg (cheap when cached) and returns its tag. */
+    /** Builds the example profile's stage (the real Dockerfile, offline) through bin/nssimg (cheap when cached) and returns its tag. */
     public static String example(String target) {
         Run r = nssimg("build", "--profile", "example", "--target", target);
         assertEquals(0, r.exit(), () -> "building the example " + target + ": " + r.err());

@@ -170,7 +170,7 @@ class EntrypointIT {
             assertEquals(0, r.exit(), r.err());
             List<String> names = r.out().lines().skip(1).map(l -> l.split("\\s+")[0]).toList();
             assertEquals(df[0].startsWith("containers") ? List.of("uv", "deps", "project", "dev-deps", "runtime", "dev")
-                    : List.of("cuda", "uv"), names, df[0] + ": " + r.out());
+                    : List.of("cuda", "uv-file", "uv"), names, df[0] + ": " + r.out());
         }
     }
 
@@ -179,7 +179,7 @@ class EntrypointIT {
         Bed.Run r = Bed.exec(List.of("shellcheck", "-x", "containers/entrypoint.sh", "scripts/testbed", "scripts/test",
                 "scripts/example", "scripts/engine-env", "bin/nssimg", ".ci/run", "scripts/offline-context", "containers/venv-files.sh",
                 "examples/offline/standins/uv", "examples/offline/standins/apt-get", "examples/offline/standins/groupadd",
-                "examples/offline/standins/useradd",
+                "examples/offline/standins/useradd", "examples/offline/standins/wheel-bytes",
                 "bench/run.sh"), Bed.ROOT, Map.of(), 120);
         assertEquals(0, r.exit(), r.out() + r.err());
     }

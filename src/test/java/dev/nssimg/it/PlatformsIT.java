@@ -16,15 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One tag from two Dockerfiles (platform-dockerfiles), and one build across two engines (platform-builders naming
- * a docker context: the test bed's second engine), pushed to the loopback registry.
+ * a docker context: the test bed's second engine), pushed to the loopback registry. The main file is the real
+ * containers/Dockerfile.cuda built offline (profiles that extend offline, in the stand-in checkout of Bed.checkout).
  */
 class PlatformsIT {
-    static final Path EXAMPLE = Bed.ROOT.resolve("examples/hermetic");
-    static final Path CONTAINERS = Bed.ROOT.resolve("containers");
-
     /**
      * The arm64 Dockerfile of a "spark" profile, shaped like upstream's Dockerfile.cuda-aarch64 (one unnamed stage,
      * its own base and CUDA version): the real entrypoint at another path, so the platforms' entrypoints differ.
+     * Test scaffolding written here (its base is the test bed's busybox one, its safe-synthesizer a script that
+     * prints a usage line), not a copy of any product file.
      */
     static final String AARCH64 = """
             ARG CUDA_VERSION=13.0.1
@@ -32,10 +32,10 @@ class PlatformsIT {
             FROM nssimg-example-base:arm64
             ARG CUDA_VERSION
             ARG UBUNTU_VERSION
-            COPY --from=containers entrypoint.sh /opt/nss/entrypoint.sh
-            COPY safe-synthesizer /opt/venv/bin/safe-synthesizer
+            COPY containers/entrypoint.sh /opt/nss/entrypoint.sh
             RUN echo 'appuser:x:1000:1000:appuser:/home/appuser:/bin/bash' >> /etc/passwd \\
-             && mkdir -p /workspace /home/appuser && chown 1000:1000 /workspace /home/appuser \\
+             && mkdir -p /workspace /home/appuser /opt/venv/bin && chown 1000:1000 /workspace /home/appuser \\
+             && printf '#!/bin/sh\\necho "usage: safe-synthesizer (spark stand-in)"\\n' > /opt/venv/bin/safe-synthesizer \\
              && chmod 0755 /opt/nss/entrypoint.sh /opt/venv/bin/safe-synthesizer && echo aarch64-file > /built-from
             ENV PATH=/opt/venv/bin:/usr/local/bin:/usr/bin:/bin HOME=/home/appuser \\
                 NVIDIA_VISIBLE_DEVICES=all NVIDIA_DRIVER_CAPABILITIES=compute,utility
@@ -56,25 +56,16 @@ class PlatformsIT {
         assertEquals(List.of(), Bed.leftovers());
     }
 
-    /** A project whose profiles file points at the example (absolute paths) with extra profile lines. */
-    static Path project(Path dir, String profile) throws IOException {
-        Files.createDirectories(dir.resolve("containers"));
+    /** The stand-in checkout with the spark arm64 Dockerfile and one more profile (YAML), extending offline at ".". */
+    static Path project(Path dir, String name, String settings) throws IOException {
+        Bed.checkout(dir, name + ":\n  extends: offline\n  context: .\n" + settings.indent(2));
         Files.writeString(dir.resolve("containers/Dockerfile.cuda-aarch64"), AARCH64);
-        Files.writeString(dir.resolve("containers/profiles.yaml"), """
-                defaults:
-                  dockerfile: %s/Dockerfile
-                  context: %s
-                  contexts: {containers: %s}
-                  platforms: [linux/amd64, linux/arm64]
-                profiles:
-                %s
-                """.formatted(EXAMPLE, EXAMPLE, CONTAINERS, profile.indent(2).stripTrailing()));
         return dir;
     }
 
     @Test
     void twoDockerfilesArePushedAsOneIndexAndEachPlatformIsJudgedByItsOwn(@TempDir Path tmp) throws IOException {
-        Path dir = project(tmp, "spark: {platform-dockerfiles: {linux/arm64: containers/Dockerfile.cuda-aarch64}}");
+        Path dir = project(tmp, "spark", "platform-dockerfiles: {linux/arm64: containers/Dockerfile.cuda-aarch64}");
         String tag = "nssimg-it/spark:" + Bed.RUN_ID;
         String[] build = {"build", "--profile", "spark", "--multiarch", "--registry", Bed.REGISTRY, "--tag", tag};
 
@@ -82,7 +73,7 @@ class PlatformsIT {
         assertEquals(0, dry.exit(), dry.err());
         List<String> lines = dry.out().lines().filter(l -> l.startsWith("docker buildx build")).toList();
         assertEquals(2, lines.size(), dry.out());
-        assertTrue(lines.get(0).contains("--file " + EXAMPLE + "/Dockerfile --target runtime --platform linux/amd64"), lines.get(0));
+        assertTrue(lines.get(0).contains("--file containers/Dockerfile.cuda --target runtime --platform linux/amd64"), lines.get(0));
         assertTrue(lines.get(1).contains("--file containers/Dockerfile.cuda-aarch64 --platform linux/arm64"),
                 "arm64's own file, its only stage built without --target: " + lines.get(1));
 
@@ -101,7 +92,11 @@ class PlatformsIT {
             assertTrue(s.out().lines().anyMatch(l -> l.startsWith("linux/arm64") && l.contains(check) && l.contains(" pass ")
                     && l.contains("containers/Dockerfile.cuda-aarch64:3")), "arm64 judged by arm64's Dockerfile: " + s.out());
             assertTrue(s.out().lines().anyMatch(l -> l.startsWith("linux/amd64") && l.contains(check) && l.contains(" pass ")
-                    && l.contains(EXAMPLE + "/Dockerfile:")), s.out());
+                    && l.contains("containers/Dockerfile.cuda:")), s.out());
+        }
+        for (String platform : List.of("linux/amd64", "linux/arm64")) {
+            assertTrue(s.out().lines().anyMatch(l -> l.startsWith(platform) && l.matches(".* label-values +pass +[1-9][0-9]* values as .*")),
+                    platform + "'s label values were compared, not skipped: " + s.out());
         }
         assertTrue(s.out().lines().anyMatch(l -> l.contains(" same-entrypoint ") && l.contains(" warn ")
                 && l.contains("/opt/nss/entrypoint.sh")), "a warning row, not a failure: " + s.out());
@@ -111,7 +106,7 @@ class PlatformsIT {
 
     @Test
     void oneBuildAcrossTwoEnginesBuildsEachPlatformOnItsOwn(@TempDir Path tmp) throws IOException {
-        Path dir = project(tmp, "two-engines: {platform-builders: {linux/arm64: nssimg-it-engine2}}");
+        Path dir = project(tmp, "two-engines", "platform-builders: {linux/arm64: nssimg-it-engine2}");
         Path config = Bed.dockerConfigWithEngine2("nssimg-it-engine2");
         Map<String, String> env = Map.of("DOCKER_CONFIG", config.toString());
         String repo = "nssimg-it/two-engines";
@@ -141,7 +136,8 @@ class PlatformsIT {
             assertTrue(MultiarchIT.tags(repo).containsAll(List.of(Bed.RUN_ID, Bed.RUN_ID + "-amd64", Bed.RUN_ID + "-arm64")));
 
             // One platform built with --builder naming the context: loaded there, and smoke-tested there.
-            Bed.Run one = Bed.nssimg(dir, env, "build", "--builder", "nssimg-it-engine2", "--tag", local, "--smoke");
+            Bed.Run one = Bed.nssimg(dir, env, "build", "--profile", "two-engines", "--builder", "nssimg-it-engine2", "--tag", local,
+                    "--smoke");
             assertEquals(0, one.exit(), one.err());
             assertTrue(one.out().contains(" passed, 0 failed"), one.out());
             assertEquals(0, Bed.exec(List.of("docker", "image", "inspect", local), Bed.ROOT, second, 30).exit(), "on the second engine");

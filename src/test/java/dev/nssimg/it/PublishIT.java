@@ -19,7 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Publishing on the real engine and the loopback registry: one clean commit built twice without cache gives the same
  * per-platform manifest digests (the reproducible path: OCI export, docker load, docker push), the pushed index
  * carries the OCI labels as annotations, tags from git reach two repositories, and --verify-reproducible finds a
- * Dockerfile that writes the date. The subject is the hermetic example, committed to a repository of its own.
+ * Dockerfile that writes the date. The subject is the real containers/Dockerfile.cuda built offline (the offline
+ * profile's stand-in bases and uv), in a repository of its own laid out like a Safe Synthesizer checkout: the stand-in
+ * source tree, the real Dockerfile and profiles file copied in as they are (Bed.checkout), plus a publishing
+ * profile that extends offline.
  */
 class PublishIT {
     static final String A = "nssimg-it/pub-a-" + Bed.RUN_ID;
@@ -33,41 +36,23 @@ class PublishIT {
         assertEquals(List.of(), Bed.leftovers());
     }
 
-    /** The example's context and entrypoint with a publishing profile, committed on main and tagged v1.4.0. */
+    /** The stand-in checkout (Bed.checkout) with a publishing profile, committed on main and tagged v1.4.0. */
     Path repo() throws IOException {
-        Path dir = tmp.resolve("repo");
-        copy(Bed.ROOT.resolve("examples/hermetic"), dir.resolve("examples/hermetic"));
-        Files.createDirectories(dir.resolve("containers"));
-        Files.copy(Bed.ROOT.resolve("containers/entrypoint.sh"), dir.resolve("containers/entrypoint.sh"));
-        Files.writeString(dir.resolve("containers/profiles.yaml"), """
-                profiles:
-                  rel:
-                    dockerfile: examples/hermetic/Dockerfile
-                    context: examples/hermetic
-                    contexts: {containers: containers}
-                    image: nss-pub:latest
-                    registries: [%s/%s, %s/%s]
-                    tags: ["{version}", "sha-{short-sha}", "latest"]
-                    reproducible: true
+        Path dir = Bed.checkout(tmp.resolve("repo"), """
+                rel:
+                  description: publishing the offline build (PublishIT)
+                  extends: offline
+                  context: .
+                  image: nss-pub:latest
+                  registries: [%s/%s, %s/%s]
+                  tags: ["{version}", "sha-{short-sha}", "latest"]
+                  reproducible: true
                 """.formatted(Bed.REGISTRY, A, Bed.REGISTRY, B));
         UpstreamRepo.git(dir, "init", "-q", "-b", "main");
         UpstreamRepo.git(dir, "add", "-A");
         UpstreamRepo.git(dir, "commit", "-q", "-m", "publishable");
         UpstreamRepo.git(dir, "tag", "v1.4.0");
         return dir;
-    }
-
-    static void copy(Path from, Path to) throws IOException {
-        try (var s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
     }
 
     static Map<String, String> digests(JsonNode index) {
@@ -91,11 +76,14 @@ class PublishIT {
         assertTrue(!first.err().contains("uncommitted"), first.err());
         String ref = Bed.REGISTRY + "/" + A + "/nss-pub:1.4.0";
         JsonNode one = inspect(ref);
-        // Every tag went to both repositories, each push on its own line.
+        // arm64 has its own CUDA_ARCH_FLAGS (the real profiles file), so each platform is built and pushed on its
+        // own to the first repository, and the index carries every tag to both.
+        assertTrue(first.out().contains("(split: one build per platform)"), first.out());
+        assertTrue(first.all().contains("The push refers to repository [" + Bed.REGISTRY + "/" + A + "/nss-pub]"), first.err());
         for (String repoName : List.of(A, B)) {
             assertTrue(MultiarchIT.tags(repoName + "/nss-pub").containsAll(List.of("1.4.0", "latest",
                     "sha-" + UpstreamRepo.git(repo, "rev-parse", "--short=7", "HEAD").trim())), MultiarchIT.tags(repoName + "/nss-pub").toString());
-            assertTrue(first.all().contains("The push refers to repository [" + Bed.REGISTRY + "/" + repoName + "/nss-pub]"), first.err());
+            assertTrue(first.out().contains(Bed.REGISTRY + "/" + repoName + "/nss-pub:latest"), first.out());
         }
         assertTrue(first.out().contains("pushed " + ref + ", "), first.out());
 
@@ -107,7 +95,7 @@ class PublishIT {
 
         // The index and each manifest carry the OCI labels; provenance is attested per platform.
         JsonNode ann = two.path("annotations");
-        assertEquals("NeMo Safe Synthesizer (hermetic example)", ann.path("org.opencontainers.image.title").asText(), two.toString());
+        assertEquals("NeMo Safe Synthesizer", ann.path("org.opencontainers.image.title").asText(), two.toString());
         assertEquals("https://github.com/NVIDIA-NeMo/Safe-Synthesizer", ann.path("org.opencontainers.image.source").asText());
         assertEquals("Apache-2.0", ann.path("org.opencontainers.image.licenses").asText());
         assertEquals("1.4.0", ann.path("org.opencontainers.image.version").asText());
@@ -124,10 +112,11 @@ class PublishIT {
     @Test
     void verifyReproducibleNamesTheFileThatWritesTheDate() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("dated"));
+        // busybox's date has no %N: the sleep puts the two builds' dates in different seconds.
         Files.writeString(dir.resolve("Dockerfile"), """
                 FROM nssimg-example-base:${TARGETARCH} AS runtime
                 ARG TARGETARCH
-                RUN mkdir -p /opt && echo stable > /opt/stable && date +%s%N > /opt/built-at
+                RUN mkdir -p /opt && echo stable > /opt/stable && sleep 1 && date +%s > /opt/built-at
                 """);
         Bed.Run r = Bed.nssimg(Bed.ROOT, Map.of("SOURCE_DATE_EPOCH", "1700000000"), "build", "--verify-reproducible",
                 "--file", dir.resolve("Dockerfile").toString(), "--context", dir.toString(), "--tag", "nssimg-it/dated:" + Bed.RUN_ID);
@@ -145,10 +134,10 @@ class PublishIT {
     @Test
     void aDirtyTreeIsNamedAndBuiltWithTodaysTime() throws IOException {
         Path repo = repo();
-        Files.writeString(repo.resolve("examples/hermetic/NOTES"), "local change\n");
+        Files.writeString(repo.resolve("docs/NOTES"), "local change\n");
         Bed.Run r = Bed.nssimg(repo, Map.of(), "build", "--profile", "rel", "--dry-run");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.err().contains("uncommitted changes (examples/hermetic/NOTES), so the build's time is now"), r.err());
+        assertTrue(r.err().contains("uncommitted changes (docs/NOTES), so the build's time is now"), r.err());
         assertTrue(!r.out().contains("SOURCE_DATE_EPOCH="), r.out());
     }
 }

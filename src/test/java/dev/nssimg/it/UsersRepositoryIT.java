@@ -47,16 +47,16 @@ class UsersRepositoryIT {
         Path src = repo.resolve("src/nemo_safe_synthesizer");
         String image = "nssimg-it/users-repo:" + Bed.RUN_ID;
         Path cfg = tmp.resolve("nssimg.yaml"); // outside the tree: the user's repository holds no nssimg file
-        Files.writeString(cfg, "profiles:\n  hermetic:\n    dockerfile: containers/Dockerfile.offline\n    context: .\n"
-                + "    contexts:\n      \"nvidia/cuda:12.9.1-runtime-ubuntu22.04\": docker-image://nssimg-standin-cuda:latest\n"
-                + "      \"ghcr.io/astral-sh/uv:0.9.14\": docker-image://nssimg-standin-uv:latest\n    image: " + image + "\n");
+        Files.writeString(cfg, "profiles:\n  standin:\n    dockerfile: containers/Dockerfile.offline\n    context: .\n"
+                + "    contexts:\n      \"nvidia/cuda:12.9.1-runtime-ubuntu22.04\": docker-image://nssimg-standin-cuda:2\n"
+                + "      \"ghcr.io/astral-sh/uv:0.9.14\": docker-image://nssimg-standin-uv:2\n    image: " + image + "\n");
         Map<String, String> env = Map.of("XDG_CACHE_HOME", tmp.resolve("cache").toString());
 
-        Bed.Run dry = Bed.nssimg(src, env, "build", "--config", cfg.toString(), "--profile", "hermetic", "--dry-run");
+        Bed.Run dry = Bed.nssimg(src, env, "build", "--config", cfg.toString(), "--profile", "standin", "--dry-run");
         assertEquals(0, dry.exit(), dry.err());
         assertFalse(dry.out().contains("CUDA_VERSION"), "the Dockerfile's own 12.9.1 applies: " + dry.out());
 
-        Bed.Run b = Bed.nssimg(src, env, "build", "--config", cfg.toString(), "--profile", "hermetic", "--smoke");
+        Bed.Run b = Bed.nssimg(src, env, "build", "--config", cfg.toString(), "--profile", "standin", "--smoke");
         assertEquals(0, b.exit(), b.out() + b.err());
         assertTrue(b.out().contains("built " + image) && b.out().contains("8 passed, 0 failed"), b.out());
         // label-values compares base.name with the Dockerfile's own CUDA_VERSION default (12.9.1), so it passes only if that applied.
@@ -72,7 +72,7 @@ class UsersRepositoryIT {
         assertTrue(inspect.out().contains("org.opencontainers.image.base.name=nvidia/cuda:12.9.1-runtime-ubuntu22.04"), inspect.out());
         Bed.Run doctor = Bed.nssimg(src, env, "doctor");
         assertTrue(doctor.out().lines().anyMatch(l -> l.startsWith("project") && l.contains("root " + repo)), doctor.out());
-        Bed.Run profiles = Bed.nssimg(src, env, "profiles", "show", "hermetic", "--config", cfg.toString());
+        Bed.Run profiles = Bed.nssimg(src, env, "profiles", "show", "standin", "--config", cfg.toString());
         assertEquals(0, profiles.exit(), profiles.err());
         assertTrue(profiles.out().contains("containers/Dockerfile.offline:" + cudaLine), "origin of CUDA_VERSION: " + profiles.out());
         assertEquals("", UpstreamRepo.status(repo), "inspect, doctor or profiles wrote into the tree");

@@ -145,9 +145,9 @@ class PlannerTest {
                 contexts.add(argv.get(i + 1));
             }
         }
-        assertEquals(List.of("ghcr.io/astral-sh/uv:0.9.14=docker-image://nssimg-standin-uv:latest",
-                "nvidia/cuda:12.8.1-devel-ubuntu22.04=docker-image://nssimg-standin-cuda:latest",
-                "nvidia/cuda:12.8.1-runtime-ubuntu22.04=docker-image://nssimg-standin-cuda:latest"), contexts,
+        assertEquals(List.of("ghcr.io/astral-sh/uv:0.9.14=docker-image://nssimg-standin-uv:2",
+                "nvidia/cuda:12.8.1-devel-ubuntu22.04=docker-image://nssimg-standin-cuda:2",
+                "nvidia/cuda:12.8.1-runtime-ubuntu22.04=docker-image://nssimg-standin-cuda:2"), contexts,
                 "image references pass as they are; only the bases are substituted");
         assertEquals("target/offline/context", argv.get(argv.size() - 1), "context last");
         assertTrue(argv.contains("CUDA_ARCH_FLAGS=90;90a;120;120a"), "one argv element, no shell quoting");
