@@ -6,6 +6,7 @@ import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.Layers;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.plan.Stages;
 import dev.nssimg.profile.Located;
@@ -32,9 +33,17 @@ public final class Smokes {
             long timeoutSeconds) {}
 
     /** The image tested and every check's outcome. */
-    public record Outcome(String image, List<Check> checks) {
+    /**
+     * layers: the image's size and layers, each with its Dockerfile line where the history matches the Dockerfile;
+     * null when not measured (a pushed index, or an engine that gives no history).
+     */
+    public record Outcome(String image, List<Check> checks, Layers.Report layers) {
         public Outcome {
             checks = List.copyOf(checks);
+        }
+
+        public Outcome(String image, List<Check> checks) {
+            this(image, checks, null);
         }
 
         public boolean passed() {
@@ -92,6 +101,16 @@ public final class Smokes {
         }
     }
 
+    /** The image's layers matched to the lines of the stage it was built from; null when the engine gives no history. */
+    private static Layers.Report layers(Engine engine, String ref, Request req, Optional<DockerfileInfo> df) {
+        try {
+            List<DockerfileInfo.Step> steps = df.map(d -> d.steps(d.stage(req.target()).orElse(d.defaultStage()))).orElse(List.of());
+            return engine.history(ref).map(h -> Layers.of(null, h, steps, df.map(DockerfileInfo::file).orElse(""))).orElse(null);
+        } catch (NssimgException e) {
+            return null; // the size is a report, not a check: smoke's verdict stands without it
+        }
+    }
+
     /** What the stage declares, each label with the ARG scope of the stage that declared it. */
     static SmokeChecks.Declared declared(DockerfileInfo df, DockerfileInfo.Stage s) {
         Map<String, java.util.Set<String>> scopes = new LinkedHashMap<>();
@@ -136,6 +155,7 @@ public final class Smokes {
                             req.selection().profile())));
             String platform = req.platform() != null ? req.platform() : facts.platform();
             checks.addAll(runner.smoke(ref, req.platform(), facts, expect(req, r, dockerfileOf, platform), timeout));
+            return new Outcome(ref, checks, layers(engine, ref, req, dockerfileOf.apply(platform)));
         }
         return new Outcome(ref, checks);
     }

@@ -107,6 +107,13 @@ final class JsonReport {
         ObjectNode doc = Json.document(Json.Schema.SMOKE);
         doc.put("image", s.image());
         doc.put("passed", s.passed());
+        doc.put("size", s.layers() == null ? -1 : s.layers().imageBytes());
+        ArrayNode largest = doc.putArray("largest");
+        if (s.layers() != null) {
+            for (Layers.Layer l : s.layers().largest(3)) {
+                largest.addObject().put("bytes", l.bytes()).put("source", l.source()).put("instruction", l.instruction());
+            }
+        }
         ArrayNode list = doc.putArray("checks");
         for (Check c : s.checks()) {
             list.addObject().put("platform", c.platform()).put("check", c.name()).put("ok", c.ok()).put("warning", c.warning())

@@ -138,6 +138,13 @@ public final class Report {
             out.println(JsonReport.smoke(s));
         } else {
             out.println("smoke " + s.image());
+            if (s.layers() != null) {
+                out.println("  size     " + humanSize(s.layers().imageBytes()) + " in " + s.layers().layers().size() + " layers");
+                List<Layers.Layer> top = s.layers().largest(3);
+                for (int i = 0; i < top.size(); i++) {
+                    out.println("  " + (i == 0 ? "largest " : "        ") + " " + humanSize(top.get(i).bytes()) + "  " + top.get(i).describe());
+                }
+            }
             int pw = Math.max(8, checks.stream().mapToInt(c -> c.platform().length()).max().orElse(0));
             int nw = Math.max(5, checks.stream().mapToInt(c -> c.name().length()).max().orElse(0));
             String fmt = "%-" + pw + "s  %-" + nw + "s  %-6s  %s%n";

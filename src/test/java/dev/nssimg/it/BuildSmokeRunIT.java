@@ -42,6 +42,9 @@ class BuildSmokeRunIT {
             Bed.Run s = Bed.nssimg("smoke", "--profile", "example", "--target", target);
             assertEquals(0, s.exit(), s.out() + s.err());
             assertTrue(s.out().contains("8 passed, 0 failed"), s.out());
+            // smoke reports the size and the largest layers, each with the real Dockerfile's line.
+            assertTrue(s.out().matches("(?s).*\\n  size     [0-9.]+ [KMG]?i?B in \\d+ layers\\n  largest  .*containers/Dockerfile\\.cuda:\\d+ .*"),
+                    s.out());
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Smokes;
+import dev.nssimg.plan.Layers;
 import dev.nssimg.smoke.Check;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -41,12 +42,29 @@ class ReportTest {
     }
 
     @Test
+    void smokeReportsTheImagesSizeAndLargestLayersWithTheirLines() throws Exception {
+        Layers.Report layers = new Layers.Report(3L << 20, List.of(new Layers.Layer("sha256:a", 1L << 20, null, "base layer"),
+                new Layers.Layer("sha256:b", 2L << 20, "containers/Dockerfile.cuda:120", "COPY --from=deps /opt/venv /opt/venv")),
+                null, null);
+        new Report(inv(), false).smoke(new Smokes.Outcome("img", CHECKS, layers), null);
+        assertTrue(out.toString().contains("  size     3.0 MB in 2 layers\n"), out.toString());
+        assertTrue(out.toString().contains("  largest  2.0 MB  containers/Dockerfile.cuda:120 COPY --from=deps /opt/venv /opt/venv"),
+                out.toString());
+        out.getBuffer().setLength(0);
+        new Report(inv(), true).smoke(new Smokes.Outcome("img", CHECKS, layers), null);
+        JsonNode doc = new ObjectMapper().readTree(out.toString());
+        assertEquals(3L << 20, doc.path("size").asLong());
+        assertEquals("containers/Dockerfile.cuda:120", doc.path("largest").get(0).path("source").asText());
+    }
+
+    @Test
     void smokeRendersJsonWithItsSchemaAndWritesJUnitAtomically() throws Exception {
         Path f = dir.resolve("sub/report.xml");
         new Report(inv(), true).smoke(new Smokes.Outcome("img", CHECKS), dir.relativize(f));
         JsonNode doc = new ObjectMapper().readTree(out.toString());
         assertEquals("nssimg.smoke", doc.path("schema").path("name").asText());
-        assertEquals(2, doc.path("schema").path("version").asInt(), "version 2: each check says whether it is a warning");
+        assertEquals(3, doc.path("schema").path("version").asInt(), "version 3: the image's size and largest layers");
+        assertEquals(-1, doc.path("size").asLong(), "not measured");
         assertFalse(doc.path("passed").asBoolean(true));
         assertEquals("missing <vendor> & \"x\"", doc.path("checks").get(1).path("detail").asText());
         String xml = Files.readString(f);
