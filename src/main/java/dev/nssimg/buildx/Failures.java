@@ -23,6 +23,13 @@ final class Failures {
     private static final Pattern TRANSIENT_REGISTRY = Pattern.compile(
             "(?i)(unexpected status[^:]*: |received unexpected HTTP status: |status code )5\\d\\d|\\b50[0234] (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)");
 
+    /**
+     * The engine's intermittent unpack race with the containerd image store (moby/buildkit#6521): the image was
+     * built, but unpacking it into the engine found a parent snapshot gone. The same build again (cached) succeeds.
+     */
+    private static final Pattern UNPACK_RACE = Pattern.compile(
+            "failed to prepare extraction snapshot .*parent snapshot \\S+ does not exist");
+
     private Failures() {}
 
     /** One run of a process. */
@@ -48,6 +55,10 @@ final class Failures {
 
     static boolean registryServerError(CharSequence text) {
         return text != null && TRANSIENT_REGISTRY.matcher(text).find();
+    }
+
+    static boolean unpackRace(CharSequence text) {
+        return text != null && UNPACK_RACE.matcher(text).find();
     }
 
     /** The failure of a BUILD or PUSH step; named: say which platform. */

@@ -45,8 +45,10 @@ final class StepRunner {
     /** prefix: the run builds several platforms, so lines say whose they are. */
     StepResult run(Command c, boolean prefix) throws IOException, InterruptedException {
         return Failures.retriedOnce(() -> runOnce(c, prefix),
-                r -> !r.ok() && c.pushes() && Failures.registryServerError(r.error()) ? r.error() : null,
-                why -> pump.tell("nssimg: " + c.label() + ": the registry failed (" + why + "); trying once more"));
+                r -> r.ok() ? null : c.pushes() && Failures.registryServerError(r.error()) ? "the registry failed (" + r.error() + ")"
+                        : c.kind() == Command.Kind.BUILD && Failures.unpackRace(r.error())
+                                ? "the engine lost a layer while unpacking the image (" + r.error() + ", moby/buildkit#6521)" : null,
+                why -> pump.tell("nssimg: " + c.label() + ": " + why + "; trying once more"));
     }
 
     private StepResult runOnce(Command c, boolean prefix) throws IOException, InterruptedException {

@@ -82,6 +82,22 @@ class BuildRunnerTest {
         assertTrue(err.toString().contains("the registry failed") && err.toString().contains("trying once more"), err.toString());
     }
 
+    /** The engine's unpack race (moby/buildkit#6521, seen here once in a full suite): the cached build again succeeds. */
+    @Test
+    void aLoadThatLosesAParentSnapshotWhileUnpackingIsRetriedOnce() throws Exception {
+        Path meta = dir.resolve("m.json");
+        String digest = "sha256:" + "c".repeat(64);
+        String script = "n=$(cat count 2>/dev/null || echo 0); echo $((n+1)) > count; "
+                + "if [ $n -eq 0 ]; then echo '#20 exporting to image' >&2; echo '#20 ERROR: failed to prepare extraction snapshot"
+                + " \\\"extract-1 sha256:38\\\": parent snapshot sha256:6228 does not exist: not found' >&2; exit 1; fi; "
+                + "echo '{\"containerimage.digest\": \"" + digest + "\"}' > m.json";
+        BuildRunner.Result r = runner(scripted(Map.of("ctx", script))).run(plan(build("linux/amd64", "ctx", meta, Build.Output.LOAD)), 1);
+        assertEquals(digest, r.digest());
+        assertEquals(2, started.stream().filter(a -> a.contains("ctx")).count(), "one retry");
+        assertTrue(err.toString().contains("the engine lost a layer while unpacking") && err.toString().contains("trying once more"),
+                err.toString());
+    }
+
     @Test
     void refusalsAndBuildFailuresAreNotRetried() {
         String refused = "echo 'ERROR: failed to push: 401 Unauthorized' >&2; exit 1";
