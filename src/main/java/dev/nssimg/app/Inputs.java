@@ -56,8 +56,12 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved) {
 
     /** The image a command needs is not on the engine: exit 1, with the build command that makes it. */
     static NssimgException imageMissing(String ref, String host, String target, String profile) {
-        return NssimgException.failed("image " + ref + " not found on the engine " + host + "; build it with: nssimg build --target "
-                + target + (profile == null ? "" : " --profile " + profile));
+        return imageMissing(ref, host, "--target " + target + (profile == null ? "" : " --profile " + profile));
+    }
+
+    /** build: the arguments of the nssimg build that makes the image (and anything said after them). */
+    static NssimgException imageMissing(String ref, String host, String build) {
+        return NssimgException.failed("image " + ref + " not found on the engine " + host + "; build it with: nssimg build " + build);
     }
 
     static Located<String> flag(String value, String name) {

@@ -219,15 +219,14 @@ public final class Runs {
 
     /** run never builds: it names the build that makes the image, as nssimg and as the make target. */
     private static NssimgException missing(String ref, String host, Request req, String testFile) {
-        String tag = req.image() != null ? " --tag " + ref : "";
+        String make = " (make " + req.kind().makeTarget + ")";
         if (req.kind() != Kind.TEST) {
-            return NssimgException.failed("image " + ref + " not found on the engine " + host + "; build it with: nssimg build --target "
-                    + (req.kind() == Kind.DEV ? "dev" : "runtime") + (req.selection().profile() == null ? "" : " --profile "
-                    + req.selection().profile()) + tag + " (make " + req.kind().makeTarget + ")");
+            String profile = req.selection().profile();
+            return Inputs.imageMissing(ref, host, "--target " + (req.kind() == Kind.DEV ? "dev" : "runtime")
+                    + (profile == null ? "" : " --profile " + profile) + (req.image() != null ? " --tag " + ref : "") + make);
         }
-        return NssimgException.failed("image " + ref + " not found on the engine " + host + "; build it with: nssimg build"
-                + " --file " + testFile + (req.platform() == null ? "" : " --platform " + req.platform()) + " --tag " + ref
-                + " (make " + req.kind().makeTarget + ")");
+        return Inputs.imageMissing(ref, host, "--file " + testFile + (req.platform() == null ? "" : " --platform " + req.platform())
+                + " --tag " + ref + make);
     }
 
     private static Path defaultCache(Invocation inv) {

@@ -55,16 +55,6 @@ public record Build(Tool tool, List<String> platforms, BuildFlags flags, List<St
     }
 
     @Override
-    public int phase() {
-        return 0;
-    }
-
-    @Override
-    public String label() {
-        return String.join(",", platforms);
-    }
-
-    @Override
     public boolean pushes() {
         return output.type() == Output.Type.PUSH || output.type() == Output.Type.PUSH_BY_DIGEST;
     }

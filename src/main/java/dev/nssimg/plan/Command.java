@@ -17,10 +17,15 @@ public sealed interface Command permits Build, Push, Load, Manifest, BuilderStep
 
     Kind kind();
 
-    int phase();
+    /** When it runs in its platform's chain; a platform's build is phase 0. */
+    default int phase() {
+        return 0;
+    }
 
     /** A short name: the platform(s), for prefixed output. */
-    String label();
+    default String label() {
+        return String.join(",", platforms());
+    }
 
     List<String> platforms();
 

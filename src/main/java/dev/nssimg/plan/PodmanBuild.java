@@ -24,16 +24,6 @@ public record PodmanBuild(String program, List<String> platforms, BuildFlags fla
     }
 
     @Override
-    public int phase() {
-        return 0;
-    }
-
-    @Override
-    public String label() {
-        return String.join(",", platforms);
-    }
-
-    @Override
     public boolean pushes() {
         return false;
     }
