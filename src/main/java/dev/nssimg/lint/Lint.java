@@ -85,8 +85,8 @@ public final class Lint {
      */
     private static void globalPlatformArgs(DockerfileInfo df, Emit emit) {
         for (Instruction ins : df.globalInstructions()) {
-            for (String word : ins.rest().trim().split("\\s+")) {
-                String name = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+            for (String word : words(ins)) {
+                String name = nameOf(word);
                 if (!PLATFORM_ARGS.contains(name)) {
                     continue;
                 }
@@ -107,7 +107,7 @@ public final class Lint {
                 if (!ins.keyword().equals("ARG")) {
                     continue;
                 }
-                for (String word : ins.rest().trim().split("\\s+")) {
+                for (String word : words(ins)) {
                     int eq = word.indexOf('=');
                     if (eq > 0 && PLATFORM_ARGS.contains(word.substring(0, eq))) {
                         emit.add(ins.line(), Rule.PLATFORM_ARG_DEFAULT, "ARG " + word + " replaces BuildKit's automatic value"
@@ -125,10 +125,10 @@ public final class Lint {
             if (!ins.keyword().equals("ARG") && !ins.keyword().equals("ENV")) {
                 continue;
             }
-            for (String word : ins.rest().trim().split("\\s+")) {
-                String name = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+            for (String word : words(ins)) {
+                String name = nameOf(word);
                 if (ins.keyword().equals("ENV") && !word.contains("=")) { // legacy ENV NAME value: only the first word
-                    name = ins.rest().trim().split("\\s+")[0];
+                    name = words(ins).get(0);
                 }
                 if (!name.isEmpty() && SECRET.matcher(name).find()) {
                     emit.add(ins.line(), Rule.SECRET_NAME, ins.keyword() + " " + name + " looks like a secret; its value would stay"
@@ -185,12 +185,10 @@ public final class Lint {
         for (Instruction ins : body) {
             switch (ins.keyword()) {
                 case "ARG" -> {
-                    for (String w : ins.rest().trim().split("\\s+")) {
-                        scope.add(w.contains("=") ? w.substring(0, w.indexOf('=')) : w);
-                    }
+                    words(ins).forEach(w -> scope.add(nameOf(w)));
                     continue;
                 }
-                case "ENV" -> scope.addAll(envNames(ins.rest()));
+                case "ENV" -> scope.addAll(envNames(ins));
                 default -> { }
             }
             Set<String> reported = new LinkedHashSet<>();
@@ -210,6 +208,17 @@ public final class Lint {
         return scope;
     }
 
+    /** An ARG or ENV instruction's words (NAME or NAME=VALUE each). */
+    private static List<String> words(Instruction ins) {
+        return List.of(ins.rest().trim().split("\\s+"));
+    }
+
+    /** NAME of NAME=VALUE, or the word itself. */
+    private static String nameOf(String word) {
+        int eq = word.indexOf('=');
+        return eq < 0 ? word : word.substring(0, eq);
+    }
+
     /** A RUN that sets the name itself (NAME=..., for NAME in, read NAME) uses its own value, not an ARG's. */
     private static boolean assigns(Instruction ins, String name) {
         String q = Pattern.quote(name);
@@ -217,18 +226,14 @@ public final class Lint {
                 + "\\s+in\\b|\\bread\\s+(-r\\s+)?" + q + "\\b").matcher(ins.rest()).find();
     }
 
-    private static Set<String> envNames(String rest) {
+    /** The names an ENV sets: NAME=VALUE pairs, or the legacy ENV NAME value's first word. */
+    private static Set<String> envNames(Instruction ins) {
+        List<String> ws = words(ins);
+        if (!ws.get(0).contains("=")) {
+            return Set.of(ws.get(0));
+        }
         Set<String> out = new HashSet<>();
-        String[] words = rest.trim().split("\\s+");
-        if (words.length > 0 && !words[0].contains("=")) {
-            out.add(words[0]);
-            return out;
-        }
-        for (String w : words) {
-            if (w.contains("=")) {
-                out.add(w.substring(0, w.indexOf('=')));
-            }
-        }
+        ws.stream().filter(w -> w.contains("=")).forEach(w -> out.add(nameOf(w)));
         return out;
     }
 
