@@ -96,11 +96,17 @@ public final class Builds {
 
     /**
      * What a finished build reports. size is -1 when unknown (pushed images, or the engine could not say); layers
-     * is null then too. overBudget is the message of an image over its size budget, else null.
+     * is null then too. overBudget is the message of an image over its size budget, else null. pushedLayers: for a
+     * pushed build, each platform's layers as the registry holds them (compressed bytes) against the image the tag
+     * held there before, by platform; empty when not pushed or when the registry could not be read.
      */
     public record Outcome(List<String> tags, String digest, List<String> platforms, BuildRequest.Strategy strategy,
             boolean pushed, boolean split, long size, Duration duration, int steps, int cachedSteps, Layers.Report layers,
-            Budget budget, String overBudget) {}
+            Budget budget, String overBudget, Map<String, Layers.Report> pushedLayers) {
+        public Outcome {
+            pushedLayers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(pushedLayers));
+        }
+    }
 
     /** Checks the request and plans it; contacts nothing and starts nothing. */
     public static Planned plan(Invocation inv, Request req) {
@@ -337,6 +343,8 @@ public final class Builds {
         if (size != null && plan.builds().size() == 1) {
             runner.onImageStored(label -> size.askNow());
         }
+        // A pushed build's tag is read from its registry before buildx can replace it.
+        RegistryLayers registry = plan.push() ? RegistryLayers.before(inv, plan.tags().get(0)) : null;
         BuildRunner.Result result;
         try {
             result = runner.run(plan, jobs);
@@ -355,8 +363,10 @@ public final class Builds {
         Budget budget = planned.budget();
         String over = budget == null || layers == null ? null
                 : Layers.overBudget(plan.tags().get(0), layers, budget.bytes(), budget.origin());
+        Map<String, Layers.Report> pushedLayers = registry == null || digest == null ? Map.of()
+                : registry.after(Planner.repository(plan.tags().get(0)) + "@" + digest, planned);
         return new Outcome(plan.tags(), digest, plan.platforms(), plan.strategy(), plan.push(), plan.builds().size() > 1,
-                layers == null ? -1 : layers.imageBytes(), result.duration(), stepCount, cached, layers, budget, over);
+                layers == null ? -1 : layers.imageBytes(), result.duration(), stepCount, cached, layers, budget, over, pushedLayers);
     }
 
     /** One platform of a reproducibility check: the two builds' manifest digests, and what differs when they do. */
@@ -445,6 +455,49 @@ public final class Builds {
         } catch (BuildRunner.BuildxMissing stillMissing) {
             throw NssimgException.environment("docker buildx is not installed, and this docker CLI (23.0 or newer) needs it"
                     + " for every BuildKit build; install the buildx plugin (Debian: docker-buildx; or scripts/testbed up)");
+        }
+    }
+
+    /**
+     * The layers of a pushed image per platform, as its registry holds them, and those of the image the tag held
+     * there before the build. The previous image is read before the build starts (a cached rebuild can push within
+     * a second); a registry that cannot be read leaves the report out, with the reason in the log: the build itself
+     * succeeded.
+     */
+    private static final class RegistryLayers {
+        private final Invocation inv;
+        private final Imagetools tools;
+        private final Map<String, ImageHistory> previous;
+
+        private RegistryLayers(Invocation inv, Imagetools tools, Map<String, ImageHistory> previous) {
+            this.inv = inv;
+            this.tools = tools;
+            this.previous = previous;
+        }
+
+        static RegistryLayers before(Invocation inv, String tag) {
+            Imagetools tools = new Imagetools(inv.dockerCli());
+            try {
+                return new RegistryLayers(inv, tools, tools.histories(tag).orElse(Map.of()));
+            } catch (NssimgException e) {
+                inv.log().debug(Builds.class, "cannot read the previous image of {} from its registry: {}", tag, e.getMessage());
+                return null;
+            }
+        }
+
+        Map<String, Layers.Report> after(String pushed, Planned planned) {
+            try {
+                Map<String, Layers.Report> out = new java.util.LinkedHashMap<>();
+                tools.histories(pushed).orElse(Map.of()).forEach((platform, now) -> {
+                    DockerfileInfo df = planned.dockerfile(platform);
+                    List<DockerfileInfo.Step> steps = df.steps(df.stage(planned.plan().target()).orElse(df.defaultStage()));
+                    out.put(platform, Layers.of(previous.get(platform), now, steps, df.file()));
+                });
+                return out;
+            } catch (NssimgException | CompletionException e) {
+                inv.log().debug(Builds.class, "cannot read the layers of {} from its registry: {}", pushed, e.getMessage());
+                return Map.of();
+            }
         }
     }
 

@@ -3,12 +3,16 @@ package dev.nssimg.buildx;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.engine.ImageHistory;
 import dev.nssimg.error.NssimgException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Reads an image index from its registry with `docker buildx imagetools inspect`. */
 public final class Imagetools {
@@ -96,6 +100,87 @@ public final class Imagetools {
             throw NssimgException.failed("cannot read the manifests of " + idx.ref() + ": " + e.getMessage());
         }
         return new Index(idx.ref(), idx.digest(), idx.mediaType(), out, idx.annotations(), idx.attestationsOf());
+    }
+
+    /**
+     * The layers of each platform of an image in its registry, as {@link ImageHistory} (the config's diff IDs and
+     * history, each layer's bytes the compressed size its manifest gives: what a push sends and a pull fetches), by
+     * platform; empty when the registry does not hold ref. Attestation manifests are left out. Reads the index, the
+     * configs, then every platform manifest, those side by side.
+     */
+    public Optional<Map<String, ImageHistory>> histories(String ref) {
+        ObjectMapper m = new ObjectMapper();
+        JsonNode top;
+        try {
+            top = m.readTree(run(ref, null));
+        } catch (NssimgException e) {
+            if (e.getMessage().contains(" not found in its registry")) {
+                return Optional.empty();
+            }
+            throw e;
+        } catch (IOException e) {
+            throw NssimgException.failed("cannot read the manifest of " + ref + ": " + e.getMessage());
+        }
+        String repo = dev.nssimg.plan.Planner.repository(ref);
+        Map<String, String> digests = new LinkedHashMap<>();
+        Map<String, CompletableFuture<String>> manifests = new LinkedHashMap<>();
+        if (top.has("manifests")) {
+            for (JsonNode d : top.path("manifests")) {
+                String name = platformName(d.path("platform"));
+                if (!name.contains("unknown") && !d.path("annotations").has("vnd.docker.reference.type")) {
+                    String digest = d.path("digest").asText();
+                    digests.put(name, digest);
+                    manifests.put(name, CompletableFuture.supplyAsync(() -> run(repo + "@" + digest, null)));
+                }
+            }
+        }
+        try {
+            JsonNode image = m.readTree(run(ref, "{{json .Image}}"));
+            Map<String, ImageHistory> out = new LinkedHashMap<>();
+            if (manifests.isEmpty()) {
+                out.put(platformName(image), history(null, top, image));
+            } else {
+                for (Map.Entry<String, CompletableFuture<String>> e : manifests.entrySet()) {
+                    JsonNode manifest = m.readTree(e.getValue().join());
+                    out.put(e.getKey(), history(digests.get(e.getKey()), manifest, image.path(e.getKey())));
+                }
+            }
+            return Optional.of(out);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof NssimgException n ? n : e;
+        } catch (IOException e) {
+            throw NssimgException.failed("cannot read the manifests of " + ref + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * One platform's layers from its manifest and its image config: id is the manifest's digest where known (else
+     * the config's), the diff IDs are the config's, and each history entry that made a layer carries that layer's
+     * compressed size from the manifest (those marked empty_layer carry 0). Pure.
+     */
+    static ImageHistory history(String manifestDigest, JsonNode manifest, JsonNode config) {
+        List<Long> sizes = new ArrayList<>();
+        manifest.path("layers").forEach(l -> sizes.add(l.path("size").asLong(0)));
+        List<String> diffIds = strings(config.path("rootfs").path("diff_ids"));
+        List<ImageHistory.Entry> entries = new ArrayList<>();
+        int layer = 0;
+        for (JsonNode h : config.path("history")) {
+            boolean empty = h.path("empty_layer").asBoolean(false);
+            // a layer of 0 bytes would read as no layer: a gzip stream is never empty, so 1 is as honest as it gets
+            long bytes = empty ? 0 : layer < sizes.size() ? Math.max(1, sizes.get(layer)) : 1;
+            if (!empty) {
+                layer++;
+            }
+            entries.add(new ImageHistory.Entry(h.path("created_by").asText(""), bytes));
+        }
+        long total = sizes.stream().mapToLong(Long::longValue).sum();
+        String id = manifestDigest != null ? manifestDigest : manifest.path("config").path("digest").asText(null);
+        return new ImageHistory(id, total, diffIds, entries);
+    }
+
+    private static String platformName(JsonNode p) {
+        return p.path("os").asText() + "/" + p.path("architecture").asText()
+                + (p.hasNonNull("variant") && !p.path("variant").asText().isEmpty() ? "/" + p.path("variant").asText() : "");
     }
 
     private static Map<String, String> strings(JsonNode n, Map<String, String> into) {

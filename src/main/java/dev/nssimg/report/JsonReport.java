@@ -80,20 +80,31 @@ final class JsonReport {
         doc.put("steps", b.steps());
         doc.put("cachedSteps", b.cachedSteps());
         if (b.layers() != null) {
-            ObjectNode l = doc.putObject("layers");
-            l.put("count", b.layers().layers().size());
-            l.put("previousImage", b.layers().previousId());
-            if (b.layers().added() != null) {
-                l.put("addedBytes", b.layers().addedBytes());
-                layerList(l.putArray("added"), b.layers().added());
-            }
-            layerList(l.putArray("largest"), b.layers().largest(3));
+            layers(doc.putObject("layers"), b.layers());
+        }
+        if (!b.pushedLayers().isEmpty()) {
+            ArrayNode pushed = doc.putArray("pushedLayers");
+            b.pushedLayers().forEach((platform, r) -> {
+                ObjectNode l = pushed.addObject().put("platform", platform).put("compressedBytes", r.imageBytes());
+                layers(l, r);
+            });
         }
         if (b.budget() != null) {
             doc.putObject("sizeBudget").put("bytes", b.budget().bytes()).put("origin", b.budget().origin())
                     .put("over", b.overBudget() != null);
         }
         return Json.line(doc);
+    }
+
+    /** previousImage: the image id (loaded) or the platform manifest's digest (pushed) the tag held before. */
+    private static void layers(ObjectNode l, Layers.Report r) {
+        l.put("count", r.layers().size());
+        l.put("previousImage", r.previousId());
+        if (r.added() != null) {
+            l.put("addedBytes", r.addedBytes());
+            layerList(l.putArray("added"), r.added());
+        }
+        layerList(l.putArray("largest"), r.largest(3));
     }
 
     private static void layerList(ArrayNode list, List<Layers.Layer> layers) {

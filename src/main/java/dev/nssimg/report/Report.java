@@ -98,8 +98,14 @@ public final class Report {
         rows.add(new String[] {"duration", String.format(Locale.ROOT, "%.1f s", b.duration().toMillis() / 1000.0)});
         rows.add(new String[] {"steps", (b.cachedSteps() < 0 ? "unknown (the engine does not say)" : String.valueOf(b.cachedSteps())) + " cached of " + b.steps()});
         if (b.layers() != null) {
-            layerRows(b.layers(), rows);
+            layerRows(b.layers(), "", rows);
         }
+        // a pushed image: each platform as its registry holds it, compressed
+        b.pushedLayers().forEach((platform, l) -> {
+            rows.add(new String[] {"layers", platform + ": " + humanSize(l.imageBytes()) + " compressed in the registry, "
+                    + l.layers().size() + " layers"});
+            layerRows(l, " compressed", rows);
+        });
         if (b.budget() != null && b.size() >= 0) {
             rows.add(new String[] {"budget", humanSize(b.budget().bytes()) + " (" + b.budget().origin() + "): "
                     + (b.overBudget() == null ? "within" : "OVER by " + humanSize(b.size() - b.budget().bytes()))});
@@ -115,13 +121,13 @@ public final class Report {
     }
 
     /** How many bytes the rebuild added, each new layer with its Dockerfile line, then the largest layers. */
-    private static void layerRows(Layers.Report l, List<String[]> rows) {
+    private static void layerRows(Layers.Report l, String kind, List<String[]> rows) {
         if (l.added() == null) {
             rows.add(new String[] {"rebuild", "no previous image of the tag to compare with"});
         } else if (l.added().isEmpty()) {
             rows.add(new String[] {"rebuild", "adds nothing: every layer is the previous image's"});
         } else {
-            rows.add(new String[] {"rebuild", "adds " + humanSize(l.addedBytes()) + " in " + l.added().size() + " new layer"
+            rows.add(new String[] {"rebuild", "adds " + humanSize(l.addedBytes()) + kind + " in " + l.added().size() + " new layer"
                     + (l.added().size() == 1 ? "" : "s") + " of " + l.layers().size()});
             l.added().forEach(x -> rows.add(new String[] {"", humanSize(x.bytes()) + "  " + x.describe()}));
         }
