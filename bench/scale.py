@@ -10,11 +10,15 @@ containers/Dockerfile.cuda built offline (the offline profile) with a third-part
   (s4) the code-only change: the bytes of the new layers of an amd64 runtime rebuild after one line
        changed under src/, against the project's own installed bytes (criterion: <= project + 1 MiB).
 
-A payload is skipped, and said so, when the engine's disk has less than 8 times its two-platform
+A payload is skipped, and said so, when the engine's disk has less than 16 times its two-platform
 size free. The uv stand-in's download cache is filled by an untimed build first, so both timed
-builds copy the payload from it (as uv's cache mount does on a real machine). Images the run tags
-are removed at the end; the registry keeps its blobs (run the registry's garbage collection to free
-them). This is a script, not a timed test: the machine is shared, trust the ratios."""
+builds copy the payload from it (as uv's cache mount does on a real machine). Before each timed
+build (untimed) the images of the earlier ones are removed and the build cache but its cache mounts
+is pruned, so each build starts from the same disk and neither shares the other's blobs; after a
+payload its cache mounts go too. The build budget (--max-size) is 4 times the payload, at least
+1 GB, so the free-disk check before each build is nssimg's own. The registry keeps its blobs (run
+the registry's garbage collection to free them). This is a script, not a timed test: the machine
+is shared, trust the ratios."""
 import json
 import os
 import shutil
@@ -71,17 +75,24 @@ def measured(argv):
     return wall, engine_bytes() - before, peak / 1024
 
 
-def build(ctx, tag, *extra):
+def build(ctx, tag, budget, *extra):
     return ["bin/nssimg", "build", "--profile", "offline", "--context", ctx, "--target", "runtime", "--tag", tag,
-            "--max-size", "64GB", "--progress", "quiet", *extra]
+            "--max-size", budget, "--progress", "quiet", *extra]
 
 
-def code_change(ctx, tag):
-    run(build(ctx, tag))
+def clean(tags, mounts=False):
+    """Untimed: the images of tags go, and the build cache (its cache mounts too when mounts)."""
+    subprocess.run(["docker", "image", "rm", "--force", *tags], cwd=ROOT, env=ENV, capture_output=True)
+    prune = ["docker", "buildx", "prune", "--all", "--force"] + ([] if mounts else ["--filter", "type=regular"])
+    subprocess.run(prune, cwd=ROOT, env=ENV, capture_output=True)
+
+
+def code_change(ctx, tag, budget):
+    run(build(ctx, tag, budget))
     cli = os.path.join(ctx, "src/nemo_safe_synthesizer/cli.py")
     with open(cli, "a") as f:
         f.write("# a code change\n")
-    doc = json.loads(run(build(ctx, tag, "--json"), capture=True).stdout.strip().splitlines()[-1])
+    doc = json.loads(run(build(ctx, tag, budget, "--json"), capture=True).stdout.strip().splitlines()[-1])
     project = int(run(["docker", "run", "--rm", "--entrypoint", "sh", tag, "-c",
                        "cd /opt/venv/lib/python3.11/site-packages && find nemo_safe_synthesizer "
                        "nemo_safe_synthesizer-0.0.0.dist-info /opt/venv/bin/safe-synthesizer -type f "
@@ -94,9 +105,8 @@ def code_change(ctx, tag):
 def main():
     print(f"nssimg scale benchmark: payloads {' '.join(PAYLOADS)} per platform, {os.cpu_count()} cores, "
           f"DOCKER_HOST={os.environ.get('DOCKER_HOST')}")
-    tags = []
     for payload in PAYLOADS:
-        need = 8 * 2 * size_bytes(payload)
+        need = 16 * 2 * size_bytes(payload)
         if free_bytes() < need:
             print(f"[{payload}] skipped: {free_bytes() / 1e9:.1f} GB free, needs {need / 1e9:.1f} GB")
             continue
@@ -105,12 +115,16 @@ def main():
         key = payload.lower()
         split_tag, single_tag, local_tag = (f"{REG}/bench/scale-split-{key}:latest", f"{REG}/bench/scale-single-{key}:latest",
                                             f"bench/scale-local-{key}:latest")
-        tags += [split_tag, split_tag + "-amd64", split_tag + "-arm64", single_tag, local_tag]
+        tags = [split_tag, split_tag + "-amd64", split_tag + "-arm64", single_tag, local_tag]
+        budget = f"{max(1024, 4 * size_bytes(payload) // MIB)}MB"
         multi = ["--multiarch", "--registry", REG, "--no-cache"]
-        run(build(ctx, split_tag, *multi, "--strategy", "split"))  # untimed: fills the uv stand-in's cache
-        single = measured(build(ctx, single_tag, *multi, "--strategy", "single"))
-        split = measured(build(ctx, split_tag, *multi, "--strategy", "split"))
-        added, project, venv, image = code_change(ctx, local_tag)
+        run(build(ctx, split_tag, budget, *multi, "--strategy", "split"))  # untimed: fills the uv stand-in's cache
+        clean(tags)
+        single = measured(build(ctx, single_tag, budget, *multi, "--strategy", "single"))
+        clean(tags)
+        split = measured(build(ctx, split_tag, budget, *multi, "--strategy", "split"))
+        clean(tags)
+        added, project, venv, image = code_change(ctx, local_tag, budget)
         ok = added <= project + MIB
         print(f"[{payload}] (s1) split / single wall: {split[0] / single[0]:.2f}x ({split[0]:.1f} s vs {single[0]:.1f} s)")
         print(f"[{payload}] (s2) engine disk growth: split {split[1] / 1e9:.2f} GB, single {single[1] / 1e9:.2f} GB "
@@ -120,8 +134,7 @@ def main():
               f"image {image} bytes: {added / image * 100:.3f} % of the image; criterion <= project + 1 MiB: "
               f"{'meets' if ok else 'MISSES'}")
         shutil.rmtree(os.path.dirname(ctx), ignore_errors=True)
-    if tags:
-        subprocess.run(["docker", "image", "rm", "--force", *tags], cwd=ROOT, env=ENV, capture_output=True)
+        clean(tags, mounts=True)
 
 
 if __name__ == "__main__":

@@ -476,7 +476,8 @@ public final class Builds {
         }
 
         static RegistryLayers before(Invocation inv, String tag) {
-            Imagetools tools = new Imagetools(inv.dockerCli());
+            // a registry that does not answer delays the build by at most this, once
+            Imagetools tools = new Imagetools(inv.dockerCli(), 15);
             try {
                 return new RegistryLayers(inv, tools, tools.histories(tag).orElse(Map.of()));
             } catch (NssimgException e) {

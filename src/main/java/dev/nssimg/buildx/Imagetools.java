@@ -32,9 +32,16 @@ public final class Imagetools {
             Map<String, List<String>> attestationsOf) {}
 
     private final DockerCli cli;
+    private final long timeoutSeconds;
 
     public Imagetools(DockerCli cli) {
+        this(cli, 120);
+    }
+
+    /** timeoutSeconds bounds each registry request (each docker buildx imagetools call). */
+    public Imagetools(DockerCli cli, long timeoutSeconds) {
         this.cli = cli;
+        this.timeoutSeconds = timeoutSeconds;
     }
 
     public Index inspect(String ref) {
@@ -197,7 +204,7 @@ public final class Imagetools {
     /** format null: the raw manifest. */
     private String run(String ref, String format) {
         DockerCli.Output o = cli.capture(format == null ? List.of("docker", "buildx", "imagetools", "inspect", "--raw", ref)
-                : List.of("docker", "buildx", "imagetools", "inspect", ref, "--format", format), 120);
+                : List.of("docker", "buildx", "imagetools", "inspect", ref, "--format", format), timeoutSeconds);
         if (!o.ok()) {
             String why = o.lastErrorLine();
             if (why.contains("not found") || why.contains("MANIFEST_UNKNOWN") || why.contains("NAME_UNKNOWN")) {

@@ -88,6 +88,53 @@ class OfflineBuildIT {
     }
 
     @Test
+    void aPushedMultiArchRebuildReportsEachPlatformsNewLayersFromTheRegistry() throws Exception {
+        Path ctx = Bed.offlineContext(tmp.resolve("ctx"), "4M");
+        String tag = Bed.REGISTRY + "/nssimg-it/offline-pushed-" + Bed.RUN_ID + ":latest";
+        String[] push = {"--multiarch", "--registry", Bed.REGISTRY};
+        JsonNode first = build(ctx, tag, push);
+        JsonNode pushed = first.path("pushedLayers");
+        assertEquals(2, pushed.size(), "both platforms, read from the registry: " + first);
+        for (JsonNode p : pushed) {
+            assertTrue(p.path("previousImage").isNull() && !p.has("added"), "a new repository has no previous image: " + p);
+            long venv = 0;
+            for (JsonNode l : p.path("largest")) {
+                venv = l.path("instruction").asText().equals("COPY --from=deps /opt/venv /opt/venv") ? l.path("bytes").asLong() : venv;
+            }
+            assertTrue(venv > 3 * MIB && p.path("compressedBytes").asLong() > venv,
+                    "the random payload stays about 4 MB compressed, in the venv layer: " + p);
+        }
+
+        Path cli = ctx.resolve("src/nemo_safe_synthesizer/cli.py");
+        Files.writeString(cli, Files.readString(cli) + "# a pushed code change\n");
+        Path summary = tmp.resolve("summary.md");
+        List<String> argv = new java.util.ArrayList<>(List.of("build", "--profile", "offline", "--context", ctx.toString(),
+                "--target", "runtime", "--tag", tag, "--json"));
+        argv.addAll(List.of(push));
+        Bed.Run r = Bed.nssimg(Bed.ROOT, Map.of("GITHUB_STEP_SUMMARY", summary.toString()), argv.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        JsonNode second = JSON.readTree(r.out().lines().reduce((a, b) -> b).orElseThrow());
+        int line = Files.readAllLines(Bed.ROOT.resolve("containers/Dockerfile.cuda"))
+                .indexOf("COPY --from=project /opt/venv-project/ /opt/venv/") + 1;
+        List<String> platforms = new java.util.ArrayList<>();
+        for (JsonNode p : second.path("pushedLayers")) {
+            platforms.add(p.path("platform").asText());
+            JsonNode before = pushed.get(platforms.size() - 1);
+            assertEquals(before.path("platform").asText(), p.path("platform").asText());
+            assertTrue(p.path("previousImage").asText().startsWith("sha256:"), "the tag's previous manifest: " + p);
+            JsonNode added = p.path("added");
+            assertEquals(1, added.size(), "one new layer per platform: " + p);
+            assertEquals("containers/Dockerfile.cuda:" + line, added.get(0).path("source").asText(), "the report names the line: " + p);
+            assertTrue(p.path("addedBytes").asLong() > 0 && p.path("addedBytes").asLong() < MIB,
+                    "a code change pushes kilobytes, not the venv: " + p);
+        }
+        assertEquals(List.of("linux/amd64", "linux/arm64"), platforms);
+        String md = Files.readString(summary);
+        assertTrue(md.contains("linux/arm64: ") && md.contains("compressed in 1 new layer")
+                && md.contains("containers/Dockerfile.cuda:" + line + " COPY --from=project"), "the job summary says it too: " + md);
+    }
+
+    @Test
     void anImageOverItsBudgetFailsNamingItsLargestLayersWithTheirLines() {
         String tag = "nssimg-it/offline-budget:" + Bed.RUN_ID;
         Bed.Run r = Bed.nssimg(Bed.ROOT, Map.of(), "build", "--profile", "offline", "--target", "runtime", "--tag", tag,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nssimg.app.Builds;
 import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.plan.Layers;
@@ -55,6 +56,40 @@ class ReportTest {
         JsonNode doc = new ObjectMapper().readTree(out.toString());
         assertEquals(3L << 20, doc.path("size").asLong());
         assertEquals("containers/Dockerfile.cuda:120", doc.path("largest").get(0).path("source").asText());
+    }
+
+    @Test
+    void aPushedBuildReportsEachPlatformsRebuildCostAsTheRegistryHoldsIt() throws Exception {
+        Layers.Layer base = new Layers.Layer("sha256:a", 1L << 20, null, "(base image)");
+        Layers.Layer venv = new Layers.Layer("sha256:b", 3L << 20, "containers/Dockerfile.cuda:117", "COPY --from=deps /opt/venv /opt/venv");
+        Layers.Layer project = new Layers.Layer("sha256:c", 2048, "containers/Dockerfile.cuda:148",
+                "COPY --from=project /opt/venv-project/ /opt/venv/");
+        Map<String, Layers.Report> pushed = new java.util.LinkedHashMap<>();
+        pushed.put("linux/amd64", new Layers.Report((4L << 20) + 2048, List.of(base, venv, project), List.of(project), "sha256:m1"));
+        pushed.put("linux/arm64", new Layers.Report((4L << 20) + 2048, List.of(base, venv, project), null, null));
+        Builds.Outcome b = new Builds.Outcome(List.of("reg/x:1"), "sha256:idx", List.of("linux/amd64", "linux/arm64"),
+                dev.nssimg.plan.BuildRequest.Strategy.SPLIT, true, true, -1, java.time.Duration.ofSeconds(3), 0, 0, null, null, null, pushed);
+        new Report(inv(), false).build(b);
+        String text = out.toString();
+        assertTrue(text.contains("  layers     linux/amd64: 4.0 MB compressed in the registry, 3 layers\n"
+                + "  rebuild    adds 2.0 KB compressed in 1 new layer of 3\n"
+                + "             2.0 KB  containers/Dockerfile.cuda:148 COPY --from=project /opt/venv-project/ /opt/venv/\n"
+                + "  largest    3.0 MB  containers/Dockerfile.cuda:117 COPY --from=deps /opt/venv /opt/venv\n"), text);
+        assertTrue(text.contains("  layers     linux/arm64: 4.0 MB compressed in the registry, 3 layers\n"
+                + "  rebuild    no previous image of the tag to compare with\n"), text);
+        assertFalse(text.contains("  size "), "a pushed image's unpacked size is not known here: " + text);
+        out.getBuffer().setLength(0);
+        new Report(inv(), true).build(b);
+        JsonNode doc = new ObjectMapper().readTree(out.toString());
+        JsonNode amd = doc.path("pushedLayers").get(0);
+        assertEquals("linux/amd64", amd.path("platform").asText());
+        assertEquals((4L << 20) + 2048, amd.path("compressedBytes").asLong());
+        assertEquals("sha256:m1", amd.path("previousImage").asText());
+        assertEquals(2048, amd.path("addedBytes").asLong());
+        assertEquals("containers/Dockerfile.cuda:148", amd.path("added").get(0).path("source").asText());
+        JsonNode arm = doc.path("pushedLayers").get(1);
+        assertTrue(arm.path("previousImage").isNull() && !arm.has("addedBytes"), arm.toString());
+        assertFalse(doc.has("layers"), "no loaded image");
     }
 
     @Test
