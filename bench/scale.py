@@ -10,15 +10,18 @@ containers/Dockerfile.cuda built offline (the offline profile) with a third-part
   (s4) the code-only change: the bytes of the new layers of an amd64 runtime rebuild after one line
        changed under src/, against the project's own installed bytes (criterion: <= project + 1 MiB).
 
-A payload is skipped, and said so, when the engine's disk has less than 16 times its two-platform
-size free. The uv stand-in's download cache is filled by an untimed build first, so both timed
-builds copy the payload from it (as uv's cache mount does on a real machine). Before each timed
-build (untimed) the images of the earlier ones are removed and the build cache but its cache mounts
-is pruned, so each build starts from the same disk and neither shares the other's blobs; after a
-payload its cache mounts go too. The build budget (--max-size) is 4 times the payload, at least
-1 GB, so the free-disk check before each build is nssimg's own. The registry keeps its blobs (run
-the registry's garbage collection to free them). This is a script, not a timed test: the machine
-is shared, trust the ratios."""
+A payload is skipped, and said so, when the engine's disk has less than 6 times its two-platform
+size free (one build grows it by about 3.7 times) or less than the build budget. The uv stand-in's
+download cache is filled by an untimed build first (pushed to a repository of its own), so both
+timed builds copy the payload from it (as uv's cache mount does on a real machine). Before each
+timed build (untimed) the images of the earlier ones are removed and the engine's build cache but
+its cache mounts is pruned: each build starts from the same disk, finds none of the other's blobs in
+the engine, and pushes to a repository no build of this run has pushed to. THE PRUNES ARE THE WHOLE
+ENGINE'S: on a shared test bed they clear other work's build cache too; after a payload the cache
+mounts go as well. The build budget (--max-size) is 4 times the payload, at least 1 GB, so the
+free-disk check before each build is nssimg's own. The registry keeps its blobs (run the registry's
+garbage collection to free them). This is a script, not a timed test: the machine is shared, trust
+the ratios."""
 import json
 import os
 import shutil
@@ -81,10 +84,12 @@ def build(ctx, tag, budget, *extra):
 
 
 def clean(tags, mounts=False):
-    """Untimed: the images of tags go, and the build cache (its cache mounts too when mounts)."""
-    subprocess.run(["docker", "image", "rm", "--force", *tags], cwd=ROOT, env=ENV, capture_output=True)
-    prune = ["docker", "buildx", "prune", "--all", "--force"] + ([] if mounts else ["--filter", "type=regular"])
-    subprocess.run(prune, cwd=ROOT, env=ENV, capture_output=True)
+    """Untimed: the images of tags go, and the engine's build cache (its cache mounts too when mounts)."""
+    present = [t for t in tags if subprocess.run(["docker", "image", "inspect", t], cwd=ROOT, env=ENV,
+                                                 capture_output=True).returncode == 0]
+    if present:
+        run(["docker", "image", "rm", "--force", *present])
+    run(["docker", "buildx", "prune", "--all", "--force"] + ([] if mounts else ["--filter", "type=regular"]))
 
 
 def code_change(ctx, tag, budget):
@@ -105,20 +110,21 @@ def code_change(ctx, tag, budget):
 def main():
     print(f"nssimg scale benchmark: payloads {' '.join(PAYLOADS)} per platform, {os.cpu_count()} cores, "
           f"DOCKER_HOST={os.environ.get('DOCKER_HOST')}")
+    stamp = time.strftime("%Y%m%d%H%M%S")
     for payload in PAYLOADS:
-        need = 16 * 2 * size_bytes(payload)
+        budget = f"{max(1024, 4 * size_bytes(payload) // MIB)}MB"
+        need = max(6 * 2 * size_bytes(payload), size_bytes(budget))
         if free_bytes() < need:
             print(f"[{payload}] skipped: {free_bytes() / 1e9:.1f} GB free, needs {need / 1e9:.1f} GB")
             continue
         ctx = os.path.join(tempfile.mkdtemp(prefix="nssimg-scale-"), "ctx")
         run(["scripts/offline-context", ctx, "--payload", payload])
-        key = payload.lower()
-        split_tag, single_tag, local_tag = (f"{REG}/bench/scale-split-{key}:latest", f"{REG}/bench/scale-single-{key}:latest",
-                                            f"bench/scale-local-{key}:latest")
-        tags = [split_tag, split_tag + "-amd64", split_tag + "-arm64", single_tag, local_tag]
-        budget = f"{max(1024, 4 * size_bytes(payload) // MIB)}MB"
+        key = f"{payload.lower()}-{stamp}"
+        fill_tag, split_tag, single_tag, local_tag = (f"{REG}/bench/scale-fill-{key}:latest", f"{REG}/bench/scale-split-{key}:latest",
+                                                      f"{REG}/bench/scale-single-{key}:latest", f"bench/scale-local-{key}:latest")
+        tags = [t + s for t in (fill_tag, split_tag) for s in ("", "-amd64", "-arm64")] + [single_tag, local_tag]
         multi = ["--multiarch", "--registry", REG, "--no-cache"]
-        run(build(ctx, split_tag, budget, *multi, "--strategy", "split"))  # untimed: fills the uv stand-in's cache
+        run(build(ctx, fill_tag, budget, *multi, "--strategy", "split"))  # untimed: fills the uv stand-in's cache
         clean(tags)
         single = measured(build(ctx, single_tag, budget, *multi, "--strategy", "single"))
         clean(tags)
