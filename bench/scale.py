@@ -112,8 +112,9 @@ def main():
           f"DOCKER_HOST={os.environ.get('DOCKER_HOST')}")
     stamp = time.strftime("%Y%m%d%H%M%S")
     for payload in PAYLOADS:
-        budget = f"{max(1024, 4 * size_bytes(payload) // MIB)}MB"
-        need = max(6 * 2 * size_bytes(payload), size_bytes(budget))
+        budget_mib = max(1024, 4 * size_bytes(payload) // MIB)
+        budget = f"{budget_mib}MB"
+        need = max(6 * 2 * size_bytes(payload), budget_mib * MIB)
         if free_bytes() < need:
             print(f"[{payload}] skipped: {free_bytes() / 1e9:.1f} GB free, needs {need / 1e9:.1f} GB")
             continue
