@@ -344,7 +344,7 @@ public final class Builds {
             runner.onImageStored(label -> size.askNow());
         }
         // A pushed build's tag is read from its registry before buildx can replace it.
-        RegistryLayers registry = plan.push() ? RegistryLayers.before(inv, plan.tags().get(0)) : null;
+        RegistryLayers registry = plan.push() ? RegistryLayers.before(inv, plan) : null;
         BuildRunner.Result result;
         try {
             result = runner.run(plan, jobs);
@@ -461,10 +461,12 @@ public final class Builds {
     /**
      * The layers of a pushed image per platform, as its registry holds them, and those of the image the tag held
      * there before the build. The previous image is read before the build starts (a cached rebuild can push within
-     * a second); a registry that cannot be read leaves the report out, with the reason in the log: the build itself
-     * succeeded.
+     * a second). A registry that cannot be read leaves the report out with a warning saying why: the build itself
+     * has succeeded, so nothing here fails it (but Ctrl-C still stops nssimg).
      */
     private static final class RegistryLayers {
+        /** Per registry request; the reads before a build take at most twice this. */
+        private static final long TIMEOUT_SECONDS = 10;
         private final Invocation inv;
         private final Imagetools tools;
         private final Map<String, ImageHistory> previous;
@@ -475,30 +477,42 @@ public final class Builds {
             this.previous = previous;
         }
 
-        static RegistryLayers before(Invocation inv, String tag) {
-            // a registry that does not answer delays the build by at most this, once
-            Imagetools tools = new Imagetools(inv.dockerCli(), 15);
+        static RegistryLayers before(Invocation inv, BuildPlan plan) {
+            String tag = plan.tags().get(0);
+            String builder = plan.builds().stream().filter(c -> c instanceof Build).map(c -> ((Build) c).flags().builder())
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            Imagetools tools = new Imagetools(inv.dockerCli(), TIMEOUT_SECONDS, builder);
             try {
                 return new RegistryLayers(inv, tools, tools.histories(tag).orElse(Map.of()));
-            } catch (NssimgException e) {
-                inv.log().debug(Builds.class, "cannot read the previous image of {} from its registry: {}", tag, e.getMessage());
+            } catch (RuntimeException e) {
+                unreadable(inv, "the previous image of " + tag, e);
                 return null;
             }
         }
 
         Map<String, Layers.Report> after(String pushed, Planned planned) {
             try {
-                Map<String, Layers.Report> out = new java.util.LinkedHashMap<>();
+                Map<String, Layers.Report> out = new LinkedHashMap<>();
                 tools.histories(pushed).orElse(Map.of()).forEach((platform, now) -> {
                     DockerfileInfo df = planned.dockerfile(platform);
                     List<DockerfileInfo.Step> steps = df.steps(df.stage(planned.plan().target()).orElse(df.defaultStage()));
                     out.put(platform, Layers.of(previous.get(platform), now, steps, df.file()));
                 });
                 return out;
-            } catch (NssimgException | CompletionException e) {
-                inv.log().debug(Builds.class, "cannot read the layers of {} from its registry: {}", pushed, e.getMessage());
+            } catch (RuntimeException e) {
+                unreadable(inv, "the pushed image " + pushed, e);
                 return Map.of();
             }
+        }
+
+        private static void unreadable(Invocation inv, String what, RuntimeException e) {
+            if (e instanceof NssimgException n && n.exitCode() == dev.nssimg.error.ExitCode.INTERRUPTED) {
+                throw n;
+            }
+            inv.err().println("nssimg: warning: cannot read the layers of " + what + " from its registry, so what the rebuild "
+                    + "added is not reported: " + e.getMessage());
+            inv.err().flush();
+            inv.log().debug(Builds.class, "registry read failed", e);
         }
     }
 

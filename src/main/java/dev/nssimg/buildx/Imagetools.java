@@ -33,15 +33,20 @@ public final class Imagetools {
 
     private final DockerCli cli;
     private final long timeoutSeconds;
+    private final String builder;
 
     public Imagetools(DockerCli cli) {
-        this(cli, 120);
+        this(cli, 120, null);
     }
 
-    /** timeoutSeconds bounds each registry request (each docker buildx imagetools call). */
-    public Imagetools(DockerCli cli, long timeoutSeconds) {
+    /**
+     * timeoutSeconds bounds each registry request (each docker buildx imagetools call); builder, when not null,
+     * is the buildx builder whose registry settings the reads use (as `imagetools create` is given the build's).
+     */
+    public Imagetools(DockerCli cli, long timeoutSeconds, String builder) {
         this.cli = cli;
         this.timeoutSeconds = timeoutSeconds;
+        this.builder = builder;
     }
 
     public Index inspect(String ref) {
@@ -53,15 +58,13 @@ public final class Imagetools {
             Map<String, List<String>> attestations = new LinkedHashMap<>();
             if (manifest.has("manifests")) {
                 for (JsonNode d : manifest.path("manifests")) {
-                    JsonNode p = d.path("platform");
-                    String name = p.path("os").asText() + "/" + p.path("architecture").asText()
-                            + (p.hasNonNull("variant") ? "/" + p.path("variant").asText() : "");
-                    if (name.contains("unknown") || d.path("annotations").has("vnd.docker.reference.type")) {
+                    String name = platformName(d.path("platform"));
+                    if (attestation(d)) {
                         attestations.computeIfAbsent(d.path("annotations").path("vnd.docker.reference.digest").asText(),
                                 k -> new ArrayList<>()).add(d.path("digest").asText());
                         continue; // attestation manifests
                     }
-                    platforms.add(new Platform(name, d.path("digest").asText(), facts(ref, name, image.path(name))));
+                    platforms.add(new Platform(name, d.path("digest").asText(), facts(ref, name, configOf(image, name))));
                 }
             } else {
                 String name = image.path("os").asText() + "/" + image.path("architecture").asText();
@@ -112,82 +115,141 @@ public final class Imagetools {
     /**
      * The layers of each platform of an image in its registry, as {@link ImageHistory} (the config's diff IDs and
      * history, each layer's bytes the compressed size its manifest gives: what a push sends and a pull fetches), by
-     * platform; empty when the registry does not hold ref. Attestation manifests are left out. Reads the index, the
-     * configs, then every platform manifest, those side by side.
+     * platform as the index names it; empty when the registry does not hold ref. Attestation manifests are left out.
+     * Reads ref raw, then each platform's manifest and config (by digest, so a one-platform index and platforms
+     * with variants read the same), those side by side: at most twice the timeout in all. A failure stops the
+     * reads still running.
      */
     public Optional<Map<String, ImageHistory>> histories(String ref) {
         ObjectMapper m = new ObjectMapper();
-        JsonNode top;
-        try {
-            top = m.readTree(run(ref, null));
-        } catch (NssimgException e) {
-            if (e.getMessage().contains(" not found in its registry")) {
+        DockerCli.Output first = capture(ref, null);
+        if (!first.ok()) {
+            if (notFound(first.lastErrorLine())) {
                 return Optional.empty();
             }
-            throw e;
-        } catch (IOException e) {
-            throw NssimgException.failed("cannot read the manifest of " + ref + ": " + e.getMessage());
+            throw failure(ref, first);
         }
+        JsonNode top = tree(m, ref, first.stdout());
         String repo = dev.nssimg.plan.Planner.repository(ref);
         Map<String, String> digests = new LinkedHashMap<>();
-        Map<String, CompletableFuture<String>> manifests = new LinkedHashMap<>();
         if (top.has("manifests")) {
             for (JsonNode d : top.path("manifests")) {
-                String name = platformName(d.path("platform"));
-                if (!name.contains("unknown") && !d.path("annotations").has("vnd.docker.reference.type")) {
-                    String digest = d.path("digest").asText();
-                    digests.put(name, digest);
-                    manifests.put(name, CompletableFuture.supplyAsync(() -> run(repo + "@" + digest, null)));
+                if (!attestation(d)) {
+                    digests.put(platformName(d.path("platform")), d.path("digest").asText());
                 }
             }
+        } else {
+            // one manifest, read raw: its digest is that of the bytes buildx printed as the registry sent them
+            digests.put(null, "sha256:" + sha256(first.stdout()));
         }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "nssimg-registry-read");
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            JsonNode image = m.readTree(run(ref, "{{json .Image}}"));
+            Map<String, CompletableFuture<String>> manifests = new LinkedHashMap<>();
+            Map<String, CompletableFuture<String>> configs = new LinkedHashMap<>();
+            digests.forEach((platform, digest) -> {
+                String at = platform == null ? ref : repo + "@" + digest;
+                manifests.put(platform, platform == null ? CompletableFuture.completedFuture(first.stdout())
+                        : CompletableFuture.supplyAsync(() -> run(at, null), pool));
+                configs.put(platform, CompletableFuture.supplyAsync(() -> run(at, "{{json .Image}}"), pool));
+            });
             Map<String, ImageHistory> out = new LinkedHashMap<>();
-            if (manifests.isEmpty()) {
-                out.put(platformName(image), history(null, top, image));
-            } else {
-                for (Map.Entry<String, CompletableFuture<String>> e : manifests.entrySet()) {
-                    JsonNode manifest = m.readTree(e.getValue().join());
-                    out.put(e.getKey(), history(digests.get(e.getKey()), manifest, image.path(e.getKey())));
+            for (Map.Entry<String, String> e : digests.entrySet()) {
+                String at = e.getKey() == null ? ref : repo + "@" + e.getValue();
+                JsonNode config = tree(m, at, join(configs.get(e.getKey())));
+                ImageHistory h = history(e.getValue(), tree(m, at, join(manifests.get(e.getKey()))), config);
+                if (!h.diffIds().isEmpty()) { // a config without a root filesystem is no image to compare
+                    out.put(e.getKey() == null ? platformName(config) : e.getKey(), h);
                 }
             }
             return Optional.of(out);
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof NssimgException n ? n : e;
-        } catch (IOException e) {
-            throw NssimgException.failed("cannot read the manifests of " + ref + ": " + e.getMessage());
+        } finally {
+            pool.shutdownNow(); // after a failure: the reads still running end now, their docker processes with them
         }
     }
 
     /**
-     * One platform's layers from its manifest and its image config: id is the manifest's digest where known (else
-     * the config's), the diff IDs are the config's, and each history entry that made a layer carries that layer's
-     * compressed size from the manifest (those marked empty_layer carry 0). Pure.
+     * One platform's layers from its manifest and its image config: the diff IDs are the config's, each with the
+     * compressed size of the manifest's layer at the same index (the OCI image spec keeps the two lists in step),
+     * and the history entries that made a layer carry those sizes, matched from the top as {@link
+     * dev.nssimg.plan.Layers} matches them (a base whose history lacks entries leaves its own bottom layers
+     * without one). Pure.
      */
     static ImageHistory history(String manifestDigest, JsonNode manifest, JsonNode config) {
         List<Long> sizes = new ArrayList<>();
-        manifest.path("layers").forEach(l -> sizes.add(l.path("size").asLong(0)));
+        manifest.path("layers").forEach(l -> sizes.add(Math.max(1, l.path("size").asLong(1))));
         List<String> diffIds = strings(config.path("rootfs").path("diff_ids"));
+        List<JsonNode> history = new ArrayList<>();
+        config.path("history").forEach(history::add);
+        long layered = history.stream().filter(h -> !h.path("empty_layer").asBoolean(false)).count();
+        int layer = (int) (diffIds.size() - layered); // the diff ID of the bottom entry that made a layer
         List<ImageHistory.Entry> entries = new ArrayList<>();
-        int layer = 0;
-        for (JsonNode h : config.path("history")) {
+        for (JsonNode h : history) {
             boolean empty = h.path("empty_layer").asBoolean(false);
-            // a layer of 0 bytes would read as no layer: a gzip stream is never empty, so 1 is as honest as it gets
-            long bytes = empty ? 0 : layer < sizes.size() ? Math.max(1, sizes.get(layer)) : 1;
+            // a layer of 0 bytes would read as no layer; a gzip stream is never empty, so 1 is as honest as it gets
+            long bytes = empty ? 0 : layer >= 0 && layer < sizes.size() ? sizes.get(layer) : 1;
             if (!empty) {
                 layer++;
             }
             entries.add(new ImageHistory.Entry(h.path("created_by").asText(""), bytes));
         }
         long total = sizes.stream().mapToLong(Long::longValue).sum();
-        String id = manifestDigest != null ? manifestDigest : manifest.path("config").path("digest").asText(null);
-        return new ImageHistory(id, total, diffIds, entries);
+        return new ImageHistory(manifestDigest, total, diffIds, entries, sizes.size() == diffIds.size() ? sizes : List.of());
+    }
+
+    /**
+     * A platform's config in what `{{json .Image}}` printed: buildx prints the config itself when the index has
+     * one platform (attestations aside), else a map keyed by the normalized platform (linux/arm64 for
+     * linux/arm64/v8, linux/arm/v7 for linux/arm).
+     */
+    static JsonNode configOf(JsonNode image, String platform) {
+        if (image.has("rootfs") || image.has("config") || image.has("architecture")) {
+            return image;
+        }
+        String normalized = platform.endsWith("arm64/v8") ? platform.substring(0, platform.length() - 3)
+                : platform.endsWith("/arm") ? platform + "/v7" : platform;
+        return image.has(platform) ? image.path(platform) : image.path(normalized);
+    }
+
+    private static boolean attestation(JsonNode descriptor) {
+        return platformName(descriptor.path("platform")).contains("unknown")
+                || descriptor.path("annotations").has("vnd.docker.reference.type");
     }
 
     private static String platformName(JsonNode p) {
         return p.path("os").asText() + "/" + p.path("architecture").asText()
                 + (p.hasNonNull("variant") && !p.path("variant").asText().isEmpty() ? "/" + p.path("variant").asText() : "");
+    }
+
+    private static String join(CompletableFuture<String> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof NssimgException n) {
+                throw n;
+            }
+            throw NssimgException.failed("cannot read from the registry: " + e.getCause());
+        }
+    }
+
+    private static JsonNode tree(ObjectMapper m, String ref, String text) {
+        try {
+            return m.readTree(text);
+        } catch (IOException e) {
+            throw NssimgException.failed("cannot read the manifest of " + ref + ": " + e.getMessage());
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static Map<String, String> strings(JsonNode n, Map<String, String> into) {
@@ -203,15 +265,33 @@ public final class Imagetools {
 
     /** format null: the raw manifest. */
     private String run(String ref, String format) {
-        DockerCli.Output o = cli.capture(format == null ? List.of("docker", "buildx", "imagetools", "inspect", "--raw", ref)
-                : List.of("docker", "buildx", "imagetools", "inspect", ref, "--format", format), timeoutSeconds);
+        DockerCli.Output o = capture(ref, format);
         if (!o.ok()) {
-            String why = o.lastErrorLine();
-            if (why.contains("not found") || why.contains("MANIFEST_UNKNOWN") || why.contains("NAME_UNKNOWN")) {
-                throw NssimgException.failed(ref + " not found in its registry: " + why);
-            }
-            throw NssimgException.environment("cannot read " + ref + " from its registry: " + why);
+            throw failure(ref, o);
         }
         return o.stdout();
+    }
+
+    private DockerCli.Output capture(String ref, String format) {
+        List<String> argv = new ArrayList<>(List.of("docker", "buildx"));
+        if (builder != null) { // a builder's registry settings (plain HTTP, CAs, mirrors) and auth apply to the reads too
+            argv.addAll(List.of("--builder", builder));
+        }
+        argv.addAll(List.of("imagetools", "inspect"));
+        argv.addAll(format == null ? List.of("--raw", ref) : List.of(ref, "--format", format));
+        return cli.capture(argv, timeoutSeconds);
+    }
+
+    /** What buildx says of a reference the registry does not hold ("ERROR: REF: not found"), or the registry's codes. */
+    static boolean notFound(String why) {
+        return why.endsWith(": not found") || why.contains("MANIFEST_UNKNOWN") || why.contains("NAME_UNKNOWN");
+    }
+
+    private static NssimgException failure(String ref, DockerCli.Output o) {
+        String why = o.lastErrorLine();
+        if (notFound(why)) {
+            return NssimgException.failed(ref + " not found in its registry: " + why);
+        }
+        return NssimgException.environment("cannot read " + ref + " from its registry: " + why);
     }
 }

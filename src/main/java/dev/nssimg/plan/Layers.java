@@ -18,7 +18,8 @@ public final class Layers {
     private Layers() {}
 
     /**
-     * A layer of the image, bottom first; bytes are unpacked (the engine's history sizes). source is FILE:LINE of the instruction that made it, or null for the
+     * A layer of the image, bottom first; bytes are unpacked for an image in the engine (its history's sizes) and
+     * compressed for one read from a registry (its manifest's). source is FILE:LINE of the instruction that made it, or null for the
      * base image's layers and when the history cannot be matched to the Dockerfile (then instruction is the
      * engine's own text).
      */
@@ -74,19 +75,22 @@ public final class Layers {
         List<String> ids = image.diffIds();
         List<Layer> layers = new ArrayList<>();
         int offset = layered.size() - ids.size(); // equal counts but for empty layers BuildKit kept; align the tops
+        List<Long> sizes = image.layerSizes();
         for (int d = 0; d < ids.size(); d++) {
             int li = d + offset;
+            long given = sizes.isEmpty() ? -1 : sizes.get(d); // a registry gives each layer's bytes itself
             if (li < 0) {
-                layers.add(new Layer(ids.get(d), 0, null, "(layer without history)"));
+                layers.add(new Layer(ids.get(d), Math.max(0, given), null, "(layer without history)"));
                 continue;
             }
             int e = layered.get(li);
             ImageHistory.Entry entry = entries.get(e);
+            long bytes = given >= 0 ? given : entry.size();
             if (matched && e >= first) {
                 DockerfileInfo.Step step = steps.get(e - first);
-                layers.add(new Layer(ids.get(d), entry.size(), file + ":" + step.line(), step.text()));
+                layers.add(new Layer(ids.get(d), bytes, file + ":" + step.line(), step.text()));
             } else {
-                layers.add(new Layer(ids.get(d), entry.size(), null, engineText(entry.createdBy(), e < first)));
+                layers.add(new Layer(ids.get(d), bytes, null, engineText(entry.createdBy(), e < first)));
             }
         }
         List<Layer> added = null;

@@ -132,6 +132,18 @@ class OfflineBuildIT {
         String md = Files.readString(summary);
         assertTrue(md.contains("linux/arm64: ") && md.contains("compressed in 1 new layer")
                 && md.contains("containers/Dockerfile.cuda:" + line + " COPY --from=project"), "the job summary says it too: " + md);
+
+        // One platform in one buildx call: buildx still pushes an index (the image and its provenance), whose
+        // one config imagetools prints as it is, not keyed by platform.
+        String one = Bed.REGISTRY + "/nssimg-it/offline-pushed-one-" + Bed.RUN_ID + ":latest";
+        build(ctx, one, "--platform", "linux/amd64", "--push");
+        Files.writeString(cli, Files.readString(cli) + "# one more\n");
+        JsonNode single = build(ctx, one, "--platform", "linux/amd64", "--push").path("pushedLayers");
+        assertEquals(1, single.size(), single.toString());
+        assertEquals("linux/amd64", single.get(0).path("platform").asText());
+        assertTrue(single.get(0).path("count").asInt() > 5, "the layers were read: " + single);
+        assertEquals(1, single.get(0).path("added").size(), single.toString());
+        assertEquals("containers/Dockerfile.cuda:" + line, single.get(0).path("added").get(0).path("source").asText());
     }
 
     @Test
