@@ -260,8 +260,8 @@ public final class Builds {
         OptionalLong free = e.freeDisk(info);
         List<String> warnings = new java.util.ArrayList<>();
         if (planned.plan().push()) {
-            warnings.add("size budget " + Layers.size(b.bytes()) + " (" + b.origin() + "): a pushed image is not measured here; "
-                    + "build it with --load to check it");
+            warnings.add("size budget " + Layers.size(b.bytes()) + " (" + b.origin() + "): a pushed image is measured by its "
+                    + "compressed size in the registry, which is less than its size on disk; build it with --load to check it fully");
         }
         if (free.isEmpty()) {
             warnings.add("cannot see the free disk of the engine at " + info.host() + " (" + info.rootDir() + "); "
@@ -365,6 +365,14 @@ public final class Builds {
                 : Layers.overBudget(plan.tags().get(0), layers, budget.bytes(), budget.origin());
         Map<String, Layers.Report> pushedLayers = registry == null || digest == null ? Map.of()
                 : registry.after(Planner.repository(plan.tags().get(0)) + "@" + digest, planned);
+        if (over == null && layers == null && budget != null) {
+            // A pushed image's size on disk is not known here, but its compressed size is at most that: a platform
+            // already over the budget compressed is over it.
+            for (Map.Entry<String, Layers.Report> e : pushedLayers.entrySet()) {
+                over = over != null ? over : Layers.overBudget(plan.tags().get(0) + " (" + e.getKey() + ", compressed in its registry)",
+                        e.getValue(), budget.bytes(), budget.origin());
+            }
+        }
         return new Outcome(plan.tags(), digest, plan.platforms(), plan.strategy(), plan.push(), plan.builds().size() > 1,
                 layers == null ? -1 : layers.imageBytes(), result.duration(), stepCount, cached, layers, budget, over, pushedLayers);
     }
@@ -509,8 +517,7 @@ public final class Builds {
             if (e instanceof NssimgException n && n.exitCode() == dev.nssimg.error.ExitCode.INTERRUPTED) {
                 throw n;
             }
-            inv.err().println("nssimg: warning: cannot read the layers of " + what + " from its registry, so what the rebuild "
-                    + "added is not reported: " + e.getMessage());
+            inv.err().println("nssimg: warning: what the rebuild added is not reported (reading " + what + "): " + e.getMessage());
             inv.err().flush();
             inv.log().debug(Builds.class, "registry read failed", e);
         }

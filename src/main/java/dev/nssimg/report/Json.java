@@ -21,7 +21,7 @@ public final class Json {
     /** The documents nssimg prints with --json, and their current versions (listed in the README). */
     public enum Schema {
         PLAN("nssimg.plan", 1),
-        BUILD_EVENT("nssimg.build.event", 1),
+        BUILD_EVENT("nssimg.build.event", 2),
         SMOKE("nssimg.smoke", 3),
         DOCTOR("nssimg.doctor", 1),
         IMAGE("nssimg.inspect.image", 1),

@@ -90,8 +90,15 @@ final class JsonReport {
             });
         }
         if (b.budget() != null) {
-            doc.putObject("sizeBudget").put("bytes", b.budget().bytes()).put("origin", b.budget().origin())
-                    .put("over", b.overBudget() != null);
+            // measured: what the budget was compared with; over is null when nothing was
+            String measured = b.size() >= 0 ? "unpacked" : !b.pushedLayers().isEmpty() ? "compressed" : null;
+            ObjectNode sb = doc.putObject("sizeBudget").put("bytes", b.budget().bytes()).put("origin", b.budget().origin())
+                    .put("measured", measured);
+            if (measured == null) {
+                sb.putNull("over");
+            } else {
+                sb.put("over", b.overBudget() != null);
+            }
         }
         return Json.line(doc);
     }

@@ -109,6 +109,10 @@ public final class Report {
         if (b.budget() != null && b.size() >= 0) {
             rows.add(new String[] {"budget", humanSize(b.budget().bytes()) + " (" + b.budget().origin() + "): "
                     + (b.overBudget() == null ? "within" : "OVER by " + humanSize(b.size() - b.budget().bytes()))});
+        } else if (b.budget() != null && !b.pushedLayers().isEmpty()) {
+            rows.add(new String[] {"budget", humanSize(b.budget().bytes()) + " (" + b.budget().origin() + "): "
+                    + (b.overBudget() == null ? "within, compressed (the size on disk is not measured for a pushed image)"
+                            : "OVER, compressed")});
         }
         if (json) {
             out.println(JsonReport.build(b));
@@ -129,11 +133,11 @@ public final class Report {
         } else {
             rows.add(new String[] {"rebuild", "adds " + humanSize(l.addedBytes()) + kind + " in " + l.added().size() + " new layer"
                     + (l.added().size() == 1 ? "" : "s") + " of " + l.layers().size()});
-            l.added().forEach(x -> rows.add(new String[] {"", humanSize(x.bytes()) + "  " + x.describe()}));
+            l.added().forEach(x -> rows.add(new String[] {"", humanSize(x.bytes()) + kind + "  " + x.describe()}));
         }
         List<Layers.Layer> top = l.largest(3);
         for (int i = 0; i < top.size(); i++) {
-            rows.add(new String[] {i == 0 ? "largest" : "", humanSize(top.get(i).bytes()) + "  " + top.get(i).describe()});
+            rows.add(new String[] {i == 0 ? "largest" : "", humanSize(top.get(i).bytes()) + kind + "  " + top.get(i).describe()});
         }
     }
 

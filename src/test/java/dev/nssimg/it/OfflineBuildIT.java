@@ -157,6 +157,15 @@ class OfflineBuildIT {
         assertTrue(err.contains("containers/Dockerfile.cuda:"), "a largest layer names its line: " + err);
         assertTrue(r.out().contains("budget     1.0 MB (flag --max-size): OVER by"), r.out());
 
+        // Pushed: the compressed size in the registry is a lower bound of the size on disk, so over it is over.
+        String pushed = Bed.REGISTRY + "/nssimg-it/offline-budget-" + Bed.RUN_ID + ":latest";
+        Bed.Run p = Bed.nssimg(Bed.ROOT, Map.of(), "build", "--profile", "offline", "--target", "runtime", "--tag", pushed,
+                "--platform", "linux/amd64", "--push", "--max-size", "5MB");
+        assertEquals(1, p.exit(), p.all());
+        assertTrue(p.err().contains("(linux/amd64, compressed in its registry) is ") && p.err().contains("over the size budget of 5.0 MB"),
+                p.err());
+        assertTrue(p.out().contains("budget     5.0 MB (flag --max-size): OVER, compressed"), p.out());
+
         Bed.Run fits = Bed.nssimg(Bed.ROOT, Map.of(), "build", "--profile", "offline", "--target", "runtime", "--tag", tag);
         assertEquals(0, fits.exit(), fits.all());
         assertTrue(fits.out().contains("(containers/profiles.yaml:") && fits.out().contains("(profile offline)): within"),

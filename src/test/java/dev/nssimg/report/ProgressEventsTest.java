@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProgressEventsTest {
-    private static final String SCHEMA = "{\"schema\":{\"name\":\"nssimg.build.event\",\"version\":1},";
+    private static final String SCHEMA = "{\"schema\":{\"name\":\"nssimg.build.event\",\"version\":2},";
 
     @Test
     void anEventIsOneFlatObjectInItsOrderAfterItsSchemaThenThePlatform() {

@@ -73,8 +73,8 @@ class ReportTest {
         String text = out.toString();
         assertTrue(text.contains("  layers     linux/amd64: 4.0 MB compressed in the registry, 3 layers\n"
                 + "  rebuild    adds 2.0 KB compressed in 1 new layer of 3\n"
-                + "             2.0 KB  containers/Dockerfile.cuda:148 COPY --from=project /opt/venv-project/ /opt/venv/\n"
-                + "  largest    3.0 MB  containers/Dockerfile.cuda:117 COPY --from=deps /opt/venv /opt/venv\n"), text);
+                + "             2.0 KB compressed  containers/Dockerfile.cuda:148 COPY --from=project /opt/venv-project/ /opt/venv/\n"
+                + "  largest    3.0 MB compressed  containers/Dockerfile.cuda:117 COPY --from=deps /opt/venv /opt/venv\n"), text);
         assertTrue(text.contains("  layers     linux/arm64: 4.0 MB compressed in the registry, 3 layers\n"
                 + "  rebuild    no previous image of the tag to compare with\n"), text);
         assertFalse(text.contains("  size "), "a pushed image's unpacked size is not known here: " + text);
@@ -90,6 +90,26 @@ class ReportTest {
         JsonNode arm = doc.path("pushedLayers").get(1);
         assertTrue(arm.path("previousImage").isNull() && !arm.has("addedBytes"), arm.toString());
         assertFalse(doc.has("layers"), "no loaded image");
+        assertFalse(doc.has("sizeBudget"), "no budget");
+        assertEquals(2, doc.path("schema").path("version").asInt(), "version 2: layers, pushedLayers, sizeBudget");
+
+        // A budget: judged by the compressed sizes, and said so; without them, not judged at all.
+        Builds.Budget budget = new Builds.Budget(1L << 20, "flag --max-size");
+        out.getBuffer().setLength(0);
+        new Report(inv(), true).build(new Builds.Outcome(b.tags(), b.digest(), b.platforms(), b.strategy(), true, true, -1, b.duration(),
+                0, 0, null, budget, "image reg/x:1 (linux/amd64, compressed in its registry) is 4.0 MB, over ...", pushed));
+        JsonNode sb = new ObjectMapper().readTree(out.toString()).path("sizeBudget");
+        assertEquals("compressed", sb.path("measured").asText());
+        assertTrue(sb.path("over").asBoolean(false), sb.toString());
+        out.getBuffer().setLength(0);
+        new Report(inv(), false).build(new Builds.Outcome(b.tags(), b.digest(), b.platforms(), b.strategy(), true, true, -1, b.duration(),
+                0, 0, null, budget, null, pushed));
+        assertTrue(out.toString().contains("  budget     1.0 MB (flag --max-size): within, compressed"), out.toString());
+        out.getBuffer().setLength(0);
+        new Report(inv(), true).build(new Builds.Outcome(b.tags(), b.digest(), b.platforms(), b.strategy(), true, true, -1, b.duration(),
+                0, 0, null, budget, null, Map.of()));
+        sb = new ObjectMapper().readTree(out.toString()).path("sizeBudget");
+        assertTrue(sb.path("measured").isNull() && sb.path("over").isNull(), "nothing measured is not 'within': " + sb);
     }
 
     @Test
