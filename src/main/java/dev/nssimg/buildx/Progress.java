@@ -15,8 +15,11 @@ public final class Progress {
     private static final Pattern HEADER = Pattern.compile("^#(\\d+) (\\[[^\\]]+\\] .*)$");
     private static final Pattern CACHED = Pattern.compile("^#(\\d+) CACHED$");
     private static final Pattern ERROR = Pattern.compile("^#(\\d+) ERROR: (.*)$");
-    /** A Dockerfile step other than FROM (resolving a base is never "cached"). */
-    private static final Pattern STEP = Pattern.compile("^\\[(\\S+ )?\\d+/\\d+\\] (?!FROM ).*");
+    /**
+     * A Dockerfile step other than FROM (resolving a base is never "cached"): "[2/3] ...", "[deps 2/3] ...", and in
+     * one call for several platforms "[linux/amd64 deps 2/3] ..." (group 1: the platform).
+     */
+    private static final Pattern STEP = Pattern.compile("^\\[(\\S+/\\S+ )?(\\S+ )?\\d+/\\d+\\] (?!FROM ).*");
     private static final Pattern PUSHED = Pattern.compile("^\\S+: digest: (sha256:[0-9a-f]{64}) size: \\d+$");
     /** The exporter that stores the image in the engine (its vertex name), its plain header, and its DONE line. */
     private static final Pattern EXPORTER = Pattern.compile("exporting to (?:image|docker image format)");
@@ -122,6 +125,10 @@ public final class Progress {
                 event.put("event", err.isEmpty() ? "step" : "step-error");
                 event.put("name", v.path("name").asText());
                 event.put("cached", v.path("cached").asBoolean(false));
+                Matcher step = STEP.matcher(v.path("name").asText());
+                if (step.matches() && step.group(1) != null) { // one call for several platforms names each in the step
+                    event.put("platform", step.group(1).strip());
+                }
                 if (!err.isEmpty()) {
                     event.put("error", err);
                 }

@@ -28,6 +28,20 @@ class ProgressTest {
     }
 
     @Test
+    void oneCallForSeveralPlatformsCountsEachPlatformsStepsAndNamesThePlatform() {
+        Progress p = new Progress();
+        p.accept("{\"vertexes\":[{\"digest\":\"d0\",\"name\":\"[linux/arm64 deps 1/3] FROM docker.io/library/base\",\"completed\":\"t\"},"
+                + "{\"digest\":\"d1\",\"name\":\"[linux/amd64 deps 2/3] COPY a /a\",\"completed\":\"t\",\"cached\":true},"
+                + "{\"digest\":\"d2\",\"name\":\"[internal] load metadata\",\"completed\":\"t\"}]}");
+        java.util.Map<String, Object> e = p.accept("{\"vertexes\":[{\"digest\":\"d3\",\"name\":\"[linux/arm64 deps 2/3] COPY a /a\","
+                + "\"completed\":\"t\"}]}");
+        p.accept("#9 [linux/amd64 runtime 3/3] RUN true");
+        assertEquals(3, p.steps(), "two platforms' COPY steps and a plain one; FROM and internal vertices are not steps");
+        assertEquals(1, p.cachedSteps());
+        assertEquals("linux/arm64", e.get("platform"));
+    }
+
+    @Test
     void prettyPrintedRawJsonIsGatheredAndSingleStageStepsCount() {
         Progress p = new Progress();
         Object last = null;
