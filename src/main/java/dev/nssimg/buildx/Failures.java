@@ -17,7 +17,8 @@ final class Failures {
             "(?i)cannot connect to the docker daemon|connection refused|no such host|i/o timeout|dial (tcp|unix)"
                     + "|is the docker daemon running|no builder .* found|connection reset by peer|error reading from server"
                     + "|unexpected eof|closed network connection|server misbehaving|code = Unavailable"
-                    + "|client connection is closing|transport is closing|broken pipe");
+                    + "|client connection is closing|transport is closing|broken pipe|tls handshake timeout"
+                    + "|context deadline exceeded \\(Client\\.Timeout|net/http: timeout awaiting response headers");
 
     /** Registry answers that are worth one more try: server errors, not refusals. */
     private static final Pattern TRANSIENT_REGISTRY = Pattern.compile(
