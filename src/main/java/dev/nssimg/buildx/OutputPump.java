@@ -43,7 +43,9 @@ final class OutputPump {
                 while ((line = r.readLine()) != null) {
                     var event = progress.accept(line);
                     if (events == null) {
-                        tell(prefix(label) + line);
+                        if (label == null || !line.isBlank()) { // buildx's blank separators mean nothing once interleaved
+                            tell(prefix(label) + line);
+                        }
                     } else if (event != null) {
                         synchronized (this) {
                             events.event(event, label);
