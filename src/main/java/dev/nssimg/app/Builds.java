@@ -89,6 +89,12 @@ public final class Builds {
             return dockerfiles.getOrDefault(platform, dockerfiles.get(plan.platforms().get(0)));
         }
 
+        /** The steps of the built stage in a platform's Dockerfile (an unnamed last stage is found as the default). */
+        public List<DockerfileInfo.Step> steps(String platform) {
+            DockerfileInfo df = dockerfile(platform);
+            return df.steps(df.stage(plan.target()).orElse(df.defaultStage()));
+        }
+
         public boolean blocked() {
             return Lint.hasErrors(findings);
         }
@@ -104,7 +110,12 @@ public final class Builds {
             boolean pushed, boolean split, long size, Duration duration, int steps, int cachedSteps, Layers.Report layers,
             Budget budget, String overBudget, Map<String, Layers.Report> pushedLayers) {
         public Outcome {
-            pushedLayers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(pushedLayers));
+            pushedLayers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pushedLayers));
+        }
+
+        /** What the size budget was compared with: "unpacked" (a loaded image), "compressed" (a pushed one), or null. */
+        public String budgetMeasured() {
+            return budget == null ? null : size >= 0 ? "unpacked" : !pushedLayers.isEmpty() ? "compressed" : null;
         }
     }
 
@@ -337,9 +348,7 @@ public final class Builds {
         // same tag here, if any, is another image, so its size is not asked.
         boolean elsewhere = plan.builds().stream().anyMatch(c -> c instanceof dev.nssimg.plan.Build b && b.flags().dockerContext() != null);
         ImageSize size = plan.push() || elsewhere ? null : new ImageSize(inv, plan.tags().get(0));
-        DockerfileInfo df = planned.dockerfile();
-        // An unnamed last stage is not found by name: it is the default stage.
-        List<DockerfileInfo.Step> steps = df.steps(df.stage(plan.target()).orElse(df.defaultStage()));
+        List<DockerfileInfo.Step> steps = planned.steps(plan.platforms().get(0));
         if (size != null && plan.builds().size() == 1) {
             runner.onImageStored(label -> size.askNow());
         }
@@ -365,13 +374,12 @@ public final class Builds {
                 : Layers.overBudget(plan.tags().get(0), layers, budget.bytes(), budget.origin());
         Map<String, Layers.Report> pushedLayers = registry == null || digest == null ? Map.of()
                 : registry.after(Planner.repository(plan.tags().get(0)) + "@" + digest, planned);
-        if (over == null && layers == null && budget != null) {
+        if (layers == null && budget != null) {
             // A pushed image's size on disk is not known here, but its compressed size is at most that: a platform
             // already over the budget compressed is over it.
-            for (Map.Entry<String, Layers.Report> e : pushedLayers.entrySet()) {
-                over = over != null ? over : Layers.overBudget(plan.tags().get(0) + " (" + e.getKey() + ", compressed in its registry)",
-                        e.getValue(), budget.bytes(), budget.origin());
-            }
+            over = pushedLayers.entrySet().stream().map(e -> Layers.overBudget(plan.tags().get(0) + " (" + e.getKey()
+                    + ", compressed in its registry)", e.getValue(), budget.bytes(), budget.origin()))
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
         }
         return new Outcome(plan.tags(), digest, plan.platforms(), plan.strategy(), plan.push(), plan.builds().size() > 1,
                 layers == null ? -1 : layers.imageBytes(), result.duration(), stepCount, cached, layers, budget, over, pushedLayers);
@@ -501,11 +509,8 @@ public final class Builds {
         Map<String, Layers.Report> after(String pushed, Planned planned) {
             try {
                 Map<String, Layers.Report> out = new LinkedHashMap<>();
-                tools.histories(pushed).orElse(Map.of()).forEach((platform, now) -> {
-                    DockerfileInfo df = planned.dockerfile(platform);
-                    List<DockerfileInfo.Step> steps = df.steps(df.stage(planned.plan().target()).orElse(df.defaultStage()));
-                    out.put(platform, Layers.of(previous.get(platform), now, steps, df.file()));
-                });
+                tools.histories(pushed).orElse(Map.of()).forEach((platform, now) -> out.put(platform,
+                        Layers.of(previous.get(platform), now, planned.steps(platform), planned.dockerfile(platform).file())));
                 return out;
             } catch (RuntimeException e) {
                 unreadable(inv, "the pushed image " + pushed, e);

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** Reads an image index from its registry with `docker buildx imagetools inspect`. */
 public final class Imagetools {
@@ -131,38 +133,39 @@ public final class Imagetools {
         }
         JsonNode top = tree(m, ref, first.stdout());
         String repo = dev.nssimg.plan.Planner.repository(ref);
-        Map<String, String> digests = new LinkedHashMap<>();
+        // what to read per platform: its manifest's digest and the reference to read it by (platform null: the
+        // single manifest ref names, whose digest is that of the bytes buildx printed as the registry sent them)
+        record Read(String platform, String digest, String at) {}
+        List<Read> reads = new ArrayList<>();
         if (top.has("manifests")) {
             for (JsonNode d : top.path("manifests")) {
                 if (!attestation(d)) {
-                    digests.put(platformName(d.path("platform")), d.path("digest").asText());
+                    reads.add(new Read(platformName(d.path("platform")), d.path("digest").asText(), repo + "@" + d.path("digest").asText()));
                 }
             }
         } else {
-            // one manifest, read raw: its digest is that of the bytes buildx printed as the registry sent them
-            digests.put(null, "sha256:" + sha256(first.stdout()));
+            reads.add(new Read(null, "sha256:" + sha256(first.stdout()), ref));
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "nssimg-registry-read");
             t.setDaemon(true);
             return t;
         });
         try {
-            Map<String, CompletableFuture<String>> manifests = new LinkedHashMap<>();
-            Map<String, CompletableFuture<String>> configs = new LinkedHashMap<>();
-            digests.forEach((platform, digest) -> {
-                String at = platform == null ? ref : repo + "@" + digest;
-                manifests.put(platform, platform == null ? CompletableFuture.completedFuture(first.stdout())
-                        : CompletableFuture.supplyAsync(() -> run(at, null), pool));
-                configs.put(platform, CompletableFuture.supplyAsync(() -> run(at, "{{json .Image}}"), pool));
-            });
+            List<CompletableFuture<String>> manifests = new ArrayList<>();
+            List<CompletableFuture<String>> configs = new ArrayList<>();
+            for (Read r : reads) {
+                manifests.add(r.platform() == null ? CompletableFuture.completedFuture(first.stdout())
+                        : CompletableFuture.supplyAsync(() -> run(r.at(), null), pool));
+                configs.add(CompletableFuture.supplyAsync(() -> run(r.at(), "{{json .Image}}"), pool));
+            }
             Map<String, ImageHistory> out = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : digests.entrySet()) {
-                String at = e.getKey() == null ? ref : repo + "@" + e.getValue();
-                JsonNode config = tree(m, at, join(configs.get(e.getKey())));
-                ImageHistory h = history(e.getValue(), tree(m, at, join(manifests.get(e.getKey()))), config);
+            for (int i = 0; i < reads.size(); i++) {
+                Read r = reads.get(i);
+                JsonNode config = tree(m, r.at(), join(configs.get(i)));
+                ImageHistory h = history(r.digest(), tree(m, r.at(), join(manifests.get(i))), config);
                 if (!h.diffIds().isEmpty()) { // a config without a root filesystem is no image to compare
-                    out.put(e.getKey() == null ? platformName(config) : e.getKey(), h);
+                    out.put(r.platform() == null ? platformName(config) : r.platform(), h);
                 }
             }
             return Optional.of(out);

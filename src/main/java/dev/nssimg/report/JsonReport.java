@@ -90,8 +90,7 @@ final class JsonReport {
             });
         }
         if (b.budget() != null) {
-            // measured: what the budget was compared with; over is null when nothing was
-            String measured = b.size() >= 0 ? "unpacked" : !b.pushedLayers().isEmpty() ? "compressed" : null;
+            String measured = b.budgetMeasured(); // over is null when nothing was
             ObjectNode sb = doc.putObject("sizeBudget").put("bytes", b.budget().bytes()).put("origin", b.budget().origin())
                     .put("measured", measured);
             if (measured == null) {

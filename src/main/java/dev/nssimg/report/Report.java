@@ -106,13 +106,12 @@ public final class Report {
                     + l.layers().size() + " layers"});
             layerRows(l, " compressed", rows);
         });
-        if (b.budget() != null && b.size() >= 0) {
-            rows.add(new String[] {"budget", humanSize(b.budget().bytes()) + " (" + b.budget().origin() + "): "
-                    + (b.overBudget() == null ? "within" : "OVER by " + humanSize(b.size() - b.budget().bytes()))});
-        } else if (b.budget() != null && !b.pushedLayers().isEmpty()) {
-            rows.add(new String[] {"budget", humanSize(b.budget().bytes()) + " (" + b.budget().origin() + "): "
-                    + (b.overBudget() == null ? "within, compressed (the size on disk is not measured for a pushed image)"
-                            : "OVER, compressed")});
+        String measured = b.budgetMeasured();
+        if (measured != null) {
+            boolean unpacked = measured.equals("unpacked");
+            rows.add(new String[] {"budget", humanSize(b.budget().bytes()) + " (" + b.budget().origin() + "): " + (b.overBudget() == null
+                    ? (unpacked ? "within" : "within, compressed (the size on disk is not measured for a pushed image)")
+                    : (unpacked ? "OVER by " + humanSize(b.size() - b.budget().bytes()) : "OVER, compressed"))});
         }
         if (json) {
             out.println(JsonReport.build(b));
