@@ -8,7 +8,8 @@
 # Needs the test bed (it starts it); ROUNDS=N (default 7) sets the rounds, ROUNDS_B those of (b)
 # (default 3 x ROUNDS: its signal is the smallest).
 # bench/run.sh --scale instead measures how time, disk, memory and a code change's bytes grow with
-# the image (bench/scale.py: the real Dockerfile offline, PAYLOADS="10M 500M 2G" per platform).
+# the image (bench/scale.py: the real Dockerfile offline, PAYLOADS="10M 500M 2G" per platform; ROUNDS=N
+# repeats the timed split/single pair, alternating which goes first).
 # bench/run.sh --tricks instead measures each start-up trick on and off, cold and through the
 # daemon (bench/tricks.py; ROUNDS defaults to 15 there).
 set -euo pipefail
