@@ -260,6 +260,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: nssimg-client JAR NOPTS JAVA_OPT... ARG...\n");
         return 2;
     }
+    /* A shell starts background commands with SIGINT ignored, and a JVM cannot take back a signal it was started
+       ignoring: nssimg would then never stop its build or remove its container on `kill -INT`. Like the docker CLI
+       (Go's signal.Notify), nssimg handles SIGINT and SIGTERM whatever it inherited; SIGHUP (nohup) is left alone. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     jar = argv[1];
     nopts = atoi(argv[2]);
     if (nopts < 0 || 3 + nopts > argc) {

@@ -79,7 +79,7 @@ public final class BuildRunner {
         children.reset(); // a runner is run again after a failure (the classic builder fallback)
         boolean prefix = plan.builds().stream().map(Command::label).distinct().count() > 1;
         String digest = null;
-        try (AutoCloseable ignored = cleanup.register(this::destroyAll)) {
+        try (AutoCloseable ignored = cleanup.register(new Cleanup.Action("the build's docker processes", null, this::destroyAll))) {
             List<List<StepResult>> done = succeeded(chains.run(PlatformChains.of(plan), jobs, prefix), prefix);
             Map<String, StepResult> latest = new LinkedHashMap<>();
             done.forEach(chain -> latest.put(chain.get(0).label(), lastWithDigest(chain)));

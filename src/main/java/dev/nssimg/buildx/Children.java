@@ -74,9 +74,10 @@ final class Children {
             p.destroy();
             p.descendants().forEach(ProcessHandle::destroy); // forked while we looked
         }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // one grace period for all of them
         for (Process p : List.copyOf(running)) {
             try {
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                if (!p.waitFor(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
                 }

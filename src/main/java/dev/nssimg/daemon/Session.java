@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Session {
     private static final int SIGHUP = 1;
-    private static final long DRAIN_SECONDS = 10;
+    private static final long DRAIN_SECONDS = 5;
 
     private final SocketChannel channel;
     private final Wire wire;
@@ -37,7 +38,9 @@ final class Session {
     private volatile boolean quiet;
     private Cleanup scope;
     private volatile Thread worker;
-    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch done = new CountDownLatch(1);
+    /** Counted down when the invocation has ended, or when a signal has stopped it (as far as a bounded stop can). */
+    private final CountDownLatch over = new CountDownLatch(1);
 
     Session(SocketChannel channel, Server.Entry entry, TurnLock.Turns turns) {
         this.turns = turns;
@@ -98,14 +101,17 @@ final class Session {
                 } finally {
                     out.flush();
                     err.flush();
+                    over.countDown();
                 }
             }, "nssimg-request");
             worker.start();
             Thread watcher = new Thread(this::watchSignals, "nssimg-signals");
             watcher.setDaemon(true);
             watcher.start();
-            worker.join();
-            // A cancel in progress finishes (containers gone, and says so) before the engine client is
+            // Until the invocation ends or a signal has been handled: a cancel is bounded, the worker after it
+            // may not be (a call into an engine that no longer answers), and the client must hear back.
+            over.await();
+            // A cancel in progress finishes (containers gone, or named) before the engine client is
             // closed under it and before the exit code goes out.
             synchronized (this) {
                 return signal != 0 ? 128 + signal : code[0];
@@ -136,13 +142,14 @@ final class Session {
         }
         signal = sig;
         quiet = true; // what the invocation prints while it is torn down is noise
-        scope.runAll();
+        scope.runAll(Cleanup.BOUND);
         worker.interrupt();
         try {
             worker.join(TimeUnit.SECONDS.toMillis(DRAIN_SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        over.countDown();
         try {
             byte[] msg = ("nssimg: interrupted\n").getBytes(StandardCharsets.UTF_8);
             wire.frame(Wire.ERR, msg, 0, msg.length);

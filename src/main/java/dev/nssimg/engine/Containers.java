@@ -29,17 +29,31 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** Containers run once and removed, always: smoke checks and `nssimg run`. */
-final class Containers {
+final class Containers implements java.io.Closeable {
     private final DockerClient client;
+    /** The same engine through a client whose every response is bounded: what removal uses. */
+    private final DockerClient teardown;
     private final Calls calls;
     private final Cleanup cleanup;
     private final Log log;
+    /** The caller's session name (label {@link Engine#SESSION_LABEL}), or null. */
+    private final String session;
+    /** The CLI a user removes a container with by hand (e.g. "docker --host unix:///x.sock"). */
+    private final String cli;
 
-    Containers(DockerClient client, Calls calls, Cleanup cleanup, Log log) {
+    Containers(DockerClient client, DockerClient teardown, Calls calls, Cleanup cleanup, Log log, String session, String cli) {
         this.client = client;
+        this.teardown = teardown;
         this.calls = calls;
         this.cleanup = cleanup;
         this.log = log;
+        this.session = session;
+        this.cli = cli;
+    }
+
+    @Override
+    public void close() throws IOException {
+        teardown.close();
     }
 
     /**
@@ -78,7 +92,7 @@ final class Containers {
         }
         CreateContainerCmd create = client.createContainerCmd(spec.image())
                 .withName(name)
-                .withLabels(spec.labels())
+                .withLabels(labels(spec))
                 .withCmd(spec.cmd())
                 .withEnv(spec.env())
                 .withHostConfig(hc)
@@ -113,7 +127,9 @@ final class Containers {
         });
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
-        try (AutoCloseable removal = cleanup.register(() -> removeQuietly(id))) {
+        String shortId = id.substring(0, Math.min(12, id.length()));
+        try (AutoCloseable removal = cleanup.register(new Cleanup.Action("container " + shortId, cli + " rm -f " + shortId,
+                () -> remove(id, Cleanup.BOUND)))) {
             Output output = new Output(out, err, spec.out(), spec.err());
             var attach = client.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
                     .withLogs(true);
@@ -157,37 +173,67 @@ final class Containers {
         }
     }
 
-    /** Force-removes a container and returns when it is gone (also when another caller's removal is under way). */
+    /** The spec's labels, plus the caller's session name when it gave one. */
+    private java.util.Map<String, String> labels(RunSpec spec) {
+        if (session == null) {
+            return spec.labels();
+        }
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>(spec.labels());
+        all.put(Engine.SESSION_LABEL, session);
+        return all;
+    }
+
+    /** Force-removes a container on the normal path; a failure is a warning with the command that removes it. */
     void removeQuietly(String id) {
         try {
-            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
-        } catch (NotFoundException e) {
-            // already gone
+            remove(id, Cleanup.BOUND);
         } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("already in progress")) {
-                awaitGone(id, Duration.ofSeconds(15));
-            } else {
-                cleanup.warn("nssimg: could not remove container " + id.substring(0, 12) + ": " + e.getMessage());
-            }
+            String shortId = id.substring(0, Math.min(12, id.length()));
+            cleanup.warn("nssimg: could not remove container " + shortId + ": " + e.getMessage() + "; remove it with: " + cli
+                    + " rm -f " + shortId);
         }
     }
 
-    private void awaitGone(String id, Duration limit) {
+    /**
+     * Kills, then force-removes a container, and returns when it is gone; every engine call is bounded (the teardown
+     * client), and a call that fails or times out is tried again until limit. Throws when the container may still be
+     * there. Another caller's removal under way counts as removal once the engine no longer knows the container.
+     */
+    void remove(String id, Duration limit) {
         long end = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < end) {
+        String last = "the engine did not answer";
+        for (int attempt = 0; System.nanoTime() < end; attempt++) {
             try {
-                client.inspectContainerCmd(id).exec();
-                Thread.sleep(50);
-            } catch (NotFoundException e) {
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                teardown.killContainerCmd(id).exec();
             } catch (RuntimeException e) {
-                return; // the engine cannot tell: nothing more to wait for
+                // not running, already gone, or slow: the forced removal below decides
+            }
+            try {
+                teardown.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+                return;
+            } catch (NotFoundException e) {
+                return; // already gone
+            } catch (RuntimeException e) {
+                last = Lines.first(String.valueOf(e.getMessage()));
+            }
+            try {
+                teardown.inspectContainerCmd(id).exec();
+            } catch (NotFoundException e) {
+                return; // another caller's removal finished
+            } catch (RuntimeException e) {
+                // the engine cannot tell now: try again
+            }
+            long pause = Math.min(100L << Math.min(attempt, 4), Math.max(0, (end - System.nanoTime()) / 1_000_000));
+            if (pause > 0) {
+                try {
+                    Thread.sleep(pause); // a backoff between tries of a bounded retry, not a wait for a condition
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
-        cleanup.warn("nssimg: container " + id.substring(0, 12) + " was still being removed after " + limit.toSeconds() + " s");
+        throw new IllegalStateException("not removed within " + limit.toSeconds() + " s (" + last + ")");
     }
 
     /** The device request of a GPU request; null for none. */

@@ -46,13 +46,22 @@ public final class Engine implements Closeable {
      */
     public static final String PODMAN_API_HINT = "NSSIMG_PODMAN_API_HINT";
 
-    private Engine(DockerClient client, DockerHttpClient http, String host, String startHint, Cleanup cleanup, Log log) {
+    /**
+     * A name the caller gives its session (a CI job id, a test run): every container nssimg creates then carries it
+     * as the label {@link #SESSION_LABEL}, so that a sweep removes exactly that session's leftovers.
+     */
+    public static final String SESSION = "NSSIMG_SESSION";
+    public static final String SESSION_LABEL = "nssimg.session";
+
+    private Engine(DockerClient client, DockerHttpClient http, DockerClient teardown, String host, String startHint,
+            String session, Cleanup cleanup, Log log) {
         this.client = client;
         this.http = http;
         this.host = host;
         this.log = log;
         this.calls = new Calls(host, startHint);
-        this.containers = new Containers(client, calls, cleanup, log);
+        this.containers = new Containers(client, teardown, calls, cleanup, log, session,
+                (startHint != null ? "podman" : "docker") + (host.equals(DEFAULT_HOST) ? "" : " --host " + host));
     }
 
     /**
@@ -87,7 +96,18 @@ public final class Engine implements Closeable {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .maxConnections(32)
                 .build();
-        return new Engine(DockerClientImpl.getInstance(config, http), http, host, env.get(PODMAN_API_HINT), cleanup, log);
+        // Removing a container on Ctrl-C must not hang on an engine that answers slowly: those calls go through a
+        // client of their own whose every response is bounded (Containers retries them until the teardown's bound).
+        var bounded = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(Duration.ofSeconds(3))
+                .responseTimeout(Duration.ofSeconds(5))
+                .maxConnections(4)
+                .build();
+        String session = env.get(SESSION);
+        return new Engine(DockerClientImpl.getInstance(config, http), http, DockerClientImpl.getInstance(config, bounded), host,
+                env.get(PODMAN_API_HINT), session == null || session.isBlank() ? null : session, cleanup, log);
     }
 
     /** The docker CLI's configuration directory: DOCKER_CONFIG (relative to cwd), else ~/.docker. */
@@ -244,9 +264,15 @@ public final class Engine implements Closeable {
         return cs.stream().map(Container::getId).toList();
     }
 
+    /** Containers carrying a label with exactly this value. */
+    public List<String> containersWithLabel(String label, String value) {
+        return containersWithLabel(label + "=" + value);
+    }
+
     @Override
     public void close() throws IOException {
         client.close();
+        containers.close();
     }
 
 
