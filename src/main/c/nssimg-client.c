@@ -318,6 +318,7 @@ int main(int argc, char **argv) {
 
     char *payload = NULL;
     size_t payload_cap = 0;
+    int accepted = 0; /* the daemon said it runs the command ('A'); before that, a hang-up means it never started it */
     for (;;) {
         struct pollfd p[2] = {{fd, POLLIN, 0}, {sigpipe_fds[0], POLLIN, 0}};
         if (poll(p, 2, -1) < 0) {
@@ -366,6 +367,9 @@ int main(int argc, char **argv) {
             unsigned char *c = (unsigned char *)payload;
             return (int)(((uint32_t)c[0] << 24) | ((uint32_t)c[1] << 16) | ((uint32_t)c[2] << 8) | c[3]);
         }
+        case 'A':
+            accepted = 1;
+            break;
         case 'D':
             close(fd);
             exec_direct();
@@ -374,6 +378,11 @@ int main(int argc, char **argv) {
             fprintf(stderr, "nssimg: unexpected frame %d from the daemon\n", head[0]);
             return 3;
         }
+    }
+    if (!accepted && !signals) {
+        /* The daemon ended (idle, replaced) before it took the command: nothing ran, so run it here. */
+        close(fd);
+        exec_direct();
     }
     fprintf(stderr, "nssimg: the daemon ended in the middle of the command (see its log in $XDG_RUNTIME_DIR/nssimg"
                     " or /tmp/nssimg-%u); rerun, or set NSSIMG_DAEMON=0\n", (unsigned)getuid());

@@ -39,6 +39,8 @@ public final class Server {
     private static final long CHECK_MILLIS = 2000;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private volatile long lastActive = System.nanoTime();
+    /** Set (under the sessions lock) once the daemon has decided to end: later connections are closed unanswered. */
+    private boolean exiting;
     private final Entry entry;
     /** The build turns of this JVM, shared by every invocation it serves. */
     private final TurnLock.Turns turns = new TurnLock.Turns();
@@ -95,8 +97,16 @@ public final class Server {
         while (true) {
             SocketChannel c = server.accept();
             Session s = new Session(c, entry, turns);
-            Thread t = new Thread(() -> {
+            // Registered under the lock the idle check takes: a connection is either served by a daemon that stays
+            // until it has answered, or closed unanswered (its client then runs the command in a JVM of its own).
+            synchronized (sessions) {
+                if (exiting) {
+                    c.close();
+                    continue;
+                }
                 sessions.add(s);
+            }
+            Thread t = new Thread(() -> {
                 try {
                     s.serve();
                 } finally {
@@ -116,17 +126,20 @@ public final class Server {
             } catch (InterruptedException e) {
                 return;
             }
-            if (sessions.stream().anyMatch(Session::active)) {
-                lastActive = System.nanoTime();
-                continue;
-            }
             String why = null;
-            if (!socketId.equals(stamp(socket))) {
-                why = "its socket was removed or taken over";
-            } else if (!stamp.equals(stamp(jar))) {
-                why = "its jar was rebuilt";
-            } else if (System.nanoTime() - lastActive > idleSeconds * 1_000_000_000L) {
-                why = "idle for " + idleSeconds + " s";
+            synchronized (sessions) {
+                if (sessions.stream().anyMatch(Session::active)) {
+                    lastActive = System.nanoTime();
+                    continue;
+                }
+                if (!socketId.equals(stamp(socket))) {
+                    why = "its socket was removed or taken over";
+                } else if (!stamp.equals(stamp(jar))) {
+                    why = "its jar was rebuilt";
+                } else if (System.nanoTime() - lastActive > idleSeconds * 1_000_000_000L) {
+                    why = "idle for " + idleSeconds + " s";
+                }
+                exiting = why != null; // no connection accepted from now on is served
             }
             if (why != null) {
                 log("exiting: " + why);

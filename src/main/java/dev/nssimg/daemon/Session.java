@@ -69,6 +69,7 @@ final class Session {
         } catch (IOException e) {
             // the client is gone: nobody to report to (its work was stopped by the signal watcher)
         } finally {
+            wire.close();
             done.countDown();
         }
     }
@@ -84,6 +85,7 @@ final class Session {
             wire.direct();
             return;
         }
+        wire.accepted(); // from here on the command is ours: the client no longer falls back to its own JVM
         wire.exit(execute(req));
     }
 
@@ -158,8 +160,9 @@ final class Session {
         }
     }
 
+    /** From the accept until the client has its answer: the daemon does not end for idleness meanwhile. */
     boolean active() {
-        return worker != null && worker.isAlive();
+        return done.getCount() > 0;
     }
 
     /** Output framed to the client; quietable output is dropped once the invocation is being torn down. */

@@ -33,12 +33,20 @@ final class Wire {
     static final byte EXIT = 'X';
     static final byte DIRECT = 'D';
     static final byte SIGNAL = 'S';
+    /** Sent before the daemon starts a command: a client whose connection ends before it runs the command itself. */
+    static final byte ACCEPTED = 'A';
     private static final int MAX_STRING = 1 << 20;
     private static final int MAX_COUNT = 1 << 16;
 
     record Request(List<String> args, String cwd, Map<String, String> env) {}
 
     private final SocketChannel ch;
+    /** The one thread that writes to ch, in order. */
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nssimg-wire-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     Wire(SocketChannel ch) {
         this.ch = ch;
@@ -74,16 +82,55 @@ final class Wire {
         return integer();
     }
 
-    synchronized void frame(byte type, byte[] data, int off, int len) throws IOException {
+    /**
+     * Writes one frame and returns when it is written. The write itself happens on this wire's writer thread: a
+     * socket channel is closed outright when a thread writing to it is interrupted, and the daemon interrupts an
+     * invocation's threads to stop them, which must never cut the client off before its exit code.
+     */
+    void frame(byte type, byte[] data, int off, int len) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(5 + len);
         b.put(type).putInt(len).put(data, off, len).flip();
-        while (b.hasRemaining()) {
-            ch.write(b);
+        java.util.concurrent.Future<?> written;
+        try {
+            written = writer.submit(() -> {
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                return null;
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IOException("the session is over", e);
         }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    written.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the frame is on its way: wait for it, and keep the interrupt for the caller
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Ends the writer thread (the channel is closed by its owner). */
+    void close() {
+        writer.shutdownNow();
     }
 
     void exit(int code) throws IOException {
         frame(EXIT, ByteBuffer.allocate(4).putInt(code).array(), 0, 4);
+    }
+
+    void accepted() throws IOException {
+        frame(ACCEPTED, new byte[0], 0, 0);
     }
 
     void direct() throws IOException {

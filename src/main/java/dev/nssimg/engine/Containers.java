@@ -200,6 +200,19 @@ final class Containers implements java.io.Closeable {
      * there. Another caller's removal under way counts as removal once the engine no longer knows the container.
      */
     void remove(String id, Duration limit) {
+        // A removal is what an interrupted thread (Ctrl-C) must still finish: the interrupt waits until it is done,
+        // which the limit bounds.
+        boolean interrupted = Thread.interrupted();
+        try {
+            removeWithin(id, limit);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void removeWithin(String id, Duration limit) {
         long end = System.nanoTime() + limit.toNanos();
         String last = "the engine did not answer";
         for (int attempt = 0; System.nanoTime() < end; attempt++) {
@@ -228,8 +241,7 @@ final class Containers implements java.io.Closeable {
                 try {
                     Thread.sleep(pause); // a backoff between tries of a bounded retry, not a wait for a condition
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
+                    // interrupted again mid-removal: the limit still bounds it
                 }
             }
         }

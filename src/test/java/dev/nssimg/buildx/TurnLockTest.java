@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -27,19 +28,23 @@ class TurnLockTest {
     void aSecondTakerInThisJvmWaitsForTheFirst() throws Exception {
         Path meta = dir.resolve(".nssimg/metadata-x.json");
         AtomicInteger waits = new AtomicInteger();
-        TurnLock first = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)), TURNS);
+        CountDownLatch told = new CountDownLatch(1);
+        Runnable waiting = () -> {
+            waits.incrementAndGet();
+            told.countDown();
+        };
+        TurnLock first = TurnLock.take(meta, waiting, new Cleanup(new PrintWriter(System.err, true)), TURNS);
         CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> {
-            try (TurnLock t = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)), TURNS)) {
+            try (TurnLock t = TurnLock.take(meta, waiting, new Cleanup(new PrintWriter(System.err, true)), TURNS)) {
                 return System.nanoTime();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(400);
-        assertTrue(!second.isDone(), "the second waits while the first holds the turn");
+        assertTrue(told.await(10, TimeUnit.SECONDS), "the second is told it waits while the first holds the turn");
         long released = System.nanoTime();
         first.close();
-        assertTrue(second.get(10, TimeUnit.SECONDS) >= released);
+        assertTrue(second.get(10, TimeUnit.SECONDS) >= released, "the second took the turn only after the first gave it back");
         assertEquals(1, waits.get(), "told once that it waits");
         try (TurnLock again = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)), TURNS)) {
             assertEquals(1, waits.get(), "free again: no wait");
@@ -54,18 +59,18 @@ class TurnLockTest {
                 .redirectErrorStream(true).start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("held", r.readLine(), "the other process took the turn");
-            AtomicInteger waits = new AtomicInteger();
-            CompletableFuture<Void> mine = CompletableFuture.runAsync(() -> {
-                try (TurnLock t = TurnLock.take(meta, waits::incrementAndGet, new Cleanup(new PrintWriter(System.err, true)), TURNS)) {
-                    // got it
+            CountDownLatch told = new CountDownLatch(1);
+            CompletableFuture<Long> mine = CompletableFuture.supplyAsync(() -> {
+                try (TurnLock t = TurnLock.take(meta, told::countDown, new Cleanup(new PrintWriter(System.err, true)), TURNS)) {
+                    return System.nanoTime();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(400);
-            assertTrue(!mine.isDone() && waits.get() == 1, "waits while another process holds the turn");
+            assertTrue(told.await(10, TimeUnit.SECONDS), "told it waits while another process holds the turn");
+            long released = System.nanoTime();
             holder.getOutputStream().close(); // the holder gives the turn back when its stdin ends
-            mine.get(10, TimeUnit.SECONDS);
+            assertTrue(mine.get(10, TimeUnit.SECONDS) >= released, "took the turn only after the holder gave it back");
         } finally {
             holder.destroyForcibly();
         }
@@ -79,14 +84,15 @@ class TurnLockTest {
         TurnLock first = TurnLock.take(meta, () -> {}, cleanup, TURNS);
         try {
             // A second invocation of this JVM waits (polling) while the first holds the turn...
-            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
-                try (TurnLock t = TurnLock.take(meta, () -> {}, cleanup, TURNS)) {
-                    // got it after the first
+            CountDownLatch polled = new CountDownLatch(1);
+            CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> {
+                try (TurnLock t = TurnLock.take(meta, polled::countDown, cleanup, TURNS)) {
+                    return System.nanoTime(); // got it after the first
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(350); // a few polls
+            assertTrue(polled.await(10, TimeUnit.SECONDS), "the second has polled and found the turn taken");
             // ...and another process must still find the turn taken: POSIX locks drop on any close of the file.
             String java = ProcessHandle.current().info().command().orElse("java");
             Process other = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TryOnce.class.getName(),
@@ -94,9 +100,9 @@ class TurnLockTest {
             String said = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             assertTrue(other.waitFor(20, TimeUnit.SECONDS));
             assertEquals("busy", said, "the other process could take the turn while this JVM held it");
-            assertTrue(!second.isDone());
+            long released = System.nanoTime();
             first.close();
-            second.get(10, TimeUnit.SECONDS);
+            assertTrue(second.get(10, TimeUnit.SECONDS) >= released, "the second took the turn only after the first");
         } finally {
             first.close();
         }

@@ -96,6 +96,7 @@ public final class Bed {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
         pb.environment().put("XDG_RUNTIME_DIR", RUNTIME.toString());
         pb.environment().put("NSSIMG_DAEMON_IDLE", "30");
+        pb.environment().put(Engine.SESSION, session);
         pb.environment().remove("GITHUB_STEP_SUMMARY"); // a CI job's own summary is not the tests' to write
         pb.environment().putAll(env);
         return pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -255,11 +256,71 @@ public final class Bed {
         return tag;
     }
 
-    /** Containers nssimg left behind (it labels every container it creates). */
+    /**
+     * The session name of the test that runs now ({@link Scope}): every bin/nssimg this test starts gets it as
+     * NSSIMG_SESSION, so every container nssimg creates for it carries it as the label nssimg.session. A test counts
+     * only what its own session created: one test's leftover never fails another's check.
+     */
+    private static volatile String session = RUN_ID + "-outside-a-test";
+    private static final java.util.concurrent.atomic.AtomicInteger SESSIONS = new java.util.concurrent.atomic.AtomicInteger();
+
+    public static String session() {
+        return session;
+    }
+
+    /** Containers that this test's nssimg left behind (it labels every container it creates with the session). */
     public static List<String> leftovers() {
-        List<String> ids = new ArrayList<>(engine().containersWithLabel("nssimg.smoke"));
-        ids.addAll(engine().containersWithLabel("nssimg.run"));
-        return ids;
+        return engine().containersWithLabel(Engine.SESSION_LABEL, session);
+    }
+
+    /**
+     * Gives each integration test a session of its own and fails the test that left a container of it behind,
+     * after removing it (so nothing piles up on the engine). Registered for every test class (autodetection,
+     * src/test/resources); it acts on this package's tests only.
+     */
+    public static final class Scope implements org.junit.jupiter.api.extension.BeforeEachCallback,
+            org.junit.jupiter.api.extension.AfterEachCallback {
+        @Override
+        public void beforeEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+            if (ours(context)) {
+                session = RUN_ID + "-" + SESSIONS.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void afterEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+            if (!ours(context)) {
+                return;
+            }
+            String mine = session;
+            session = RUN_ID + "-outside-a-test";
+            if (engine == null) {
+                return; // this test never reached the engine
+            }
+            // A container being removed as the test ends (a SIGTERM'd run) is given a bounded moment to go.
+            List<String> left = engine().containersWithLabel(Engine.SESSION_LABEL, mine);
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); !left.isEmpty() && System.nanoTime() < end; ) {
+                awaitGone(left.get(0), end);
+                left = engine().containersWithLabel(Engine.SESSION_LABEL, mine);
+            }
+            if (!left.isEmpty()) {
+                List<String> argv = new ArrayList<>(List.of("docker", "rm", "--force"));
+                argv.addAll(left);
+                exec(argv, ROOT, Map.of(), 60);
+                fail("containers of session " + mine + " left behind (now removed): " + left);
+            }
+        }
+
+        private static boolean ours(org.junit.jupiter.api.extension.ExtensionContext context) {
+            return context.getRequiredTestClass().getPackageName().equals(Bed.class.getPackageName());
+        }
+    }
+
+    /** Waits (bounded by end, nanoTime) until the engine no longer knows the container: docker wait --condition removed. */
+    static void awaitGone(String id, long end) {
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(end - System.nanoTime()));
+        exec(List.of("timeout", Long.toString(seconds), "docker", "container", "wait", "--condition", "removed", id), ROOT,
+                Map.of(), seconds + 10);
     }
 
     public static Map<String, String> env(String... kv) {

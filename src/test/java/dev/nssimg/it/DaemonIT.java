@@ -71,8 +71,17 @@ class DaemonIT {
         Live nssimg = Live.start(Bed.ROOT, env, "build", "--file", ctx.resolve("Dockerfile").toString(),
                 "--context", ctx.toString(), "--tag", tag);
         assertTrue(nssimg.await(s -> s.contains("RUN sleep 60"), 60), nssimg.err());
-        Thread.sleep(300);
+        assertTrue(awaitSomeWith(tag, 30), "buildx of " + tag + " runs");
         return nssimg;
+    }
+
+    /** Waits until some process carries marker; true if one does. */
+    static boolean awaitSomeWith(String marker, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (FaultIT.processesWith(marker).isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        return !FaultIT.processesWith(marker).isEmpty();
     }
 
     /** Waits until no process carries marker any more; true if none is left. */
@@ -301,11 +310,8 @@ class DaemonIT {
     }
 
     @Test
-    void theClientCompilesWithoutAWarning() {
-        Bed.Run cc = Bed.exec(List.of("cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only",
-                Bed.ROOT.resolve("src/main/c/nssimg-client.c").toString()), Bed.ROOT, Map.of(), 60);
-        assertEquals(0, cc.exit(), cc.err());
-        assertTrue(Files.isExecutable(CLIENT), "mvn package built " + CLIENT);
+    void mvnPackageBuiltTheClient() {
+        assertTrue(Files.isExecutable(CLIENT), "mvn package built " + CLIENT); // its warnings: StaticChecksTest
     }
 
     static boolean awaitGone(long pid, int seconds) throws InterruptedException {

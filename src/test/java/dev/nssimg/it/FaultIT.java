@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,10 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FaultIT {
     @AfterEach
-    void testBedBackAndClean() {
+    void testBedBackUp() {
         Bed.Run up = Bed.exec(List.of(Bed.ROOT.resolve("scripts/testbed").toString(), "up"), Bed.ROOT, Map.of(), 300);
         assertEquals(0, up.exit(), up.err());
-        assertEquals(List.of(), Bed.leftovers(), "labelled containers left behind");
     }
 
     /** A build context whose step runs long enough to be interrupted; a nonce defeats the cache. */
@@ -60,7 +60,6 @@ class FaultIT {
         try (Live nssimg = Live.start(Bed.ROOT, Map.of("NSSIMG_DAEMON", daemon), "build", "--file",
                 ctx.resolve("Dockerfile").toString(), "--context", ctx.toString(), "--tag", tag)) {
             assertTrue(nssimg.await(s -> s.contains("RUN sleep 60"), 60), nssimg.err());
-            Thread.sleep(500);
             List<ProcessHandle> buildx = processesWith(tag);
             assertFalse(buildx.isEmpty(), "buildx runs");
             if (daemon.equals("0")) {
@@ -70,8 +69,9 @@ class FaultIT {
             nssimg.signal("INT");
             assertEquals(130, nssimg.waitFor(30), nssimg.err());
             assertTrue((System.nanoTime() - t0) / 1_000_000_000L < 15, "stopped promptly");
-            Thread.sleep(300);
-            assertTrue(buildx.stream().noneMatch(ProcessHandle::isAlive), "buildx was stopped");
+            for (ProcessHandle p : buildx) {
+                assertTrue(Live.awaitEnd(p, 10), "buildx was stopped: " + p.info());
+            }
             assertEquals(List.of(), processesWith(tag), "nothing of that build still runs");
         }
     }
@@ -82,9 +82,9 @@ class FaultIT {
         String hang = Bed.fixture("hang", "FROM " + base + "\nUSER root\n"
                 + "RUN printf '#!/bin/sh\\nexec sleep 300\\n' > /opt/venv/bin/safe-synthesizer\nUSER 1000:1000\n");
         try (Live nssimg = Live.start(Bed.ROOT, Map.of(), "smoke", "--image", hang, "--timeout", "120")) {
-            waitForContainer("nssimg.smoke");
+            String id = runningContainer();
             // While it runs: the smoke container is locked down.
-            String id = Bed.engine().containersWithLabel("nssimg.smoke").get(0);
+            assertEquals("true", Bed.docker("inspect", "--format", "{{index .Config.Labels \"nssimg.smoke\"}}", id).out().strip());
             Bed.Run inspect = Bed.docker("inspect", "--format",
                     "{{.HostConfig.NetworkMode}}|{{.HostConfig.CapDrop}}|{{.HostConfig.SecurityOpt}}", id);
             assertEquals("none|[ALL]|[no-new-privileges:true]", inspect.out().strip());
@@ -99,10 +99,105 @@ class FaultIT {
         Bed.example("runtime");
         try (Live nssimg = Live.start(Bed.ROOT, Map.of(), "run", "--profile", "example", "--gpus", "none",
                 "--hf-cache", "/tmp/nssimg-it-hf", "--", "sleep", "300")) {
-            waitForContainer("nssimg.run");
+            runningContainer();
             nssimg.signal("INT");
             assertEquals(130, nssimg.waitFor(30), nssimg.err());
             assertEquals(List.of(), Bed.leftovers(), "the run container was removed");
+        }
+    }
+
+    /**
+     * A script's background command starts with SIGINT ignored, and a JVM cannot take back a signal it started
+     * ignoring: nssimg (launcher and client) hands the JVM SIGINT as it should be, whatever it inherited.
+     */
+    @ParameterizedTest(name = "NSSIMG_DAEMON={0}")
+    @ValueSource(strings = {"1", "0"})
+    void sigintEndsARunStartedWithSigintIgnored(String daemon) throws Exception {
+        Bed.example("runtime");
+        Path script = Files.createTempFile("nssimg-bg", ".sh");
+        // bash ignores SIGINT in a non-interactive shell's background job; exec keeps that for nssimg.
+        Files.writeString(script, "(exec \"$@\") & echo $! ; wait\n");
+        List<String> argv = List.of("bash", script.toString(), Bed.ROOT.resolve("bin/nssimg").toString(), "run", "--profile",
+                "example", "--gpus", "none", "--hf-cache", "/tmp/nssimg-it-hf", "--", "sleep", "300");
+        Process wrapper = Bed.process(argv, Bed.ROOT, Map.of("NSSIMG_DAEMON", daemon)).start();
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(wrapper.getInputStream()))) {
+            long pid = Long.parseLong(r.readLine().strip());
+            runningContainer();
+            ProcessHandle nssimg = ProcessHandle.of(pid).orElseThrow();
+            assertTrue(Files.readString(Path.of("/proc/" + pid + "/status")).lines().anyMatch(l -> l.startsWith("SigCgt:")
+                    && (Long.parseLong(l.substring(7).strip(), 16) & 2) != 0), "the JVM handles SIGINT");
+            Bed.exec(List.of("kill", "-INT", Long.toString(pid)), Bed.ROOT, Map.of(), 10);
+            assertTrue(Live.awaitEnd(nssimg, 30), "nssimg ended on SIGINT");
+            assertTrue(wrapper.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(List.of(), Bed.leftovers(), "the run container was removed");
+        } finally {
+            wrapper.descendants().forEach(ProcessHandle::destroyForcibly);
+            wrapper.destroyForcibly();
+        }
+    }
+
+    /** Ctrl-C while the engine answers slowly: the removal is retried through the slowness, within the bound. */
+    @Test
+    void sigintDuringARunOnASlowEngineStillRemovesTheContainer() throws Exception {
+        Bed.example("runtime");
+        try (SlowEngine slow = new SlowEngine();
+                Live nssimg = Live.start(Bed.ROOT, Map.of("DOCKER_HOST", slow.host()), "run", "--profile", "example",
+                        "--gpus", "none", "--hf-cache", "/tmp/nssimg-it-hf", "--", "sleep", "300")) {
+            runningContainer();
+            slow.delay(1500);
+            long t0 = System.nanoTime();
+            nssimg.signal("INT");
+            assertEquals(130, nssimg.waitFor(40), nssimg.err());
+            long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+            assertTrue(s <= 25, "ended within its bound: " + s + " s");
+            assertEquals(List.of(), Bed.leftovers(), "the run container was removed: " + nssimg.err());
+        }
+    }
+
+    /** Ctrl-C while the engine does not answer at all: nssimg ends within its bound and names what it left. */
+    @Test
+    void sigintDuringARunOnADeafEngineEndsInTimeAndNamesTheContainer() throws Exception {
+        Bed.example("runtime");
+        try (SlowEngine slow = new SlowEngine();
+                Live nssimg = Live.start(Bed.ROOT, Map.of("DOCKER_HOST", slow.host()), "run", "--profile", "example",
+                        "--gpus", "none", "--hf-cache", "/tmp/nssimg-it-hf", "--", "sleep", "300")) {
+            String id = runningContainer();
+            slow.pause();
+            long t0 = System.nanoTime();
+            nssimg.signal("INT");
+            assertEquals(130, nssimg.waitFor(40), nssimg.err());
+            long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+            assertTrue(s <= 25, "ended within its bound: " + s + " s");
+            String shortId = id.substring(0, 12);
+            assertTrue(lastLine(nssimg.err()).equals("nssimg: cleanup not done after 15 s: container " + shortId
+                    + " may be left; remove it with: docker --host " + slow.host() + " rm -f " + shortId), nssimg.err());
+            assertFalse(nssimg.err().contains("\tat "), "no stack trace");
+            slow.resume();
+            assertEquals(List.of(id), Bed.leftovers(), "the container it named is the one left");
+            assertEquals(0, Bed.docker("rm", "-f", id).exit());
+        }
+    }
+
+    /** A second Ctrl-C while the teardown waits on a deaf engine ends nssimg at once, naming what it left. */
+    @Test
+    void aSecondSigintEndsTheTeardownAtOnce() throws Exception {
+        Bed.example("runtime");
+        try (SlowEngine slow = new SlowEngine();
+                Live nssimg = Live.start(Bed.ROOT, Map.of("DOCKER_HOST", slow.host()), "run", "--profile", "example",
+                        "--gpus", "none", "--hf-cache", "/tmp/nssimg-it-hf", "--", "sleep", "300")) {
+            String id = runningContainer();
+            slow.pause();
+            // However the two signals meet the teardown (before it begins, or while it waits on the deaf
+            // engine), the second ends nssimg at once and names the container.
+            nssimg.signal("INT");
+            long t0 = System.nanoTime();
+            nssimg.signal("INT");
+            assertEquals(130, nssimg.waitFor(20), nssimg.err());
+            assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) < 5, "ended at once");
+            assertTrue(nssimg.err().contains("nssimg: cleanup interrupted again: container " + id.substring(0, 12) + " may be left"),
+                    nssimg.err());
+            slow.resume();
+            assertEquals(0, Bed.docker("rm", "-f", id).exit());
         }
     }
 
@@ -159,14 +254,17 @@ class FaultIT {
         assertTrue(code == 404 || !body.contains("\"latest\""), "no tag was published: " + code + " " + body);
     }
 
-    private static void waitForContainer(String label) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            if (!Bed.engine().containersWithLabel(label).isEmpty()) {
-                Thread.sleep(300); // let it start
-                return;
+    /** The id of this test's container once it runs (bounded): created by nssimg, started by the engine. */
+    static String runningContainer() throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            for (String id : Bed.leftovers()) {
+                if (Bed.docker("inspect", "--format", "{{.State.Running}}", id).out().strip().equals("true")) {
+                    return id;
+                }
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // polling the engine: a bounded wait for a condition
         }
-        throw new AssertionError("no " + label + " container appeared");
+        throw new AssertionError("no running container of session " + Bed.session() + " within 60 s");
     }
 }

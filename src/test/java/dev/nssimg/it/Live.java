@@ -17,10 +17,24 @@ final class Live implements AutoCloseable {
     private final StringBuffer out = new StringBuffer();
     private final StringBuffer err = new StringBuffer();
 
+    private final List<Thread> pumps = new ArrayList<>();
+
     private Live(Process p) {
         this.process = p;
-        pump(p.getInputStream(), out);
-        pump(p.getErrorStream(), err);
+        pumps.add(pump(p.getInputStream(), out));
+        pumps.add(pump(p.getErrorStream(), err));
+    }
+
+    /** Waits until process ends (true) or the time runs out (false). */
+    static boolean awaitEnd(ProcessHandle process, long seconds) throws InterruptedException {
+        try {
+            process.onExit().get(seconds, TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Live start(Path dir, Map<String, String> env, String... args) throws IOException {
@@ -30,7 +44,7 @@ final class Live implements AutoCloseable {
         return new Live(Bed.process(argv, dir, env).start());
     }
 
-    private static void pump(java.io.InputStream in, StringBuffer sink) {
+    private static Thread pump(java.io.InputStream in, StringBuffer sink) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
@@ -43,6 +57,7 @@ final class Live implements AutoCloseable {
         });
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     /** Waits until the output satisfies the condition (true) or the time runs out (false). */
@@ -70,7 +85,9 @@ final class Live implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("nssimg did not end within " + seconds + " s; stderr: " + err);
         }
-        Thread.sleep(100); // let the pumps drain
+        for (Thread t : pumps) {
+            t.join(TimeUnit.SECONDS.toMillis(10)); // all of its output read (a grandchild holding the pipe: bounded)
+        }
         return process.exitValue();
     }
 

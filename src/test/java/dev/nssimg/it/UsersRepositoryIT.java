@@ -94,7 +94,7 @@ class UsersRepositoryIT {
         try {
             com.fasterxml.jackson.databind.JsonNode c = null;
             for (int i = 0; i < 120 && c == null; i++) {
-                for (String id : Bed.engine().containersWithLabel("nssimg.run")) {
+                for (String id : Bed.leftovers()) {
                     Bed.Run r = Bed.docker("inspect", id);
                     if (r.exit() == 0 && r.out().contains(mark)) {
                         c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get(0);
