@@ -12,6 +12,7 @@ import dev.nssimg.engine.EngineInfo;
 import dev.nssimg.engine.ImageHistory;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.oci.OciLayout;
+import dev.nssimg.plan.ArgForms;
 import dev.nssimg.plan.Build;
 import dev.nssimg.plan.BuildFacts;
 import dev.nssimg.plan.BuildPlan;
@@ -21,8 +22,10 @@ import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
+import dev.nssimg.profile.Resolver;
 import dev.nssimg.profile.Validation;
 import dev.nssimg.workspace.Project;
+import dev.nssimg.workspace.Pyproject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,6 +157,13 @@ public final class Builds {
         for (String p : platforms) {
             dockerfiles.put(p, read.computeIfAbsent(r.dockerfileFor(p).value(), in.project()::dockerfile));
         }
+        for (String p : platforms) { // a variant the project cannot install is refused before anything runs
+            DockerfileInfo d = dockerfiles.get(p);
+            List<ArgForms.Problem> bad = ArgForms.extraProblems(d, r.argsFor(p), Pyproject.extras(r.contextFor(p).value()));
+            if (!bad.isEmpty()) {
+                throw NssimgException.usage(bad.get(0).message());
+            }
+        }
         BuildRequest.Output out = req.push() ? BuildRequest.Output.PUSH
                 : req.load() ? BuildRequest.Output.LOAD : BuildRequest.Output.DEFAULT;
         String progress = req.progress() != null ? req.progress() : req.json() && !req.dryRun() ? "rawjson" : "plain";
@@ -173,7 +183,8 @@ public final class Builds {
             }
             publishing = new BuildRequest.Publishing(false, false, null, null, List.of());
         }
-        BuildRequest br = new BuildRequest(req.target(), multiarch, req.strategy(), req.tags(), out, req.noCache() || verify,
+        List<String> tags = req.tags().isEmpty() && req.file() != null ? otherFileTags(inv, in, req.selection()) : req.tags();
+        BuildRequest br = new BuildRequest(req.target(), multiarch, req.strategy(), tags, out, req.noCache() || verify,
                 req.pull(), progress, req.secrets(), req.strict(), req.pushByDigest(), in.project().stateDir(inv.env()),
                 publishing);
         boolean pushes = multiarch || req.push();
@@ -198,6 +209,35 @@ public final class Builds {
         Budget budget = req.maxSize() != null ? budget(Located.of(req.maxSize(), "flag --max-size"))
                 : r.sizeBudget() != null ? budget(r.sizeBudget()) : null;
         return new Planned(plan, r, dockerfiles, req, findings, notes, budget, engine);
+    }
+
+    /**
+     * The tags of a build of a Dockerfile that --file names, without --tag: it never takes the GPU image's tag by
+     * default. The repository's test Dockerfile (CONTAINER_TEST_FILE, else containers/Dockerfile.test_ci) gets the test
+     * image's name (CONTAINER_TEST_IMAGE, else nss-test:latest); the profile's own Dockerfile, or the one
+     * CONTAINER_GPU_FILE names (upstream's tasks pair it with CONTAINER_GPU_IMAGE), the profile's image (an empty list),
+     * as does any Dockerfile of a tree that has no profile Dockerfile at all; any other is exit 2.
+     */
+    static List<String> otherFileTags(Invocation inv, Inputs in, Selection sel) {
+        Path root = in.project().root();
+        Path built = in.resolved().dockerfile().value().normalize();
+        String testFile = inv.env().getOrDefault("CONTAINER_TEST_FILE", "");
+        if (built.equals(root.resolve(testFile.isBlank() ? Runs.TEST_FILE : testFile.strip()).normalize())) {
+            String image = inv.env().getOrDefault("CONTAINER_TEST_IMAGE", "");
+            Located<String> tag = image.isBlank() ? Located.of(Runs.TEST_IMAGE, "the test image")
+                    : Located.of(image.strip(), "env CONTAINER_TEST_IMAGE");
+            Validation.imageRef(tag, "tag");
+            return List.of(tag.value());
+        }
+        Resolved own = Resolver.resolve(in.file(), sel.profile(), root, in.project().cwd(), Overrides.fromEnv(inv.env()), Overrides.NONE);
+        if (built.equals(own.dockerfile().value().normalize()) || !Files.isRegularFile(own.dockerfile().value())) {
+            // The profile's Dockerfile (or CONTAINER_GPU_FILE's), or a tree without one: --file names the only image
+            // the repository builds, and the profile's image is its name.
+            return List.of();
+        }
+        throw NssimgException.usage("flag --file: " + in.project().display(built) + " is neither the profile's Dockerfile ("
+                + in.project().display(own.dockerfile().value()) + ") nor the test Dockerfile; pass --tag to name its image"
+                + " (it would otherwise overwrite " + own.image().value() + ")");
     }
 
     /**

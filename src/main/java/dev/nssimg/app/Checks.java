@@ -7,6 +7,9 @@ import dev.nssimg.lint.BuildkitChecks;
 import dev.nssimg.lint.Engine;
 import dev.nssimg.lint.Finding;
 import dev.nssimg.lint.Lint;
+import dev.nssimg.plan.ArgForms;
+import dev.nssimg.plan.Stages;
+import dev.nssimg.workspace.Pyproject;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
 import java.io.IOException;
@@ -49,6 +52,20 @@ public final class Checks {
         DockerfileInfo df = in.project().dockerfile(r.dockerfile().value());
         EngineChoice engine = EngineChoice.resolve(inv.env(), req.selection().engine(), r.engine());
         List<Finding> findings = new ArrayList<>(lint(df, req.target(), engine));
+        // The values the build would pass, checked as the build checks them (plan.ArgForms): an error here is one there.
+        DockerfileInfo.Stage stage = Stages.orDefault(req.target(), df);
+        Set<String> said = new java.util.HashSet<>();
+        Set<String> platforms = new java.util.LinkedHashSet<>(List.of(r.platform().value()));
+        platforms.addAll(r.platforms().value());
+        for (String p : platforms) {
+            List<ArgForms.Problem> problems = new ArrayList<>(ArgForms.problems(df, Stages.defaults(df, stage), r.argsFor(p)));
+            problems.addAll(ArgForms.extraProblems(df, r.argsFor(p), Pyproject.extras(r.contextFor(p).value())));
+            for (ArgForms.Problem pr : problems) {
+                if (said.add(pr.message())) {
+                    findings.add(new Finding(df.file(), pr.line(), "arg-value", dev.nssimg.lint.Severity.ERROR, pr.message()));
+                }
+            }
+        }
         String buildkit = "not asked (--no-buildkit)";
         if (req.buildkit() && engine.podman()) {
             buildkit = "not run: podman builds (buildah), not BuildKit";

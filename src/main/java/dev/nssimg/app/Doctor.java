@@ -74,8 +74,11 @@ public final class Doctor {
         EngineChoice choice;
         dev.nssimg.profile.Located<String> profileEngine = null;
         try {
-            profileEngine = Inputs.load(caller, sel == null ? new Selection(null, null) : sel, dev.nssimg.profile.Overrides.NONE)
-                    .resolved().engine();
+            Inputs in = Inputs.load(caller, sel == null ? new Selection(null, null) : sel, dev.nssimg.profile.Overrides.NONE);
+            profileEngine = in.resolved().engine();
+            // Which of the repository's task runners nssimg read its variables and defaults from.
+            rows.add(new Row("runner", Status.OK, in.runner().describe() + (in.runner().notes().isEmpty() ? ""
+                    : "; " + String.join("; ", in.runner().notes())), ""));
         } catch (NssimgException e) {
             if (sel != null && sel.profile() != null) {
                 throw e; // the profile asked for is the culprit

@@ -8,20 +8,38 @@ import dev.nssimg.profile.ProfilesFile;
 import dev.nssimg.profile.Resolved;
 import dev.nssimg.profile.Resolver;
 import dev.nssimg.workspace.Project;
+import dev.nssimg.workspace.TaskRunner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** The project, its profiles file and the resolved profile an operation works on. */
-record Inputs(Project project, ProfilesFile file, Resolved resolved) {
+record Inputs(Project project, ProfilesFile file, Resolved resolved, TaskRunner runner) {
 
     static Inputs load(Invocation inv, Selection sel, Overrides flags) {
         Project project = Project.discover(inv.cwd());
         ProfilesFile file = project.profiles(sel.config(), inv.env());
         inv.log().debug(Inputs.class, "project root {}, profiles {}", project.root(), file.file());
-        Resolved r = Resolver.resolve(file, sel.profile(), project.root(), project.cwd(), Overrides.fromEnv(inv.env()), flags);
-        return new Inputs(project, file, r);
+        TaskRunner runner = TaskRunner.read(project.root(), null);
+        Overrides env = Overrides.fromEnv(inv.env(), runnerArgs(runner, inv.env()));
+        Resolved r = Resolver.resolve(file, sel.profile(), project.root(), project.cwd(), env, flags);
+        return new Inputs(project, file, r, runner);
+    }
+
+    /**
+     * The build arguments the repository's runner takes from the environment (a mise build task's
+     * {@code --build-arg CONTAINER_EXTRA=${CONTAINER_GPU_EXTRA:-cu129}}): only those an environment variable actually
+     * sets, at the environment's rank, each located at the task's line. The task's own defaults are not passed: the
+     * Dockerfile's and the profile's stand.
+     */
+    static Map<String, Located<String>> runnerArgs(TaskRunner runner, Map<String, String> env) {
+        Map<String, Located<String>> out = new LinkedHashMap<>();
+        for (TaskRunner.ArgFromEnv a : runner.gpuBuildArgs()) {
+            TaskRunner.expand(a.expression(), env).filter(e -> !e.from().isEmpty()).ifPresent(e ->
+                    out.put(a.arg(), Located.of(e.value(), a.origin() + " (" + String.join(", ", e.from()) + ")")));
+        }
+        return out;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.nssimg.app;
 
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.plan.ArgForms;
 import dev.nssimg.plan.Stages;
 import dev.nssimg.profile.BuildArgs;
 import dev.nssimg.profile.Located;
@@ -10,6 +11,7 @@ import dev.nssimg.profile.ProfilesFile;
 import dev.nssimg.profile.Resolved;
 import dev.nssimg.profile.Resolver;
 import dev.nssimg.workspace.Project;
+import dev.nssimg.workspace.Pyproject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +39,12 @@ public final class Profiles {
     public record Value(String key, String value, String origin, boolean unused) {}
 
     /** note: what could not be read (the Dockerfile), else null. */
-    public record Shown(String profile, String root, String file, List<Value> values, String note) {
+    /** runner: the repository's task runner nssimg read and its files; runnerNotes: what it did not read, and why. */
+    public record Shown(String profile, String root, String file, List<Value> values, String note, String runner,
+            List<String> runnerNotes) {
         public Shown {
             values = List.copyOf(values);
+            runnerNotes = List.copyOf(runnerNotes);
         }
     }
 
@@ -105,6 +110,16 @@ public final class Profiles {
                 : "ARG defaults of stage " + stage.name() + ", the one a build without --target makes";
         Map<String, Located<String>> defaults = df == null ? Map.of() : Stages.defaults(df, stage);
         Set<String> declared = df == null ? null : df.declaredArgs();
+        if (df != null) { // refused here as a build refuses it: show and build agree on every value
+            java.util.Set<String> extras = Pyproject.extras(r.context().value());
+            for (String p : new java.util.LinkedHashSet<>(java.util.stream.Stream.concat(java.util.stream.Stream.of(
+                    r.platform().value()), r.platforms().value().stream()).toList())) {
+                ArgForms.check(df, defaults, r.argsFor(p));
+                ArgForms.extraProblems(df, r.argsFor(p), extras).stream().findFirst().ifPresent(pr -> {
+                    throw dev.nssimg.error.NssimgException.usage(pr.message());
+                });
+            }
+        }
         Map<String, Located<String>> base = r.effectiveArgs(defaults, r.platform().value());
         new TreeMap<>(base).forEach((k, v) -> rows.add(arg("args." + k, k, v, declared)));
         for (String p : r.platforms().value()) {
@@ -116,7 +131,8 @@ public final class Profiles {
                 });
             }
         }
-        return new Shown(r.profile(), project.display(project.root()), in.file().file(), rows, note);
+        return new Shown(r.profile(), project.display(project.root()), in.file().file(), rows, note, in.runner().describe(),
+                in.runner().notes());
     }
 
     private static Value arg(String key, String name, Located<String> v, Set<String> declared) {

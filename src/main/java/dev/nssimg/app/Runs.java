@@ -1,5 +1,6 @@
 package dev.nssimg.app;
 
+
 import dev.nssimg.engine.CdiSpecs;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.GpuFacts;
@@ -14,6 +15,7 @@ import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
 import dev.nssimg.profile.Validation;
+import dev.nssimg.workspace.TaskRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,16 +42,20 @@ public final class Runs {
 
     /** Which image a run uses, and what runs in it when no arguments are given (upstream's run targets' defaults). */
     public enum Kind {
-        RUNTIME(List.of("--help"), "container-build-gpu"),
-        DEV(List.of("make", "test"), "container-build-gpu-dev"),
-        TEST(List.of("make", "test-ci"), "container-build-test");
+        RUNTIME(List.of("--help"), "container-build-gpu", TaskRunner.RUN_GPU),
+        DEV(List.of("make", "test"), "container-build-gpu-dev", TaskRunner.RUN_GPU_DEV),
+        TEST(List.of("make", "test-ci"), "container-build-test", TaskRunner.TEST_CI);
 
+        /** When the repository's runner does not say (its run task's default command wins). */
         final List<String> defaultCommand;
         final String makeTarget;
+        /** The runner's task this kind of run mirrors. */
+        final String runTarget;
 
-        Kind(List<String> defaultCommand, String makeTarget) {
+        Kind(List<String> defaultCommand, String makeTarget, String runTarget) {
             this.defaultCommand = defaultCommand;
             this.makeTarget = makeTarget;
+            this.runTarget = runTarget;
         }
 
         /** Whether the run gets the GPU, the Hugging Face cache and /dev/shm sizing (the CI image gets none). */
@@ -122,7 +128,8 @@ public final class Runs {
                 envArgs.add(e);
             }
         }
-        List<String> cmd = req.args().isEmpty() ? req.kind().defaultCommand : req.args();
+        List<String> cmd = !req.args().isEmpty() ? req.args()
+                : in.runner().runDefault(req.kind().runTarget).map(TaskRunner.Default::command).orElse(req.kind().defaultCommand);
         List<RunSpec.Mount> binds = new ArrayList<>();
         // The repository's root, wherever in it nssimg was started (upstream mounts make's directory, the root).
         binds.add(new RunSpec.Mount(in.project().root().toString(), WORKSPACE, false));

@@ -24,11 +24,13 @@ public final class RunCommand implements Callable<Integer> {
     Kind kind = new Kind();
 
     static final class Kind {
-        @Option(names = "--dev", description = "Use the dev image (like container-run-gpu-dev; default command: make test).")
+        @Option(names = "--dev", description = "Use the dev image (like container-run-gpu-dev; default command: the repository's run task's, e.g."
+                + " mise run test, else make test).")
         boolean dev;
 
         @Option(names = "--test", description = "Use the CI image (like test-ci-container: CONTAINER_TEST_IMAGE, default"
-                + " nss-test:latest; no GPU, no Hugging Face cache; default command: make test-ci).")
+                + " nss-test:latest; no GPU, no Hugging Face cache; default command: the repository's, e.g. mise run test:ci, else"
+                + " make test-ci).")
         boolean test;
     }
 
@@ -78,7 +80,8 @@ public final class RunCommand implements Callable<Integer> {
     String platform;
 
     @Parameters(paramLabel = "ARGS", description = "The command (after --): arguments for safe-synthesizer in the runtime image"
-            + " (default: --help); a command line in the dev (default: make test) and CI (default: make test-ci) images.")
+            + " (default: --help); a command line in the dev and CI images (default: what the repository's run task runs, else"
+            + " make test / make test-ci).")
     List<String> args = new ArrayList<>();
 
     public RunCommand(Invocation inv) {

@@ -51,7 +51,7 @@ public final class Planner {
             DockerfileInfo.Stage stage = Stages.of(asked.target(), d);
             dfs.put(p, d);
             stages.put(p, stage);
-            Validation.effectiveArgs(r.effectiveArgs(Stages.defaults(d, stage), p));
+            ArgForms.check(d, Stages.defaults(d, stage), r.argsFor(p));
         }
         DockerfileInfo df = dfs.get(platforms.get(0));
         BuildRequest req = asked.withTarget(stages.get(platforms.get(0)).name()); // from here on: the stage's own name

@@ -46,11 +46,16 @@ public record Overrides(
      * that bear on a build. Empty means unset, as in make.
      */
     public static Overrides fromEnv(Map<String, String> env) {
+        return fromEnv(env, Map.of());
+    }
+
+    /** As {@link #fromEnv(Map)}, plus the build arguments the repository's task runner maps environment variables to. */
+    public static Overrides fromEnv(Map<String, String> env, Map<String, Located<String>> runnerArgs) {
         String p = env.getOrDefault("CONTAINER_GPU_PLATFORM", "");
         Located<List<String>> platforms = platformList(p, PLATFORM_ENV);
         Located<String> platform = platforms != null || p.isBlank() ? null : Located.of(p.trim(), PLATFORM_ENV);
         return new Overrides(platform, platforms, env("CONTAINER_GPU_IMAGE", env), env("CONTAINER_GPU_IMAGE_DEV", env),
-                env("CONTAINER_GPU_REGISTRY", env), env("CONTAINER_GPU_FILE", env), null, Map.of(), null, null, null);
+                env("CONTAINER_GPU_REGISTRY", env), env("CONTAINER_GPU_FILE", env), null, runnerArgs, null, null, null);
     }
 
     private static Located<String> env(String name, Map<String, String> env) {

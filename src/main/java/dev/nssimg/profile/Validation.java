@@ -7,8 +7,6 @@ import java.util.regex.Pattern;
 
 /** Value checks shared by profiles, flags and environment variables. Each failure names its origin. */
 public final class Validation {
-    private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+");
-    private static final Pattern UBUNTU = Pattern.compile("\\d{2}\\.\\d{2}");
     private static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** The smallest CUDA toolkit that knows each SM target. */
     private static final Map<String, String> SM_MIN_CUDA = Map.ofEntries(
@@ -56,53 +54,18 @@ public final class Validation {
         return (long) bytes;
     }
 
+    /**
+     * What is checked of build arguments before any Dockerfile is read: their names (valid, not a secret's, not
+     * TARGETARCH). Their values' forms depend on how the Dockerfile uses them: plan.ArgForms.
+     */
     public static void buildArgs(Map<String, Located<String>> args) {
         args.forEach((name, v) -> buildArg(name, v));
-        Located<String> cuda = args.get(BuildArgs.CUDA_VERSION);
-        Located<String> flags = args.get(BuildArgs.CUDA_ARCH_FLAGS);
-        if (cuda != null && flags != null) {
-            archFlagsForCuda(flags, cuda);
-        }
     }
 
     public static void buildArg(String name, Located<String> v) {
         argName(name, v.origin());
         if (name.equals(BuildArgs.TARGETARCH)) {
             throw bad(v, name, "is set by BuildKit from the platform; choose the platform instead (--platform, CONTAINER_GPU_PLATFORM)");
-        }
-        value(name, v);
-    }
-
-    /**
-     * The values a build uses, the Dockerfile's own defaults among them: only their form is checked (and the SM
-     * list against the CUDA version). Names are the Dockerfile's business, and nssimg does not pass its defaults.
-     */
-    public static void effectiveArgs(Map<String, Located<String>> args) {
-        args.forEach((name, v) -> {
-            if (!v.value().contains("$")) { // ${X} is BuildKit's to expand
-                value(name, v);
-            }
-        });
-        Located<String> cuda = args.get(BuildArgs.CUDA_VERSION);
-        Located<String> flags = args.get(BuildArgs.CUDA_ARCH_FLAGS);
-        if (cuda != null && flags != null && !cuda.value().contains("$") && !flags.value().contains("$")) {
-            archFlagsForCuda(flags, cuda);
-        }
-    }
-
-    private static void value(String name, Located<String> v) {
-        String value = v.value();
-        switch (name) {
-            case BuildArgs.CUDA_VERSION -> matches(SEMVER, name, v, "X.Y.Z, e.g. 12.8.1");
-            case BuildArgs.UBUNTU_VERSION -> matches(UBUNTU, name, v, "NN.NN, e.g. 22.04");
-            case BuildArgs.CUDA_IMAGE_TYPE -> {
-                if (!value.equals("runtime") && !value.equals("devel")) {
-                    throw bad(v, name, "must be runtime or devel");
-                }
-            }
-            case BuildArgs.PYTHON_VERSION, BuildArgs.UV_VERSION -> matches(SEMVER, name, v, "X.Y.Z");
-            case BuildArgs.CUDA_ARCH_FLAGS -> archFlags(v);
-            default -> { }
         }
     }
 
@@ -119,7 +82,8 @@ public final class Validation {
         }
     }
 
-    private static void archFlags(Located<String> v) {
+    /** An nvcc SM list: entries nvcc knows, separated by ';'. */
+    public static void archFlags(Located<String> v) {
         if (v.value().isBlank()) {
             throw bad(v, BuildArgs.CUDA_ARCH_FLAGS, "is empty; give SM values such as 80;86;90;90a");
         }
@@ -131,7 +95,8 @@ public final class Validation {
         }
     }
 
-    private static void archFlagsForCuda(Located<String> flags, Located<String> cuda) {
+    /** Each SM of flags is one that cuda's toolkit compiles for. */
+    public static void archFlagsForCuda(Located<String> flags, Located<String> cuda) {
         for (String sm : flags.value().split(";")) {
             String min = SM_MIN_CUDA.get(sm);
             if (min != null && compareVersions(cuda.value(), min) < 0) {
@@ -149,8 +114,13 @@ public final class Validation {
         }
     }
 
+    /** True when ref is a valid image reference ([host[:port]/]path[:tag][@sha256:hex], lowercase path). */
+    public static boolean isImageRef(String ref) {
+        return !ref.isEmpty() && ref.length() <= 255 && IMAGE_REF.matcher(ref).matches();
+    }
+
     public static void imageRef(Located<String> v, String what) {
-        if (v.value().isEmpty() || v.value().length() > 255 || !IMAGE_REF.matcher(v.value()).matches()) {
+        if (!isImageRef(v.value())) {
             throw NssimgException.usage(v.origin() + ": " + what + " '" + v.value()
                     + "' is not a valid image reference (e.g. nss-gpu:latest or ghcr.io/org/nss-gpu:1.0)");
         }
@@ -175,12 +145,6 @@ public final class Validation {
             }
         }
         return 0;
-    }
-
-    private static void matches(Pattern p, String name, Located<String> v, String form) {
-        if (!p.matcher(v.value()).matches()) {
-            throw bad(v, name, "must look like " + form);
-        }
     }
 
     private static NssimgException bad(Located<String> v, String name, String why) {

@@ -291,6 +291,8 @@ public final class Report {
         if (s.note() != null) {
             out.println("  note: " + s.note());
         }
+        out.println("  runner: " + s.runner());
+        s.runnerNotes().forEach(n -> out.println("  note: " + n));
         out.flush();
     }
 

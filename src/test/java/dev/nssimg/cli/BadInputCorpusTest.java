@@ -69,8 +69,12 @@ class BadInputCorpusTest {
                 c("build-arg without =", "flag --build-arg: expected KEY=VALUE, got 'NOEQUALS'", "build", "--build-arg", "NOEQUALS", "--dry-run"),
                 c("CUDA_VERSION not X.Y.Z", "flag --build-arg: CUDA_VERSION='12.8' must look like X.Y.Z", "build", "--build-arg", "CUDA_VERSION=12.8", "--dry-run"),
                 c("UBUNTU_VERSION not NN.NN", "UBUNTU_VERSION='jammy'", "build", "--build-arg", "UBUNTU_VERSION=jammy", "--dry-run"),
-                c("CUDA_IMAGE_TYPE", "CUDA_IMAGE_TYPE='cudnn' must be runtime or devel", "build", "--build-arg", "CUDA_IMAGE_TYPE=cudnn", "--dry-run"),
-                c("PYTHON_VERSION", "PYTHON_VERSION='3.11'", "build", "--build-arg", "PYTHON_VERSION=3.11", "--dry-run"),
+                c("CUDA_IMAGE_TYPE", "CUDA_IMAGE_TYPE='cudnn' must be one of runtime, devel, base, cudnn-runtime, cudnn-devel for"
+                        + " nvidia/cuda's tags (FROM nvidia/cuda:12.8.1-cudnn-ubuntu22.04 (containers/Dockerfile.cuda:29))",
+                        "build", "--build-arg", "CUDA_IMAGE_TYPE=cudnn", "--dry-run"),
+                // PYTHON_VERSION=3.11 is no longer refused: the spec's Dockerfile hands it to `uv python install`, which takes X.Y.
+                c("value making an invalid FROM", "flag --build-arg: UV_VERSION='0.9 14' makes FROM ghcr.io/astral-sh/uv:0.9 14"
+                        + " (containers/Dockerfile.cuda:26) an invalid image reference", "build", "--build-arg", "UV_VERSION=0.9 14", "--dry-run"),
                 c("SM entry", "entry 'sm_86' is not an SM value", "build", "--build-arg", "CUDA_ARCH_FLAGS=80;sm_86", "--dry-run"),
                 c("empty SM list", "CUDA_ARCH_FLAGS='' is empty", "build", "--build-arg", "CUDA_ARCH_FLAGS=", "--dry-run"),
                 c("SM too new for CUDA", "CUDA_ARCH_FLAGS entry 120 needs CUDA 12.8 or newer, but CUDA_VERSION is 12.4.1",

@@ -20,11 +20,27 @@ public final class UpstreamRepo {
 
     private UpstreamRepo() {}
 
+    /**
+     * The second fixture: shaped like upstream today (a python-slim Dockerfile with GPU variants as Python extras, mise
+     * file and TOML tasks beside a stale Makefile, a DGX Spark Dockerfile of one unnamed stage, a .dockerignore that has
+     * drifted from the Dockerfile). Files written for nssimg's tests, not upstream's.
+     */
+    public static final Path FIXTURE_TODAY = TestCli.ROOT.resolve("src/test/resources/upstream-today");
+
     /** Copies the fixture into dir, adds extra files (path, text), and commits it all. */
     public static Path create(Path dir, String... extra) {
-        try (Stream<Path> files = Files.walk(FIXTURE)) {
+        return create(FIXTURE, dir, extra);
+    }
+
+    /** The upstream-today fixture in dir, committed, with extra files (path, text). */
+    public static Path createToday(Path dir, String... extra) {
+        return create(FIXTURE_TODAY, dir, extra);
+    }
+
+    private static Path create(Path fixture, Path dir, String... extra) {
+        try (Stream<Path> files = Files.walk(fixture)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path to = dir.resolve(FIXTURE.relativize(f).toString());
+                Path to = dir.resolve(fixture.relativize(f).toString());
                 Files.createDirectories(to.getParent());
                 Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
             }

@@ -1,0 +1,137 @@
+package dev.nssimg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nssimg.testing.TestCli;
+import dev.nssimg.testing.UpstreamRepo;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * nssimg on a checkout shaped like the Safe Synthesizer repository today (src/test/resources/upstream-today): a
+ * python-slim Dockerfile whose GPU variant is a Python extra, mise tasks (file tasks and TOML includes) beside a stale
+ * Makefile, a CI Dockerfile of three stages and a DGX Spark Dockerfile of one unnamed stage. From the root and a
+ * subdirectory; the tree stays as git has it.
+ */
+class UpstreamTodayTest {
+    @TempDir
+    Path tmp;
+    Path repo;
+    Path src;
+
+    @BeforeEach
+    void checkout() {
+        repo = UpstreamRepo.createToday(tmp.resolve("Safe-Synthesizer"));
+        src = repo.resolve("src/nemo_safe_synthesizer");
+    }
+
+    @AfterEach
+    void treeStaysClean() {
+        assertEquals("", UpstreamRepo.status(repo), "nssimg wrote into the user's tree");
+    }
+
+    private TestCli run(Path cwd) {
+        return new TestCli().cwd(cwd).env("SOURCE_DATE_EPOCH", "0").env("HOME", tmp.resolve("home").toString());
+    }
+
+    @Test
+    void theDockerfilesOwnPythonVersionPlansFromTheRootAndASubdirectory() {
+        for (Path cwd : List.of(repo, src)) {
+            TestCli.Result r = run(cwd).run("build", "--dry-run");
+            assertEquals(0, r.exit(), r.err());
+            assertFalse(r.out().contains("--build-arg"), "the Dockerfile's own 3.13 and cu129 apply: " + r.out());
+            TestCli.Result set = run(cwd).run("build", "--dry-run", "--build-arg", "PYTHON_VERSION=3.12");
+            assertEquals(0, set.exit(), "python:3.12-slim-bookworm is a valid reference: " + set.err());
+            assertTrue(set.out().contains("--build-arg PYTHON_VERSION=3.12"), set.out());
+        }
+        TestCli.Result check = run(repo).run("check", "--no-buildkit");
+        assertFalse(check.out().contains("arg-value"), check.out());
+    }
+
+    @Test
+    void aValueThatBreaksTheFromLineIsRefusedNamingItsSourceAndTheLine() {
+        TestCli.Result r = run(repo).run("build", "--dry-run", "--build-arg", "PYTHON_VERSION=3 13");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("nssimg: error: flag --build-arg: PYTHON_VERSION='3 13' makes FROM python:3 13-slim-bookworm"
+                + " (containers/Dockerfile.cuda:10) an invalid image reference\n", r.err());
+    }
+
+    @Test
+    void theMiseTasksVariablesBecomeBuildArgumentsAndTheMakefileIsNotRead() {
+        TestCli.Result r = run(src).env("CONTAINER_GPU_EXTRA", "cu130").env("CONTAINER_GPU_PACKAGE_VERSION", "1.2.3")
+                .run("build", "--dry-run");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("--build-arg CONTAINER_EXTRA=cu130 --build-arg CONTAINER_VARIANT=cu130"
+                + " --build-arg PACKAGE_VERSION=1.2.3"), "the variant follows the extra (the task's nested default): " + r.out());
+        assertTrue(r.out().contains("--tag nss-gpu:latest"), "the stale Makefile's nss-gpu:stale-make is not read: " + r.out());
+
+        TestCli.Result show = run(src).env("CONTAINER_GPU_EXTRA", "cu130").run("profiles", "show", "default");
+        assertEquals(0, show.exit(), show.err());
+        assertTrue(show.out().lines().anyMatch(l -> l.matches("\\s*args\\.CONTAINER_EXTRA\\s+cu130\\s+"
+                + "\\.mise/tasks/container/build/gpu:10 \\(CONTAINER_GPU_EXTRA\\)")), show.out());
+        assertTrue(show.out().contains("  runner: mise (.mise/tasks, .mise/tasks/containers.toml)"), show.out());
+        assertTrue(show.out().contains("  note: the Makefile was not read: the mise tasks define the container targets too"),
+                show.out());
+    }
+
+    @Test
+    void aVariantThePyprojectCannotInstallIsExit2NamingItsSource() {
+        TestCli.Result r = run(repo).env("CONTAINER_GPU_EXTRA", "cu131").run("build", "--dry-run");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("nssimg: error: .mise/tasks/container/build/gpu:10 (CONTAINER_GPU_EXTRA): CONTAINER_EXTRA='cu131' is"
+                + " not an extra of the project's pyproject.toml (engine, cpu, cu129, cu130): uv sync --extra cu131 would fail"
+                + " (containers/Dockerfile.cuda:20)\n", r.err());
+        TestCli.Result check = run(repo).env("CONTAINER_GPU_EXTRA", "cu131").run("check", "--no-buildkit");
+        assertEquals(1, check.exit(), check.out());
+        assertTrue(check.out().contains("containers/Dockerfile.cuda:20: arg-value: error: "), check.out());
+        TestCli.Result show = run(repo).env("CONTAINER_GPU_EXTRA", "cu131").run("profiles", "show", "default");
+        assertEquals(2, show.exit(), "profiles show refuses what build refuses");
+    }
+
+    @Test
+    void anotherDockerfileNeverTakesTheGpuImagesTag() {
+        TestCli.Result test = run(repo).run("build", "--dry-run", "-f", "containers/Dockerfile.test_ci");
+        assertEquals(0, test.exit(), test.err());
+        assertTrue(test.out().contains("--tag nss-test:latest"), test.out());
+        assertFalse(test.out().contains("nss-gpu"), test.out());
+        TestCli.Result named = run(repo).env("CONTAINER_TEST_IMAGE", "ci/nss-test:pr-7")
+                .run("build", "--dry-run", "-f", "containers/Dockerfile.test_ci");
+        assertTrue(named.out().contains("--tag ci/nss-test:pr-7"), named.out());
+        TestCli.Result spark = run(repo).run("build", "--dry-run", "-f", "containers/Dockerfile.cuda-aarch64");
+        assertEquals(2, spark.exit(), spark.err());
+        assertEquals("nssimg: error: flag --file: containers/Dockerfile.cuda-aarch64 is neither the profile's Dockerfile"
+                + " (containers/Dockerfile.cuda) nor the test Dockerfile; pass --tag to name its image (it would otherwise"
+                + " overwrite nss-gpu:latest)\n", spark.err());
+        TestCli.Result tagged = run(repo).run("build", "--dry-run", "-f", "containers/Dockerfile.cuda-aarch64", "--tag", "nss-spark:dev");
+        assertEquals(0, tagged.exit(), tagged.err());
+        TestCli.Result gpuFile = run(repo).env("CONTAINER_GPU_FILE", "containers/Dockerfile.cuda-aarch64")
+                .run("build", "--dry-run", "-f", "containers/Dockerfile.cuda-aarch64");
+        assertEquals(0, gpuFile.exit(), "CONTAINER_GPU_FILE's Dockerfile is the profile's: " + gpuFile.err());
+        assertTrue(gpuFile.out().contains("--tag nss-gpu:latest"), gpuFile.out());
+    }
+
+    @Test
+    void runUsesTheRunTasksDefaultCommands() {
+        TestCli.Result dev = run(src).run("run", "--dev", "--dry-run", "--gpus", "none");
+        assertEquals(0, dev.exit(), dev.err());
+        assertTrue(dev.out().strip().endsWith("nss-gpu-dev:latest mise run test"), dev.out());
+        TestCli.Result ci = run(src).run("run", "--test", "--dry-run");
+        assertEquals(0, ci.exit(), ci.err());
+        assertTrue(ci.out().strip().endsWith("nss-test:latest mise run test:ci"), ci.out());
+        TestCli.Result given = run(src).run("run", "--dev", "--dry-run", "--gpus", "none", "--", "pytest", "-q");
+        assertTrue(given.out().strip().endsWith("nss-gpu-dev:latest pytest -q"), given.out());
+    }
+
+    @Test
+    void doctorSaysWhichRunnerWasRead() {
+        TestCli.Result r = run(src).run("doctor");
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("runner") && l.contains("mise (.mise/tasks, .mise/tasks/containers.toml)")
+                && l.contains("the Makefile was not read")), r.out() + r.err());
+    }
+}
