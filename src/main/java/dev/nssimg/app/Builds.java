@@ -201,9 +201,10 @@ public final class Builds {
         java.util.Set<String> linted = new java.util.HashSet<>();
         for (String p : plan.platforms()) {
             DockerfileInfo df = dockerfiles.get(p);
-            if (linted.add(df.file())) {
+            if (linted.add(df.file() + "\0" + r.contextFor(p).value())) {
                 String stage = dev.nssimg.plan.Stages.of(req.target(), df).name();
-                findings.addAll(Checks.lint(df, df.stage(stage).isPresent() ? stage : null, engine));
+                findings.addAll(Checks.lint(df, df.stage(stage).isPresent() ? stage : null, engine, r.dockerfileFor(p).value(),
+                        r.contextFor(p).value(), in.runner().buildTargets()));
             }
         }
         Budget budget = req.maxSize() != null ? budget(Located.of(req.maxSize(), "flag --max-size"))

@@ -4,6 +4,8 @@ import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.dockerfile.DockerfileInfo;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.lint.BuildkitChecks;
+import dev.nssimg.lint.ContextSources;
+import dev.nssimg.lint.IgnoreRules;
 import dev.nssimg.lint.Engine;
 import dev.nssimg.lint.Finding;
 import dev.nssimg.lint.Lint;
@@ -13,6 +15,8 @@ import dev.nssimg.workspace.Pyproject;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -51,7 +55,8 @@ public final class Checks {
         Resolved r = in.resolved();
         DockerfileInfo df = in.project().dockerfile(r.dockerfile().value());
         EngineChoice engine = EngineChoice.resolve(inv.env(), req.selection().engine(), r.engine());
-        List<Finding> findings = new ArrayList<>(lint(df, req.target(), engine));
+        List<Finding> findings = new ArrayList<>(lint(df, req.target(), engine, r.dockerfile().value(), r.context().value(),
+                in.runner().buildTargets()));
         // The values the build would pass, checked as the build checks them (plan.ArgForms): an error here is one there.
         DockerfileInfo.Stage stage = Stages.orDefault(req.target(), df);
         Set<String> said = new java.util.HashSet<>();
@@ -104,7 +109,26 @@ public final class Checks {
      * The lint a build runs first (pure): errors stop it, the rest is printed. A finding is an error for the engine
      * that builds (BuildKit for docker, buildah for podman).
      */
-    public static List<Finding> lint(DockerfileInfo df, String target, EngineChoice engine) {
-        return Lint.check(df, new Lint.Scope(target, MAKE_TARGETS, engine.podman() ? Engine.BUILDAH : Engine.BUILDKIT));
+    /**
+     * The lint of df built at target (null: its default stage), from context with the Dockerfile at file: the
+     * Dockerfile's own findings, then its COPY/ADD sources against the context as the engine sends it (its ignore
+     * file applied). runnerTargets: stages the repository's task runner builds with --target (not "unused").
+     */
+    public static List<Finding> lint(DockerfileInfo df, String target, EngineChoice engine, Path file, Path context,
+            Set<String> runnerTargets) {
+        Set<String> targeted = new java.util.HashSet<>(MAKE_TARGETS);
+        targeted.addAll(runnerTargets);
+        List<Finding> out = new ArrayList<>(Lint.check(df, new Lint.Scope(target, targeted,
+                engine.podman() ? Engine.BUILDAH : Engine.BUILDKIT)));
+        if (Files.isDirectory(context)) {
+            try {
+                IgnoreRules ignore = ContextSources.ignoreFile(file, context, engine.podman());
+                out.addAll(ContextSources.check(df, target, new ContextSources.Context(context, ignore)));
+            } catch (IOException e) {
+                // an unreadable ignore file: BuildKit will say
+            }
+        }
+        out.sort(Comparator.comparingInt(Finding::line));
+        return out;
     }
 }

@@ -14,6 +14,13 @@ import java.util.regex.Pattern;
 public record Instruction(String keyword, String rest, int line) {
     private static final Pattern HEREDOC = Pattern.compile("<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\\2");
 
+    /** Its arguments as BuildKit reads them: a JSON array's strings, else shell-like words (flags included). */
+    public List<String> words() {
+        String s = rest.strip();
+        List<String> json = s.startsWith("[") ? Words.jsonStrings(s) : null;
+        return json != null ? json : Words.words(s);
+    }
+
     static List<Instruction> split(String text, String file) {
         List<Instruction> out = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);

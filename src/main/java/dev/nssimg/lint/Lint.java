@@ -263,7 +263,7 @@ public final class Lint {
     }
 
     /** The stages a stage copies or mounts from: by name, or by index for unnamed ones. */
-    private static Set<String> references(DockerfileInfo.Stage stage) {
+    static Set<String> references(DockerfileInfo.Stage stage) {
         Set<String> out = new HashSet<>();
         for (Instruction ins : stage.instructions()) {
             Matcher m = FROM_FLAG.matcher(ins.rest());

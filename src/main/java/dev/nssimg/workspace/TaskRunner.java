@@ -153,6 +153,22 @@ public record TaskRunner(Kind kind, List<String> read, List<Task> tasks, List<St
         return Optional.empty();
     }
 
+    private static final Pattern TARGET = Pattern.compile("--target(?:=|\\s+)[\"']?([A-Za-z0-9_.\\-]+)");
+
+    /** The stages the runner's tasks build on purpose with --target (wheel-install, setup, ...). */
+    public java.util.Set<String> buildTargets() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Task t : tasks) {
+            for (Line l : t.lines()) {
+                Matcher m = TARGET.matcher(l.text());
+                while (m.find()) {
+                    out.add(m.group(1));
+                }
+            }
+        }
+        return out;
+    }
+
     /** A run task's default command and where it is written. */
     public record Default(List<String> command, String origin) {}
 

@@ -25,10 +25,39 @@ class UpstreamTodayTest {
     Path repo;
     Path src;
 
+    /** The fixture's .dockerignore with its drift mended (THIRD_PARTY.md sent), for the tests about other things. */
+    static final String MENDED_IGNORE = ".git/\n.venv/\n__pycache__/\ndist/\n*.log\n";
+
     @BeforeEach
     void checkout() {
-        repo = UpstreamRepo.createToday(tmp.resolve("Safe-Synthesizer"));
+        repo = UpstreamRepo.createToday(tmp.resolve("Safe-Synthesizer"), ".dockerignore", MENDED_IGNORE);
         src = repo.resolve("src/nemo_safe_synthesizer");
+    }
+
+    @Test
+    void checkSeesWhatTheDockerignoreExcludesAsBuildkitWould() {
+        Path drifted = UpstreamRepo.createToday(tmp.resolve("drifted"));
+        TestCli.Result c = run(drifted).run("check", "--no-buildkit");
+        assertEquals(1, c.exit(), c.out());
+        assertTrue(c.out().contains("containers/Dockerfile.cuda:21: copy-source: error: COPY source THIRD_PARTY.md is excluded by"
+                + " .dockerignore:6 (THIRD_PARTY.md); the build fails here"), c.out());
+        TestCli.Result b = run(drifted.resolve("src")).run("build", "--dry-run");
+        assertEquals(1, b.exit(), "the build does not start: " + b.err());
+        // The CI Dockerfile's wheel-install stage copies dist/*.whl (excluded, and absent): the default build does not reach it.
+        TestCli.Result ci = run(drifted).run("check", "--no-buildkit", "-f", "containers/Dockerfile.test_ci");
+        assertEquals(0, ci.exit(), ci.out());
+        assertTrue(ci.out().contains("containers/Dockerfile.test_ci:9: copy-source: note: COPY source dist/*.whl matches nothing"
+                + " in the context; stage wheel-install is not part of this build"), ci.out());
+        assertFalse(ci.out().contains("unused-stage"), "the runner builds wheel-install with --target: " + ci.out());
+        TestCli.Result wheel = run(drifted).run("check", "--no-buildkit", "-f", "containers/Dockerfile.test_ci", "--target",
+                "wheel-install");
+        assertEquals(0, wheel.exit(), "dist/ may be made first (a wheel build): " + wheel.out());
+        assertTrue(wheel.out().contains("containers/Dockerfile.test_ci:9: copy-source: warning: COPY source dist/*.whl matches"
+                + " nothing in the context; the build fails here unless it is made first"), wheel.out());
+        // A Dockerfile's own NAME.dockerignore beats the context's, as BuildKit reads it.
+        Path own = UpstreamRepo.createToday(tmp.resolve("own"), "containers/Dockerfile.cuda.dockerignore", MENDED_IGNORE);
+        assertEquals(0, run(own).run("check", "--no-buildkit").exit());
+        assertEquals("", UpstreamRepo.status(drifted) + UpstreamRepo.status(own));
     }
 
     @AfterEach

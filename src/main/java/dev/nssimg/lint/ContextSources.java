@@ -1,0 +1,188 @@
+package dev.nssimg.lint;
+
+import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.dockerfile.Instruction;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * COPY and ADD sources from the build context, checked against the context as BuildKit sends it (its ignore file
+ * applied): a source that matches nothing there fails the build ({@code "/THIRD_PARTY.md": not found}, or for a glob
+ * {@code lstat .../dist: no such file or directory}). An error in a stage the build reaches, a note in the others
+ * (a stage the repository builds on purpose with --target, say).
+ */
+public final class ContextSources {
+    /** Where a build's context comes from: the directory and the ignore file read (null: none). */
+    public record Context(Path dir, IgnoreRules ignore) {}
+
+    private ContextSources() {}
+
+    /**
+     * The ignore file of a build, as the engine reads it: for BuildKit the Dockerfile's own NAME.dockerignore beside it,
+     * else the context's .dockerignore; for podman (buildah) .containerignore first. Null when there is none.
+     */
+    public static IgnoreRules ignoreFile(Path dockerfile, Path context, boolean podman) throws IOException {
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore"));
+        if (podman) {
+            candidates.add(context.resolve(".containerignore"));
+        }
+        candidates.add(context.resolve(".dockerignore"));
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+                return IgnoreRules.parse(context.relativize(p).toString().startsWith("..") ? p.toString()
+                        : context.relativize(p).toString(), Files.readString(p));
+            }
+        }
+        return null;
+    }
+
+    /** The findings for df built at target (null: its default stage) from ctx. */
+    public static List<Finding> check(DockerfileInfo df, String target, Context ctx) {
+        Set<String> reached = reached(df, target);
+        List<Finding> out = new ArrayList<>();
+        for (DockerfileInfo.Stage s : df.stages()) {
+            boolean error = reached.contains(s.name().toLowerCase(Locale.ROOT));
+            for (Instruction ins : s.instructions()) {
+                if (!(ins.keyword().equals("COPY") || ins.keyword().equals("ADD"))) {
+                    continue;
+                }
+                List<String> words = ins.words();
+                if (words.stream().anyMatch(w -> w.startsWith("--from="))) {
+                    continue;
+                }
+                List<String> args = words.stream().filter(w -> !w.startsWith("--")).toList();
+                for (String src : args.subList(0, Math.max(0, args.size() - 1))) {
+                    if (src.contains("://") || src.startsWith("git@") || src.contains("$") || src.startsWith("<<")) {
+                        continue; // a URL, a variable or a here-document: not the context's
+                    }
+                    String why = missing(src, ctx);
+                    if (why != null) {
+                        // Excluded by the ignore file: the build fails whatever happens before it. Absent: it fails unless
+                        // something makes the file first (a wheel build before the image build, say): a warning.
+                        boolean excluded = why.contains(" exclude");
+                        Severity severity = !error ? Severity.NOTE : excluded ? Severity.ERROR : Severity.WARNING;
+                        out.add(new Finding(df.file(), ins.line(), "copy-source", severity,
+                                ins.keyword() + " source " + src + " " + why + (!error
+                                        ? "; stage " + s.name() + " is not part of this build, whose target does not reach it"
+                                        : excluded ? "; the build fails here" : "; the build fails here unless it is made first")));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Why a source matches nothing the context sends, or null when it matches something. */
+    private static String missing(String src, Context ctx) {
+        String path = src.replaceFirst("^\\./", "").replaceFirst("^/+", "").replaceFirst("/+$", "");
+        if (path.isEmpty() || path.equals(".")) {
+            return null;
+        }
+        if (!path.matches(".*[*?\\[].*")) {
+            Path file = ctx.dir().resolve(path);
+            if (!Files.exists(file)) {
+                return "is not in the context";
+            }
+            IgnoreRules.Rule rule = ctx.ignore() == null ? null : ctx.ignore().excluding(path);
+            if (rule == null || (Files.isDirectory(file) && under(ctx, path).stream().anyMatch(f -> sent(ctx, f)))) {
+                return null; // sent (a directory some of whose files an exception sends counts)
+            }
+            return "is excluded by " + ctx.ignore().file() + ":" + rule.line() + " (" + rule.text() + ")";
+        }
+        // A glob: the files under its fixed leading directories that it matches.
+        String[] parts = path.split("/");
+        StringBuilder fixed = new StringBuilder();
+        for (String part : parts) {
+            if (part.matches(".*[*?\\[].*")) {
+                break;
+            }
+            fixed.append(fixed.length() == 0 ? "" : "/").append(part);
+        }
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + path);
+        List<String> matched = under(ctx, fixed.toString()).stream().filter(f -> m.matches(Path.of(f))).toList();
+        if (matched.stream().anyMatch(f -> sent(ctx, f))) {
+            return null;
+        }
+        if (!matched.isEmpty()) {
+            IgnoreRules.Rule r = ctx.ignore().excluding(matched.get(0));
+            return "matches only what " + ctx.ignore().file() + ":" + r.line() + " (" + r.text() + ") excludes";
+        }
+        return "matches nothing in the context";
+    }
+
+    private static boolean sent(Context ctx, String rel) {
+        return ctx.ignore() == null || ctx.ignore().excluding(rel) == null;
+    }
+
+    /** The paths under dir (relative to the context, '/'-separated; dir "" is the context), .git left out, bounded. */
+    private static List<String> under(Context ctx, String dir) {
+        Path start = ctx.dir().resolve(dir);
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(start)) {
+            return out;
+        }
+        try {
+            Files.walkFileTree(start, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 16,
+                    new java.nio.file.SimpleFileVisitor<>() {
+                        @Override
+                        public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
+                            if (d.getFileName() != null && d.getFileName().toString().equals(".git")) {
+                                return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                            }
+                            add(d);
+                            return out.size() > 100_000 ? java.nio.file.FileVisitResult.TERMINATE : java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                            add(f);
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        private void add(Path p) {
+                            if (!p.equals(start)) {
+                                out.add(ctx.dir().relativize(p).toString().replace('\\', '/'));
+                            }
+                        }
+                    });
+        } catch (IOException e) {
+            // an unreadable context: the build will say
+        }
+        return out;
+    }
+
+    /** The stages a build of target reaches (lowercase names): it, its bases and what they copy or mount from. */
+    static Set<String> reached(DockerfileInfo df, String target) {
+        DockerfileInfo.Stage start = target == null ? df.stages().get(df.stages().size() - 1)
+                : df.stage(target).orElse(df.stages().get(df.stages().size() - 1));
+        Set<String> out = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(start.name().toLowerCase(Locale.ROOT)));
+        while (!todo.isEmpty()) {
+            String name = todo.pop();
+            if (!out.add(name)) {
+                continue;
+            }
+            df.stage(name).ifPresent(s -> {
+                todo.add(s.base().toLowerCase(Locale.ROOT));
+                todo.addAll(Lint.references(s));
+            });
+        }
+        return out;
+    }
+}
