@@ -189,8 +189,11 @@ public final class Builds {
                 publishing);
         boolean pushes = multiarch || req.push();
         BuildFacts source = SourceFacts.facts(inv, r, req.tags().isEmpty() && r.publishing().tags() != null, pushes, notes);
+        // A PACKAGE_VERSION the user sets versions the image too, so that the package and the label agree.
+        Located<String> pkg = r.argsFor(r.platform().value()).get(Planner.PACKAGE_VERSION);
+        String version = source.version() != null && pkg != null && !pkg.value().isBlank() ? pkg.value() : source.version();
         BuildFacts facts = new BuildFacts(source.gitRevision(), source.created(), source.cwd(), source.sourceDateEpoch(),
-                source.version(), source.tags(), engine.podman() ? Map.of() : engines(inv, r));
+                version, source.tags(), engine.podman() ? Map.of() : engines(inv, r));
         BuildPlan plan = Planner.plan(br, r, dockerfiles::get, facts);
         if (engine.podman()) {
             plan = dev.nssimg.plan.PodmanPlan.of(plan, engine.program(), r, dockerfiles::get);

@@ -61,6 +61,28 @@ public record DockerfileInfo(String file, Map<String, String> globalArgs, List<S
         globalInstructions = List.copyOf(globalInstructions);
     }
 
+    private static final java.util.regex.Pattern EXTRA_ARG = java.util.regex.Pattern.compile(
+            "--extra(?:=|\\s+)[\"']?\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?[\"']?");
+
+    /**
+     * The build arguments a RUN hands to {@code uv sync --extra} ({@code --extra "${CONTAINER_EXTRA}"}): the variant
+     * arguments of a Dockerfile whose GPU flavour is a Python extra, each with the first line that uses it.
+     */
+    public Map<String, Integer> extraArgs() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Stage s : stages) {
+            for (Instruction ins : s.instructions()) {
+                if (ins.keyword().equals("RUN")) {
+                    java.util.regex.Matcher m = EXTRA_ARG.matcher(ins.rest());
+                    while (m.find()) {
+                        out.putIfAbsent(m.group(1), ins.line());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     public List<String> stageNames() {
         return stages.stream().map(Stage::name).toList();
     }

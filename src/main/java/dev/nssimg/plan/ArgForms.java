@@ -109,8 +109,6 @@ public final class ArgForms {
         return out;
     }
 
-    private static final Pattern EXTRA = Pattern.compile("--extra(?:=|\\s+)[\"']?\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?[\"']?");
-
     /**
      * Values of build arguments the Dockerfile hands to {@code uv sync --extra} (or pip's {@code .[...]}) that are not
      * extras of the project's pyproject.toml: uv would fail on them. extras: the pyproject's optional-dependencies, or
@@ -121,23 +119,14 @@ public final class ArgForms {
         if (extras == null) {
             return out;
         }
-        Set<String> said = new java.util.HashSet<>();
-        for (DockerfileInfo.Stage s : df.stages()) {
-            for (var ins : s.instructions()) {
-                if (!ins.keyword().equals("RUN")) {
-                    continue;
-                }
-                Matcher m = EXTRA.matcher(ins.rest());
-                while (m.find()) {
-                    Located<String> v = passed.get(m.group(1));
-                    if (v != null && !v.value().contains("$") && !extras.contains(v.value()) && said.add(m.group(1))) {
-                        out.add(new Problem(ins.line(), v.origin() + ": " + m.group(1) + "='" + v.value()
-                                + "' is not an extra of the project's pyproject.toml (" + String.join(", ", extras)
-                                + "): uv sync --extra " + v.value() + " would fail (" + df.file() + ":" + ins.line() + ")"));
-                    }
-                }
+        df.extraArgs().forEach((name, line) -> {
+            Located<String> v = passed.get(name);
+            if (v != null && !v.value().contains("$") && !extras.contains(v.value())) {
+                out.add(new Problem(line, v.origin() + ": " + name + "='" + v.value()
+                        + "' is not an extra of the project's pyproject.toml (" + String.join(", ", extras)
+                        + "): uv sync --extra " + v.value() + " would fail (" + df.file() + ":" + line + ")"));
             }
-        }
+        });
         return out;
     }
 

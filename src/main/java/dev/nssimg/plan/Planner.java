@@ -15,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Function;
 
 /** Turns a request and a resolved profile into the docker commands to run. Pure: no I/O. */
@@ -130,9 +132,10 @@ public final class Planner {
         List<Command> commands = new ArrayList<>();
         if (strategy == BuildRequest.Strategy.SPLIT) {
             String repo = repository(tags.get(0));
-            BuildFlags.Publish publish = new BuildFlags.Publish(facts.sourceDateEpoch(), annotations(annotated, false),
-                    provenance, sbom, attest);
             for (String p : platforms) {
+                // Each platform's manifest is annotated from its own Dockerfile's stage (a per-platform file has its own labels).
+                BuildFlags.Publish publish = new BuildFlags.Publish(facts.sourceDateEpoch(),
+                        annotations(push || reproducible ? annotated(stages.get(p), facts) : Map.of(), false), provenance, sbom, attest);
                 String arch = p.substring(p.indexOf('/') + 1).replace('/', '-');
                 BuildFlags flags = flags(req, stages.get(p).name(), r, dfs.get(p), facts, p, r.argsFor(p), r.builderFor(p), repo,
                         publish);
@@ -272,16 +275,20 @@ public final class Planner {
     /** The flags of a build of platforms whose first is platform (the cache refs name its arch). */
     private static BuildFlags flags(BuildRequest req, String stage, Resolved r, DockerfileInfo df, BuildFacts facts,
             String platform, Map<String, Located<String>> args, Located<String> builder, String repo, BuildFlags.Publish publish) {
-        // Profile arguments reach only Dockerfiles that declare them (one profile serves several
-        // Dockerfiles); --build-arg flags are always passed (and warned about when undeclared).
+        // Arguments reach only Dockerfiles that declare them (one profile, and one environment, serves several
+        // Dockerfiles: the runtime's, the CI image's, a platform's own); an undeclared one is warned about, never sent.
         Set<String> declared = df.declaredArgs();
         Map<String, String> buildArgs = new LinkedHashMap<>();
         args.entrySet().stream()
-                .filter(e -> declared.contains(e.getKey()) || BuildArgs.BUILTIN.contains(e.getKey())
-                        || r.overrideArgs().containsKey(e.getKey()))
+                .filter(e -> declared.contains(e.getKey()) || BuildArgs.BUILTIN.contains(e.getKey()))
                 .sorted(Comparator.comparing((Map.Entry<String, Located<String>> e) -> BuildArgs.order(e.getKey()))
                         .thenComparing(Map.Entry::getKey))
                 .forEach(e -> buildArgs.put(e.getKey(), e.getValue().value()));
+        if (declared.contains(PACKAGE_VERSION) && !buildArgs.containsKey(PACKAGE_VERSION) && facts.version() != null) {
+            // Upstream's release workflow: the package is versioned as the image is labelled (uv's dynamic versioning
+            // bypass), in PEP 440's spelling of the same version.
+            buildArgs.put(PACKAGE_VERSION, pep440(facts.version()));
+        }
         Map<String, String> contexts = new LinkedHashMap<>();
         r.contexts().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> contexts.put(e.getKey(), Resolved.localContext(e.getValue().value())
@@ -318,6 +325,30 @@ public final class Planner {
             Build.Output output, Path meta) {
         return new Build(Build.Tool.BUILDX, platforms, flags, tags, output, meta, rel(facts.cwd(), meta),
                 rel(facts.cwd(), r.contextFor(platforms.get(0)).value()));
+    }
+
+    /** The build argument upstream's Dockerfile versions its Python package by. */
+    public static final String PACKAGE_VERSION = "PACKAGE_VERSION";
+    private static final Pattern DESCRIBE = Pattern.compile("(\\d+(?:\\.\\d+)*)(?:-(\\d+)-g([0-9a-f]+)|-([0-9a-f]{7,40}))?(-dirty)?");
+
+    /**
+     * The image version (git describe without its v, or 0.0.0-SHORT) as PEP 440 spells it: 1.2.0-3-gabc1234 is
+     * 1.2.0.post3+gabc1234, 0.0.0-abc1234 is 0.0.0+gabc1234; a version of another form is passed as it is.
+     */
+    static String pep440(String version) {
+        Matcher m = DESCRIBE.matcher(version);
+        if (!m.matches()) {
+            return version;
+        }
+        StringBuilder out = new StringBuilder(m.group(1));
+        if (m.group(2) != null && !m.group(2).equals("0")) {
+            out.append(".post").append(m.group(2));
+        }
+        String sha = m.group(3) != null ? m.group(3) : m.group(4);
+        if (sha != null || m.group(5) != null) {
+            out.append('+').append(sha != null ? "g" + sha : "").append(m.group(5) != null ? (sha != null ? ".dirty" : "dirty") : "");
+        }
+        return out.toString();
     }
 
     /** The per-architecture tag a staged split build pushes: nss-gpu:latest -> nss-gpu:latest-arm64. */
@@ -424,8 +455,8 @@ public final class Planner {
     }
 
     /**
-     * Build arguments the Dockerfile does not declare: a --build-arg flag is passed anyway and a profile's value is
-     * not (one profiles file serves several Dockerfiles); either is a warning, and an error with --strict.
+     * Build arguments the Dockerfile does not declare are not passed to it (BuildKit would not use them; one profile
+     * serves several Dockerfiles): a warning, and an error with --strict.
      */
     private static void checkDeclared(Resolved r, DockerfileInfo df, List<String> platforms, boolean strict, List<String> warnings) {
         Set<String> declared = df.declaredArgs();
@@ -433,9 +464,8 @@ public final class Planner {
         platforms.forEach(p -> given.putAll(r.argsFor(p)));
         for (var e : given.entrySet()) {
             if (!declared.contains(e.getKey()) && !BuildArgs.BUILTIN.contains(e.getKey())) {
-                boolean flag = r.overrideArgs().containsKey(e.getKey());
                 String msg = e.getValue().origin() + ": build argument " + e.getKey() + " is not declared in " + df.file()
-                        + (flag ? "" : "; not passed");
+                        + "; not passed";
                 if (strict) {
                     throw NssimgException.usage(msg + " (--strict)");
                 }

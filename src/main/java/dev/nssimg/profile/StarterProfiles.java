@@ -29,6 +29,16 @@ public final class StarterProfiles {
      * dev stage); source: where the images came from, for the header.
      */
     public static String render(DockerfileInfo df, String dockerfile, String image, String imageDev, String source) {
+        return render(df, dockerfile, image, imageDev, source, null);
+    }
+
+    /**
+     * As above; extras: the project's Python extras (pyproject.toml), or null. When the Dockerfile hands a build
+     * argument to {@code uv sync --extra} (its GPU variant), each GPU extra (cuNNN) gets a profile of its own that sets
+     * that argument (and CONTAINER_VARIANT where declared) and tags its images by variant.
+     */
+    public static String render(DockerfileInfo df, String dockerfile, String image, String imageDev, String source,
+            java.util.Set<String> extras) {
         ObjectNode root = YAML.createObjectNode();
         ObjectNode defaults = root.putObject("defaults");
         defaults.put("dockerfile", dockerfile);
@@ -45,11 +55,39 @@ public final class StarterProfiles {
         profiles.putObject("amd64").put("description", "x86_64 hosts").put("platform", "linux/amd64");
         // Its SM list is the defaults' platform-args for linux/arm64, which a single-platform arm64 build uses too.
         profiles.putObject("arm64").put("description", "Grace / Blackwell").put("platform", "linux/arm64");
+        String variantArg = df.extraArgs().keySet().stream().findFirst().orElse(null);
+        if (variantArg != null && extras != null) {
+            for (String extra : extras) {
+                if (!extra.matches("cu\\d+")) {
+                    continue; // cpu, engine and the like are not GPU variants
+                }
+                ObjectNode v = profiles.putObject(extra);
+                v.put("description", "the " + extra + " GPU variant (" + variantArg + "=" + extra + ")");
+                ObjectNode args = v.putObject("args").put(variantArg, extra);
+                if (df.declaredArgs().contains(VARIANT_ARG) && !variantArg.equals(VARIANT_ARG)) {
+                    args.put(VARIANT_ARG, extra);
+                }
+                v.put("image", repository(image) + ":" + extra);
+                if (imageDev != null) {
+                    v.put("image-dev", repository(imageDev) + ":" + extra);
+                }
+            }
+        }
         try {
             return header(df, source) + YAML.writeValueAsString(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Upstream's label of the variant an image is (its tag names it too). */
+    static final String VARIANT_ARG = "CONTAINER_VARIANT";
+
+    /** An image reference without its tag (nss-gpu:latest is nss-gpu; a registry port stays). */
+    private static String repository(String image) {
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        return colon > slash ? image.substring(0, colon) : image;
     }
 
     /** The Dockerfile takes CUDA_ARCH_FLAGS and its default is not already arm64's list. */

@@ -84,7 +84,7 @@ class BadInputCorpusTest {
                         "build", "--build-arg", "HF_TOKEN=hf_abc123secret", "--dry-run"),
                 secret("secret-like PASSWORD", "DB_PASSWORD looks like a secret", "hunter2", "build", "--build-arg", "DB_PASSWORD=hunter2", "--dry-run"),
                 secret("secret-like KEY", "API_KEY looks like a secret", "k-123", "build", "--build-arg", "API_KEY=k-123", "--dry-run"),
-                c("undeclared arg with --strict", "build argument UNDECLARED is not declared in containers/Dockerfile.cuda (--strict)",
+                c("undeclared arg with --strict", "build argument UNDECLARED is not declared in containers/Dockerfile.cuda; not passed (--strict)",
                         "build", "--build-arg", "UNDECLARED=1", "--strict", "--dry-run"),
                 c("multiarch without registry", "flag --multiarch needs a registry: pass --registry REGISTRY or set CONTAINER_GPU_REGISTRY",
                         "build", "--multiarch", "--dry-run"),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nssimg.testing.FakeGit;
 import dev.nssimg.testing.TestCli;
 import dev.nssimg.testing.UpstreamRepo;
 import java.nio.file.Path;
@@ -110,6 +111,23 @@ class UpstreamTodayTest {
     }
 
     @Test
+    void aPushedBuildVersionsThePackageAsItLabelsTheImage() {
+        String sha = UpstreamRepo.git(repo, "rev-parse", "HEAD").strip();
+        // git answers as after a release tag and three commits (FakeGit: unit tests start no process).
+        TestCli.Result r = run(repo).launcher(FakeGit.clean("main", sha, 1700000000L, "v1.2.0-3-gabc1234"))
+                .run("build", "--dry-run", "--push", "--registry", "127.0.0.1:5000");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("--build-arg PACKAGE_VERSION=1.2.0.post3+gabc1234"), r.out());
+        assertTrue(r.out().contains("--label org.opencontainers.image.version=1.2.0-3-gabc1234"), r.out());
+        TestCli.Result set = run(repo).launcher(FakeGit.clean("main", sha, 1700000000L, "v1.2.0-3-gabc1234"))
+                .env("CONTAINER_GPU_PACKAGE_VERSION", "1.2.3").run("build", "--dry-run", "--push", "--registry", "127.0.0.1:5000");
+        assertTrue(set.out().contains("--build-arg PACKAGE_VERSION=1.2.3")
+                && set.out().contains("--label org.opencontainers.image.version=1.2.3"), "the user's version, on both: " + set.out());
+        TestCli.Result loaded = run(repo).run("build", "--dry-run");
+        assertFalse(loaded.out().contains("PACKAGE_VERSION"), "a local build labels no version: " + loaded.out());
+    }
+
+    @Test
     void aVariantThePyprojectCannotInstallIsExit2NamingItsSource() {
         TestCli.Result r = run(repo).env("CONTAINER_GPU_EXTRA", "cu131").run("build", "--dry-run");
         assertEquals(2, r.exit(), r.err());
@@ -155,6 +173,24 @@ class UpstreamTodayTest {
         assertTrue(ci.out().strip().endsWith("nss-test:latest mise run test:ci"), ci.out());
         TestCli.Result given = run(src).run("run", "--dev", "--dry-run", "--gpus", "none", "--", "pytest", "-q");
         assertTrue(given.out().strip().endsWith("nss-gpu-dev:latest pytest -q"), given.out());
+    }
+
+    @Test
+    void initWritesOneProfilePerGpuVariant() throws Exception {
+        Path out = tmp.resolve("profiles.yaml");
+        TestCli.Result init = run(src).run("init", "--output", out.toString());
+        assertEquals(0, init.exit(), init.err());
+        String yaml = java.nio.file.Files.readString(out);
+        assertTrue(yaml.contains("  cu129:") && yaml.contains("  cu130:") && !yaml.contains("  cpu:"), yaml);
+        TestCli.Result show = run(src).run("profiles", "show", "cu130", "--config", out.toString());
+        assertEquals(0, show.exit(), show.err());
+        assertTrue(show.out().lines().anyMatch(l -> l.matches("\\s*args\\.CONTAINER_EXTRA\\s+cu130\\s+.*\\(profile cu130\\)")), show.out());
+        assertTrue(show.out().lines().anyMatch(l -> l.matches("\\s*args\\.CONTAINER_VARIANT\\s+cu130\\s+.*")), show.out());
+        assertTrue(show.out().lines().anyMatch(l -> l.matches("\\s*image\\s+nss-gpu:cu130\\s+.*")), show.out());
+        TestCli.Result build = run(src).run("build", "--dry-run", "--config", out.toString(), "--profile", "cu130", "--target", "dev");
+        assertEquals(0, build.exit(), build.err());
+        assertTrue(build.out().contains("--build-arg CONTAINER_EXTRA=cu130") && build.out().contains("--tag nss-gpu-dev:cu130"),
+                build.out());
     }
 
     @Test

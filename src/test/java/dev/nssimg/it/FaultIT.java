@@ -139,10 +139,7 @@ class FaultIT {
     /** Ctrl-C while the engine answers slowly: the removal is retried through the slowness, within the bound. */
     @Test
     void sigintDuringARunOnASlowEngineStillRemovesTheContainer() throws Exception {
-        Bed.example("runtime");
-        try (SlowEngine slow = new SlowEngine();
-                Live nssimg = Live.start(Bed.ROOT, Map.of("DOCKER_HOST", slow.host()), "run", "--profile", "example",
-                        "--gpus", "none", "--hf-cache", "/tmp/nssimg-it-hf", "--", "sleep", "300")) {
+        try (SlowEngine slow = new SlowEngine(); Live nssimg = runThrough(slow)) {
             runningContainer();
             slow.delay(1500);
             long t0 = System.nanoTime();
@@ -157,10 +154,7 @@ class FaultIT {
     /** Ctrl-C while the engine does not answer at all: nssimg ends within its bound and names what it left. */
     @Test
     void sigintDuringARunOnADeafEngineEndsInTimeAndNamesTheContainer() throws Exception {
-        Bed.example("runtime");
-        try (SlowEngine slow = new SlowEngine();
-                Live nssimg = Live.start(Bed.ROOT, Map.of("DOCKER_HOST", slow.host()), "run", "--profile", "example",
-                        "--gpus", "none", "--hf-cache", "/tmp/nssimg-it-hf", "--", "sleep", "300")) {
+        try (SlowEngine slow = new SlowEngine(); Live nssimg = runThrough(slow)) {
             String id = runningContainer();
             slow.pause();
             long t0 = System.nanoTime();
@@ -181,10 +175,7 @@ class FaultIT {
     /** A second Ctrl-C while the teardown waits on a deaf engine ends nssimg at once, naming what it left. */
     @Test
     void aSecondSigintEndsTheTeardownAtOnce() throws Exception {
-        Bed.example("runtime");
-        try (SlowEngine slow = new SlowEngine();
-                Live nssimg = Live.start(Bed.ROOT, Map.of("DOCKER_HOST", slow.host()), "run", "--profile", "example",
-                        "--gpus", "none", "--hf-cache", "/tmp/nssimg-it-hf", "--", "sleep", "300")) {
+        try (SlowEngine slow = new SlowEngine(); Live nssimg = runThrough(slow)) {
             String id = runningContainer();
             slow.pause();
             // However the two signals meet the teardown (before it begins, or while it waits on the deaf
@@ -252,6 +243,13 @@ class FaultIT {
         int code = c.getResponseCode();
         String body = code == 200 ? new String(c.getInputStream().readAllBytes()) : "";
         assertTrue(code == 404 || !body.contains("\"latest\""), "no tag was published: " + code + " " + body);
+    }
+
+    /** `nssimg run` of the example's runtime image (sleeping), talking to the engine through relay. */
+    private static Live runThrough(SlowEngine relay) throws IOException {
+        Bed.example("runtime");
+        return Live.start(Bed.ROOT, Map.of("DOCKER_HOST", relay.host()), "run", "--profile", "example", "--gpus", "none",
+                "--hf-cache", "/tmp/nssimg-it-hf", "--", "sleep", "300");
     }
 
     /** The id of this test's container once it runs (bounded): created by nssimg, started by the engine. */

@@ -87,15 +87,38 @@ class PerPlatformPlanTest {
     void argumentsAreCheckedAgainstEachPlatformsOwnDockerfile() {
         BuildPlan p = plan("spark", null, BuildRequest.Strategy.AUTO,
                 flags(null, Map.of("CUDA_VERSION", Located.of("12.9.1", "flag --build-arg"))));
-        assertEquals(List.of("flag --build-arg: build argument CUDA_VERSION is not declared in containers/Dockerfile.cuda-aarch64"),
+        assertEquals(List.of("flag --build-arg: build argument CUDA_VERSION is not declared in containers/Dockerfile.cuda-aarch64; not passed"),
                 p.warnings(), "declared by the amd64 file, not by the arm64 one");
+        for (var c : p.commands().stream().filter(c -> c.argv().contains("--file")).toList()) {
+            boolean arm = c.argv().contains("containers/Dockerfile.cuda-aarch64");
+            assertEquals(!arm, c.argv().contains("CUDA_VERSION=12.9.1"), "passed only to the file that declares it: " + c.argv());
+        }
+    }
+
+    @Test
+    void eachPlatformsManifestIsAnnotatedFromItsOwnDockerfile() {
+        DockerfileInfo cuda = DockerfileInfo.parse("""
+                FROM base AS runtime
+                LABEL org.opencontainers.image.title="Safe Synthesizer GPU"
+                """, "containers/Dockerfile.cuda");
+        DockerfileInfo spark = DockerfileInfo.parse("""
+                FROM nvcr.io/nvidia/vllm:26.02-py3
+                LABEL org.opencontainers.image.title="Safe Synthesizer DGX Spark"
+                """, "containers/Dockerfile.cuda-aarch64");
+        Resolved r = resolve("spark", flags(null, Map.of()));
+        BuildPlan p = Planner.plan(req(null, BuildRequest.Strategy.AUTO), r,
+                x -> r.dockerfileFor(x).value().toString().endsWith("aarch64") ? spark : cuda, FACTS);
+        String amd = String.join(" ", p.commands().get(0).argv());
+        String arm = String.join(" ", p.commands().get(2).argv());
+        assertTrue(amd.contains("manifest:org.opencontainers.image.title=Safe Synthesizer GPU"), amd);
+        assertTrue(arm.contains("manifest:org.opencontainers.image.title=Safe Synthesizer DGX Spark") && !arm.contains("GPU"), arm);
     }
 
     @Test
     void anUndeclaredArgumentOfOneSharedDockerfileIsOneWarning() {
         Resolved r = resolve(null, flags(null, Map.of("NOT_DECLARED", Located.of("1", "flag --build-arg"))));
         BuildPlan p = Planner.plan(req(null, BuildRequest.Strategy.AUTO), r, x -> CUDA, FACTS);
-        assertEquals(List.of("flag --build-arg: build argument NOT_DECLARED is not declared in containers/Dockerfile.cuda"), p.warnings());
+        assertEquals(List.of("flag --build-arg: build argument NOT_DECLARED is not declared in containers/Dockerfile.cuda; not passed"), p.warnings());
     }
 
     @Test

@@ -164,11 +164,20 @@ class PlannerTest {
     }
 
     @Test
+    void imageVersionsArePep440ForThePackage() {
+        assertEquals("1.2.0", Planner.pep440("1.2.0"));
+        assertEquals("1.2.0.post3+gabc1234", Planner.pep440("1.2.0-3-gabc1234"));
+        assertEquals("0.0.0+gabc1234", Planner.pep440("0.0.0-abc1234"));
+        assertEquals("1.2.0.post3+gabc1234.dirty", Planner.pep440("1.2.0-3-gabc1234-dirty"));
+        assertEquals("2.0.0rc1", Planner.pep440("2.0.0rc1"), "another form is passed as it is");
+    }
+
+    @Test
     void undeclaredArgIsAWarningWithoutStrict() {
         Overrides flags = new Overrides(null, null, null, null, null, null, null,
                 Map.of("EXTRA", Located.of("1", "flag --build-arg")), null, null, null);
         BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve(null, flags));
-        assertEquals(List.of("flag --build-arg: build argument EXTRA is not declared in containers/Dockerfile.cuda"), p.warnings());
+        assertEquals(List.of("flag --build-arg: build argument EXTRA is not declared in containers/Dockerfile.cuda; not passed"), p.warnings());
     }
 
     @Test
