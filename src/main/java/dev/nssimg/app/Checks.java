@@ -60,6 +60,7 @@ public final class Checks {
         // The values the build would pass, checked as the build checks them (plan.ArgForms): an error here is one there.
         DockerfileInfo.Stage stage = Stages.orDefault(req.target(), df);
         Set<String> said = new java.util.HashSet<>();
+        findings.addAll(extrasNotInPyproject(df, Pyproject.extras(r.context().value())));
         Set<String> platforms = new java.util.LinkedHashSet<>(List.of(r.platform().value()));
         platforms.addAll(r.platforms().value());
         for (String p : platforms) {
@@ -109,6 +110,47 @@ public final class Checks {
      * The lint a build runs first (pure): errors stop it, the rest is printed. A finding is an error for the engine
      * that builds (BuildKit for docker, buildah for podman).
      */
+    private static final java.util.regex.Pattern PIP_EXTRAS = java.util.regex.Pattern.compile("\\.\\[([A-Za-z0-9_.,\\-]+)]");
+    private static final java.util.regex.Pattern UV_EXTRA = java.util.regex.Pattern.compile("--extra(?:=|\\s+)[\"']?([A-Za-z0-9_.\\-]+)");
+
+    /**
+     * Python extras a RUN installs by name that the project's pyproject.toml does not have: {@code uv sync --extra X}
+     * fails on one (an error); pip only warns for {@code .[X]} (a note, such as upstream's DGX Spark file's
+     * cuda-aarch64). extras null: no pyproject nssimg can read, nothing to say.
+     */
+    static List<Finding> extrasNotInPyproject(DockerfileInfo df, Set<String> extras) {
+        List<Finding> out = new ArrayList<>();
+        if (extras == null) {
+            return out;
+        }
+        for (DockerfileInfo.Stage s : df.stages()) {
+            for (dev.nssimg.dockerfile.Instruction ins : s.instructions()) {
+                if (!ins.keyword().equals("RUN")) {
+                    continue;
+                }
+                java.util.regex.Matcher pip = PIP_EXTRAS.matcher(ins.rest());
+                while (pip.find()) {
+                    for (String x : pip.group(1).split(",")) {
+                        if (!x.isBlank() && !extras.contains(x.strip())) {
+                            out.add(new Finding(df.file(), ins.line(), "python-extra", dev.nssimg.lint.Severity.NOTE, "extra "
+                                    + x.strip() + " is not in the project's pyproject.toml (" + String.join(", ", extras)
+                                    + "); pip installs without it, with a warning"));
+                        }
+                    }
+                }
+                java.util.regex.Matcher uv = UV_EXTRA.matcher(ins.rest());
+                while (uv.find()) {
+                    if (!extras.contains(uv.group(1))) {
+                        out.add(new Finding(df.file(), ins.line(), "python-extra", dev.nssimg.lint.Severity.ERROR, "extra "
+                                + uv.group(1) + " is not in the project's pyproject.toml (" + String.join(", ", extras)
+                                + "); uv sync --extra fails on it"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /**
      * The lint of df built at target (null: its default stage), from context with the Dockerfile at file: the
      * Dockerfile's own findings, then its COPY/ADD sources against the context as the engine sends it (its ignore

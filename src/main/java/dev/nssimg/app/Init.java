@@ -8,6 +8,7 @@ import dev.nssimg.workspace.MakefileVars;
 import dev.nssimg.workspace.NewFile;
 import dev.nssimg.workspace.Project;
 import dev.nssimg.workspace.Pyproject;
+import dev.nssimg.workspace.TaskRunner;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -55,7 +56,8 @@ public final class Init {
         String source = make.containsKey(IMAGE_VAR) ? "the Makefile's " + IMAGE_VAR + (imageDev == null ? "" : " and " + IMAGE_DEV_VAR)
                 : "nssimg's defaults";
         String rel = dockerfile.startsWith(project.root()) ? project.root().relativize(dockerfile).toString() : dockerfile.toString();
-        String yaml = StarterProfiles.render(df, rel, image, imageDev, source, Pyproject.extras(project.root()));
+        String yaml = StarterProfiles.render(df, rel, image, imageDev, source, Pyproject.extras(project.root()),
+                TaskRunner.read(project.root(), null).gpuEnvArgs());
         Path out = req.output() != null ? inv.cwd().resolve(req.output()).normalize() : project.userProfiles(inv.env());
         String flag = req.output() != null ? "flag --output: " : "";
         Path tree = project.root().resolve(Project.PROFILES);

@@ -21,8 +21,17 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved, TaskRunner 
         Project project = Project.discover(inv.cwd());
         ProfilesFile file = project.profiles(sel.config(), inv.env());
         inv.log().debug(Inputs.class, "project root {}, profiles {}", project.root(), file.file());
-        TaskRunner runner = TaskRunner.read(project.root(), null);
-        Overrides env = Overrides.fromEnv(inv.env(), runnerArgs(runner, inv.env()));
+        Resolver.RunnerKeys keys = Resolver.runnerKeys(file, sel.profile());
+        TaskRunner runner = TaskRunner.read(project.root(), keys.runner() == null ? null : keys.runner().value());
+        Map<String, Located<String>> envArgs = runnerArgs(runner, inv.env());
+        // A profile's env-args state the mapping outright (a runner nssimg cannot read): they beat the runner's.
+        keys.envArgs().forEach((var, arg) -> {
+            String value = inv.env().get(var);
+            if (value != null && !value.isBlank()) {
+                envArgs.put(arg.value(), Located.of(value, "env " + var + " (" + arg.origin() + ")"));
+            }
+        });
+        Overrides env = Overrides.fromEnv(inv.env(), envArgs);
         Resolved r = Resolver.resolve(file, sel.profile(), project.root(), project.cwd(), env, flags);
         return new Inputs(project, file, r, runner);
     }

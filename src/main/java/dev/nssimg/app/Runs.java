@@ -86,8 +86,16 @@ public final class Runs {
             Validation.imageRef(Located.of(req.image(), "flag --image"), "image");
         }
         String ref = image(inv, req, r);
-        if (req.platform() != null) {
-            Validation.platform(Located.of(req.platform(), "flag --platform"));
+        // The platform: the flag, else the one the repository's run task passes (upstream's mise tasks always pass one).
+        String platform = req.platform();
+        if (platform != null) {
+            Validation.platform(Located.of(platform, "flag --platform"));
+        } else {
+            TaskRunner.Platform p = in.runner().runPlatform(req.kind().runTarget, inv.env()).orElse(null);
+            if (p != null) {
+                Validation.platform(Located.of(p.value(), p.origin()));
+                platform = p.value();
+            }
         }
         boolean gpuImage = req.kind().gpuImage();
         // The CI image (--test) gets no GPU unless asked for one.
@@ -144,7 +152,7 @@ public final class Runs {
         if (req.dryRun()) {
             // Contacts nothing and creates nothing: the line docker would run (the engine picks CDI for --gpus when it
             // has no NVIDIA runtime).
-            RunSpec planned = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, opts.shmSize(), null,
+            RunSpec planned = new RunSpec(ref, platform, null, cmd, env, binds, null, false, false, opts.shmSize(), null,
                     Map.of(LABEL, "true"), null, req.interactive(), null, null, WORKSPACE, opts.ipc(), opts.ulimits());
             if (choice.podman() && EngineChoice.rootless()) {
                 planned = planned.withUserns(KEEP_ID); // the image's own user is not known without the engine: the spec's
@@ -171,7 +179,7 @@ public final class Runs {
                     : inv.env().get("CONTAINER_TEST_FILE").trim();
             throw choice.missing(inv, ref, missing(ref, engine.host(), req, testFile));
         }
-        RunSpec spec = new RunSpec(ref, req.platform(), null, cmd, env, binds, null, false, false, opts.shmSize(),
+        RunSpec spec = new RunSpec(ref, platform, null, cmd, env, binds, null, false, false, opts.shmSize(),
                 gpuRequest(engine, gpu, choice), Map.of(LABEL, "true"), null, req.interactive(), inv.out(), inv.err(), WORKSPACE,
                 opts.ipc(), opts.ulimits());
         String userns = choice.podman() ? keepId(image.get().user(), engine) : null;

@@ -31,7 +31,9 @@ public record ProfileSpec(
         RunSettings run,
         Publishing publishing,
         Located<String> sizeBudget,
-        Located<String> engine) {
+        Located<String> engine,
+        Located<String> runner,
+        Map<String, Located<String>> envArgs) {
 
     /**
      * What a published build adds: tag templates ({version}, {sha}, ...), the registries each tag goes to, the
@@ -52,5 +54,6 @@ public record ProfileSpec(
         args = Map.copyOf(args);
         platformArgs = Map.copyOf(platformArgs);
         platformBuilders = Map.copyOf(platformBuilders);
+        envArgs = envArgs == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(envArgs));
     }
 }

@@ -27,7 +27,7 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
             "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
             "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
             "cache-from", "cache-to", "tags", "registries", "branch", "default-branch", "reproducible", "provenance",
-            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run", "size-budget", "engine");
+            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run", "size-budget", "engine", "runner", "env-args");
     static final List<String> RUN_KEYS = List.of("preset", "ipc", "shm-size", "ulimits", "env", "mounts");
 
     public ProfilesFile {
@@ -168,7 +168,28 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
                         scalar(m, "reproducible", file, path), scalar(m, "provenance", file, path),
                         scalar(m, "sbom", file, path), list(m, "attest", file, path)),
                 sizeBudget(scalar(m, "size-budget", file, path)),
-                engine(scalar(m, "engine", file, path)));
+                engine(scalar(m, "engine", file, path)),
+                runner(scalar(m, "runner", file, path)),
+                envArgs(stringMap(m.entries().get("env-args"), file, path + ".env-args")));
+    }
+
+    /** The task runner a profile chooses when a tree has both: mise or make, checked where it is written. */
+    private static Located<String> runner(Located<String> v) {
+        if (v != null && !java.util.List.of("mise", "make").contains(v.value())) {
+            throw NssimgException.usage(v.origin() + ": runner '" + v.value() + "' is not one of mise, make");
+        }
+        return v;
+    }
+
+    /** env-args: environment variable -> build argument, both names checked where they are written. */
+    private static Map<String, Located<String>> envArgs(Map<String, Located<String>> m) {
+        m.forEach((var, arg) -> {
+            if (!var.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw NssimgException.usage(arg.origin() + ": env-args: '" + var + "' is not an environment variable name");
+            }
+            Validation.argName(arg.value(), arg.origin() + ": env-args." + var);
+        });
+        return m;
     }
 
     /** An engine is docker, podman or auto, checked where it is written. */

@@ -154,6 +154,28 @@ public final class Resolver {
         }
     }
 
+    /**
+     * What a profile says of the repository's task runner: which one to read when a tree has both (runner:, the
+     * highest layer's), and env-args: environment variable -> build argument, for a runner nssimg cannot read
+     * (merged over the layers, the profile's own over its bases').
+     */
+    public record RunnerKeys(Located<String> runner, Map<String, Located<String>> envArgs) {}
+
+    public static RunnerKeys runnerKeys(ProfilesFile file, String profile) {
+        List<ProfileSpec> layers = new ArrayList<>();
+        layers.add(file.defaults());
+        layers.addAll(chain(file, profile));
+        Located<String> runner = null;
+        Map<String, Located<String>> envArgs = new LinkedHashMap<>();
+        for (ProfileSpec layer : layers) {
+            if (layer.runner() != null) {
+                runner = withProfile(layer.runner(), layer);
+            }
+            layer.envArgs().forEach((k, v) -> envArgs.put(k, withProfile(v, layer)));
+        }
+        return new RunnerKeys(runner, envArgs);
+    }
+
     /** The extends chain of a profile, base first. */
     static List<ProfileSpec> chain(ProfilesFile file, String profile) {
         if (profile == null || (profile.equals(BUILTIN) && !file.profiles().containsKey(BUILTIN))) {

@@ -29,7 +29,7 @@ public final class StarterProfiles {
      * dev stage); source: where the images came from, for the header.
      */
     public static String render(DockerfileInfo df, String dockerfile, String image, String imageDev, String source) {
-        return render(df, dockerfile, image, imageDev, source, null);
+        return render(df, dockerfile, image, imageDev, source, null, Map.of());
     }
 
     /**
@@ -38,7 +38,7 @@ public final class StarterProfiles {
      * that argument (and CONTAINER_VARIANT where declared) and tags its images by variant.
      */
     public static String render(DockerfileInfo df, String dockerfile, String image, String imageDev, String source,
-            java.util.Set<String> extras) {
+            java.util.Set<String> extras, Map<String, String> envArgs) {
         ObjectNode root = YAML.createObjectNode();
         ObjectNode defaults = root.putObject("defaults");
         defaults.put("dockerfile", dockerfile);
@@ -47,6 +47,18 @@ public final class StarterProfiles {
             defaults.put("image-dev", imageDev);
         }
         defaults.putArray("platforms").add("linux/amd64").add("linux/arm64");
+        if (!envArgs.isEmpty()) {
+            // The repository's runner's own mapping, stated outright: it holds where nssimg cannot read the runner.
+            ObjectNode ea = defaults.putObject("env-args");
+            envArgs.forEach((var, arg) -> {
+                if (df.declaredArgs().contains(arg)) {
+                    ea.put(var, arg);
+                }
+            });
+            if (ea.isEmpty()) {
+                defaults.remove("env-args");
+            }
+        }
         boolean smList = armNeedsItsOwnSmList(df);
         if (smList) {
             defaults.putObject("platform-args").putObject("linux/arm64").put(BuildArgs.CUDA_ARCH_FLAGS, ARM64_ARCH_FLAGS);

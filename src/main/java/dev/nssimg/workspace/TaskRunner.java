@@ -97,13 +97,38 @@ public record TaskRunner(Kind kind, List<String> read, List<Task> tasks, List<St
             notes.add("the Makefile was not read: the mise tasks define the container targets too, and mise wins"
                     + " (profile key runner: make chooses the Makefile)");
         }
-        if (miseHas && !"make".equals(prefer)) {
-            return new TaskRunner(Kind.MISE, miseRead, mise, notes);
+        TaskRunner chosen = miseHas && !"make".equals(prefer) ? new TaskRunner(Kind.MISE, miseRead, mise, notes)
+                : makeHas || !make.isEmpty() ? new TaskRunner(Kind.MAKE, List.of("Makefile"), make, notes)
+                : new TaskRunner(Kind.NONE, List.of(), List.of(), notes);
+        return chosen.withUnreadableNamed();
+    }
+
+    /** This runner, with a note for each build argument whose value it writes in a form nssimg cannot expand. */
+    private TaskRunner withUnreadableNamed() {
+        List<String> all = new ArrayList<>(notes);
+        for (ArgFromEnv a : gpuBuildArgs()) {
+            if (expand(a.expression(), Map.of()).isEmpty()) {
+                all.add(a.origin() + ": --build-arg " + a.arg() + "=" + a.expression() + " cannot be read (nssimg expands $VAR,"
+                        + " ${VAR}, ${VAR:-word} and ${VAR-word}); map its variable with the profile key env-args, or pass --build-arg");
+            }
         }
-        if (makeHas || !make.isEmpty()) {
-            return new TaskRunner(Kind.MAKE, List.of("Makefile"), make, notes);
+        return all.size() == notes.size() ? this : new TaskRunner(kind, read, tasks, all);
+    }
+
+    /**
+     * The environment variable each GPU build argument takes its value from (the first one its expression names):
+     * what init writes as the profile key env-args, for when the runner is not read.
+     */
+    public Map<String, String> gpuEnvArgs() {
+        Map<String, String> out = new LinkedHashMap<>();
+        Pattern first = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
+        for (ArgFromEnv a : gpuBuildArgs()) {
+            Matcher m = first.matcher(a.expression());
+            if (m.find()) {
+                out.putIfAbsent(m.group(1), a.arg());
+            }
         }
-        return new TaskRunner(Kind.NONE, List.of(), List.of(), notes);
+        return out;
     }
 
     private static boolean container(Task t) {
@@ -168,6 +193,30 @@ public record TaskRunner(Kind kind, List<String> read, List<Task> tasks, List<St
         }
         return out;
     }
+
+    private static final Pattern PLATFORM = Pattern.compile("--platform(?:=|\\s+)(?:\"([^\"]*)\"|'([^']*)'|(\\S+))");
+
+    /**
+     * The platform a mise run task passes ({@code --platform "${CONTAINER_GPU_PLATFORM:-linux/amd64}"}), expanded with
+     * env, and where it is written; empty when the runner is not mise or the task passes none it can read.
+     */
+    public Optional<Platform> runPlatform(String target, Map<String, String> env) {
+        if (kind != Kind.MISE) {
+            return Optional.empty();
+        }
+        for (Line l : task(target).map(Task::lines).orElse(List.of())) {
+            Matcher m = PLATFORM.matcher(l.text());
+            if (m.find()) {
+                String expr = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                return expand(expr, env).filter(e -> !e.value().isBlank()).map(e -> new Platform(e.value(),
+                        l.origin() + (e.from().isEmpty() ? "" : " (" + String.join(", ", e.from()) + ")")));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A platform a task passes, and where it comes from. */
+    public record Platform(String value, String origin) {}
 
     /** A run task's default command and where it is written. */
     public record Default(List<String> command, String origin) {}

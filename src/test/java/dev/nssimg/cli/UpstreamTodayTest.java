@@ -55,6 +55,10 @@ class UpstreamTodayTest {
         assertEquals(0, wheel.exit(), "dist/ may be made first (a wheel build): " + wheel.out());
         assertTrue(wheel.out().contains("containers/Dockerfile.test_ci:9: copy-source: warning: COPY source dist/*.whl matches"
                 + " nothing in the context; the build fails here unless it is made first"), wheel.out());
+        // The DGX Spark file installs an extra the pyproject lacks: pip goes on with a warning, so a note.
+        TestCli.Result spark = run(repo).run("check", "--no-buildkit", "-f", "containers/Dockerfile.cuda-aarch64");
+        assertTrue(spark.out().contains("containers/Dockerfile.cuda-aarch64:6: python-extra: note: extra cuda-aarch64 is not in the"
+                + " project's pyproject.toml (engine, cpu, cu129, cu130)"), spark.out());
         // A Dockerfile's own NAME.dockerignore beats the context's, as BuildKit reads it.
         Path own = UpstreamRepo.createToday(tmp.resolve("own"), "containers/Dockerfile.cuda.dockerignore", MENDED_IGNORE);
         assertEquals(0, run(own).run("check", "--no-buildkit").exit());
@@ -173,6 +177,13 @@ class UpstreamTodayTest {
         assertTrue(ci.out().strip().endsWith("nss-test:latest mise run test:ci"), ci.out());
         TestCli.Result given = run(src).run("run", "--dev", "--dry-run", "--gpus", "none", "--", "pytest", "-q");
         assertTrue(given.out().strip().endsWith("nss-gpu-dev:latest pytest -q"), given.out());
+        assertTrue(dev.out().contains("--platform linux/amd64") && ci.out().contains("--platform linux/amd64"),
+                "the platform the run tasks pass: " + dev.out() + ci.out());
+        TestCli.Result arm = run(src).env("CONTAINER_GPU_PLATFORM", "linux/arm64").run("run", "--dev", "--dry-run", "--gpus", "none");
+        assertTrue(arm.out().contains("--platform linux/arm64"), arm.out());
+        TestCli.Result bad = run(src).env("CONTAINER_GPU_PLATFORM", "linux/s390x").run("run", "--dev", "--dry-run", "--gpus", "none");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.errLine().contains("env CONTAINER_GPU_PLATFORM: platform 'linux/s390x' is not supported"), bad.err());
     }
 
     @Test
@@ -182,6 +193,8 @@ class UpstreamTodayTest {
         assertEquals(0, init.exit(), init.err());
         String yaml = java.nio.file.Files.readString(out);
         assertTrue(yaml.contains("  cu129:") && yaml.contains("  cu130:") && !yaml.contains("  cpu:"), yaml);
+        assertTrue(yaml.contains("  env-args:\n    CONTAINER_GPU_EXTRA: CONTAINER_EXTRA\n    CONTAINER_GPU_VARIANT: CONTAINER_VARIANT\n"
+                + "    CONTAINER_GPU_PACKAGE_VERSION: PACKAGE_VERSION\n"), "the runner's mapping, stated outright: " + yaml);
         TestCli.Result show = run(src).run("profiles", "show", "cu130", "--config", out.toString());
         assertEquals(0, show.exit(), show.err());
         assertTrue(show.out().lines().anyMatch(l -> l.matches("\\s*args\\.CONTAINER_EXTRA\\s+cu130\\s+.*\\(profile cu130\\)")), show.out());
@@ -191,6 +204,32 @@ class UpstreamTodayTest {
         assertEquals(0, build.exit(), build.err());
         assertTrue(build.out().contains("--build-arg CONTAINER_EXTRA=cu130") && build.out().contains("--tag nss-gpu-dev:cu130"),
                 build.out());
+    }
+
+    @Test
+    void aProfileChoosesTheRunnerAndStatesAMappingNssimgCannotRead() throws Exception {
+        Path cfg = tmp.resolve("p.yaml");
+        java.nio.file.Files.writeString(cfg, """
+                profiles:
+                  make:
+                    runner: make
+                  mapped:
+                    env-args: {MY_FLAVOUR: CONTAINER_EXTRA}
+                """);
+        TestCli.Result make = run(src).run("build", "--dry-run", "--config", cfg.toString(), "--profile", "make");
+        assertTrue(make.out().contains("--tag nss-gpu:latest"), make.out());
+        TestCli.Result show = run(src).run("profiles", "show", "make", "--config", cfg.toString());
+        assertTrue(show.out().contains("  runner: make (Makefile)") && show.out().contains("the mise tasks were not read"), show.out());
+        TestCli.Result mapped = run(src).env("MY_FLAVOUR", "cu130").run("build", "--dry-run", "--config", cfg.toString(),
+                "--profile", "mapped");
+        assertTrue(mapped.out().contains("--build-arg CONTAINER_EXTRA=cu130"), mapped.out());
+        TestCli.Result shown = run(src).env("MY_FLAVOUR", "cu130").run("profiles", "show", "mapped", "--config", cfg.toString());
+        assertTrue(shown.out().lines().anyMatch(l -> l.matches("\\s*args\\.CONTAINER_EXTRA\\s+cu130\\s+env MY_FLAVOUR \\(.*p\\.yaml:5 \\(profile mapped\\)\\)")),
+                shown.out());
+        java.nio.file.Files.writeString(cfg, "profiles:\n  bad:\n    runner: just\n");
+        TestCli.Result bad = run(src).run("build", "--dry-run", "--config", cfg.toString(), "--profile", "bad");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.errLine().endsWith("runner 'just' is not one of mise, make"), bad.err());
     }
 
     @Test
