@@ -308,7 +308,7 @@ int main(int argc, char **argv) {
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 
-    int dead_out = 0, dead_err = 0, dead_sock = 0, signals = 0;
+    int dead_out = 0, dead_err = 0, dead_sock = 0, signals = 0, last_signal = 0;
     write_all(fd, req.p, req.len, &dead_sock);
     free(req.p);
     if (dead_sock) {
@@ -329,6 +329,7 @@ int main(int argc, char **argv) {
         if (p[1].revents & POLLIN) {
             unsigned char s;
             if (read(sigpipe_fds[0], &s, 1) == 1) {
+                last_signal = s;
                 if (++signals > 1) {
                     /* Asked twice: stop waiting. The daemon goes on stopping the command (we hang up). */
                     fprintf(stderr, "nssimg: interrupted again; not waiting for the daemon to finish stopping the command\n");
@@ -383,6 +384,10 @@ int main(int argc, char **argv) {
         /* The daemon ended (idle, replaced) before it took the command: nothing ran, so run it here. */
         close(fd);
         exec_direct();
+    }
+    if (!accepted) {
+        /* Interrupted before the daemon took the command: nothing ran, and nothing is left to stop. */
+        return 128 + last_signal;
     }
     fprintf(stderr, "nssimg: the daemon ended in the middle of the command (see its log in $XDG_RUNTIME_DIR/nssimg"
                     " or /tmp/nssimg-%u); rerun, or set NSSIMG_DAEMON=0\n", (unsigned)getuid());

@@ -9,6 +9,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(Cli.execute(Invocation.system(Engines.connecting()), args));
+        Invocation inv = Invocation.system(Engines.connecting());
+        System.exit(inv.cleanup().exitCode(Cli.execute(inv, args)));
     }
 }

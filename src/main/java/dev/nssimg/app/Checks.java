@@ -166,8 +166,8 @@ public final class Checks {
             try {
                 IgnoreRules ignore = ContextSources.ignoreFile(file, context, engine.podman());
                 out.addAll(ContextSources.check(df, target, new ContextSources.Context(context, ignore)));
-            } catch (IOException e) {
-                // an unreadable ignore file: BuildKit will say
+            } catch (IOException | RuntimeException e) {
+                // an unreadable ignore file or context: BuildKit will say; the lint never stops a build for its own sake
             }
         }
         out.sort(Comparator.comparingInt(Finding::line));

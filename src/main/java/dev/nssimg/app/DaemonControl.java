@@ -8,7 +8,7 @@ import java.util.List;
 /** `nssimg daemon [status|stop]`: this user's resident nssimg processes. */
 public final class DaemonControl {
     /** How long a stopped daemon may take before it is killed. */
-    public static final long STOP_LIMIT_SECONDS = 15;
+    public static final long STOP_LIMIT_SECONDS = dev.nssimg.lifecycle.Cleanup.BOUND.toSeconds() + 15; // > the daemon's own stop
     private static final Duration STOP_LIMIT = Duration.ofSeconds(STOP_LIMIT_SECONDS);
 
     private DaemonControl() {}

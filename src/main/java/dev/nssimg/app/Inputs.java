@@ -45,7 +45,7 @@ record Inputs(Project project, ProfilesFile file, Resolved resolved, TaskRunner 
     static Map<String, Located<String>> runnerArgs(TaskRunner runner, Map<String, String> env) {
         Map<String, Located<String>> out = new LinkedHashMap<>();
         for (TaskRunner.ArgFromEnv a : runner.gpuBuildArgs()) {
-            TaskRunner.expand(a.expression(), env).filter(e -> !e.from().isEmpty()).ifPresent(e ->
+            TaskRunner.expand(a.expression(), env).filter(e -> !e.from().isEmpty() && !a.expression().contains("{{")).ifPresent(e ->
                     out.put(a.arg(), Located.of(e.value(), a.origin() + " (" + String.join(", ", e.from()) + ")")));
         }
         return out;

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,6 +39,8 @@ public final class Server {
     }
 
     private static final long CHECK_MILLIS = 2000;
+    /** How long a stopping daemon gives its commands: one bounded teardown and the drain after it, with a margin. */
+    public static final long STOP_SECONDS = dev.nssimg.lifecycle.Cleanup.BOUND.toSeconds() + 10;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private volatile long lastActive = System.nanoTime();
     /** Set (under the sessions lock) once the daemon has decided to end: later connections are closed unanswered. */
@@ -78,14 +82,27 @@ public final class Server {
         Object pidFileId = stamp(pidFile);
         Daemons.tidy(socket.getParent(), java.time.Duration.ofHours(1)); // what earlier jar builds' daemons left
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // Stopped (SIGTERM): every running command is interrupted and its client told, before the JVM halts.
-            sessions.forEach(s -> s.cancel(15));
-            for (Session s : sessions) {
-                try {
-                    s.awaitDone(15);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            // Stopped (SIGTERM): no new command is taken, and every running one is interrupted, side by side (each
+            // teardown is bounded), and its client told, before the JVM halts.
+            synchronized (sessions) {
+                exiting = true;
+            }
+            List<Thread> stopping = new ArrayList<>();
+            for (Session s : List.copyOf(sessions)) {
+                Thread t = new Thread(() -> s.cancel(15), "nssimg-stop");
+                t.start();
+                stopping.add(t);
+            }
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(STOP_SECONDS);
+            try {
+                for (Thread t : stopping) {
+                    t.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
                 }
+                for (Session s : List.copyOf(sessions)) {
+                    s.awaitDone(Math.max(1, (end - System.nanoTime()) / 1_000_000_000L));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             deleteIfOurs(socket, socketId);
             deleteIfOurs(pidFile, pidFileId);

@@ -85,7 +85,12 @@ final class Session {
             wire.direct();
             return;
         }
-        wire.accepted(); // from here on the command is ours: the client no longer falls back to its own JVM
+        synchronized (this) {
+            if (signal != 0) {
+                return; // the daemon is stopping: hang up unanswered, and the client runs the command itself
+            }
+            wire.accepted(); // from here on the command is ours: the client no longer falls back to its own JVM
+        }
         wire.exit(execute(req));
     }
 
@@ -97,7 +102,7 @@ final class Session {
         try (Engines engines = Engines.connecting()) {
             Invocation inv = new Invocation(req.env(), Path.of(req.cwd()), out, err, ProcessLauncher.system(), engines, scope,
                     new Log(), turns);
-            worker = new Thread(() -> {
+            Thread w = new Thread(() -> {
                 try {
                     code[0] = entry.execute(inv, req.args().toArray(new String[0]));
                 } finally {
@@ -106,7 +111,13 @@ final class Session {
                     over.countDown();
                 }
             }, "nssimg-request");
-            worker.start();
+            synchronized (this) {
+                if (signal != 0) {
+                    return 128 + signal; // stopped (the daemon is stopping) before the command started: it never will
+                }
+                worker = w;
+                worker.start();
+            }
             Thread watcher = new Thread(this::watchSignals, "nssimg-signals");
             watcher.setDaemon(true);
             watcher.start();
@@ -139,8 +150,15 @@ final class Session {
 
     /** Stops this invocation as a plain run's shutdown hook would: children first, then containers. */
     synchronized void cancel(int sig) {
-        if (signal != 0 || worker == null || !worker.isAlive()) {
-            return; // already stopping, not started (the daemon is stopping), or over
+        if (signal != 0) {
+            return; // already stopping
+        }
+        if (worker == null) {
+            signal = sig; // not started: it never will be (unanswered before 'A', or ends at once with 128+sig)
+            return;
+        }
+        if (!worker.isAlive()) {
+            return; // over
         }
         signal = sig;
         quiet = true; // what the invocation prints while it is torn down is noise

@@ -111,6 +111,8 @@ final class Wire {
                     interrupted = true; // the frame is on its way: wait for it, and keep the interrupt for the caller
                 } catch (java.util.concurrent.ExecutionException e) {
                     throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                } catch (java.util.concurrent.CancellationException e) {
+                    throw new IOException("the session is over", e);
                 }
             }
         } finally {
@@ -120,9 +122,13 @@ final class Wire {
         }
     }
 
-    /** Ends the writer thread (the channel is closed by its owner). */
+    /** Ends the writer thread (the channel is closed by its owner); frames still queued fail, their writers go on. */
     void close() {
-        writer.shutdownNow();
+        for (Runnable queued : writer.shutdownNow()) {
+            if (queued instanceof java.util.concurrent.Future<?> f) {
+                f.cancel(false);
+            }
+        }
     }
 
     void exit(int code) throws IOException {

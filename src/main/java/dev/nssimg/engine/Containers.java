@@ -202,25 +202,28 @@ final class Containers implements java.io.Closeable {
     void remove(String id, Duration limit) {
         // A removal is what an interrupted thread (Ctrl-C) must still finish: the interrupt waits until it is done,
         // which the limit bounds.
-        boolean interrupted = Thread.interrupted();
+        boolean[] interrupted = {Thread.interrupted()};
         try {
-            removeWithin(id, limit);
+            removeWithin(id, limit, interrupted);
         } finally {
-            if (interrupted) {
+            if (interrupted[0]) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    private void removeWithin(String id, Duration limit) {
+    private void removeWithin(String id, Duration limit, boolean[] interrupted) {
         long end = System.nanoTime() + limit.toNanos();
         String last = "the engine did not answer";
-        for (int attempt = 0; System.nanoTime() < end; attempt++) {
-            try {
-                teardown.killContainerCmd(id).exec();
-            } catch (RuntimeException e) {
-                // not running, already gone, or slow: the forced removal below decides
-            }
+        // Each call is bounded by the teardown client (3 s to connect, 5 s to answer); none starts after the limit,
+        // so the whole removal ends within the limit plus one call.
+        java.util.function.BooleanSupplier timeLeft = () -> System.nanoTime() < end;
+        try {
+            teardown.killContainerCmd(id).exec(); // once: a forced removal kills it too, and a slow engine needs no second
+        } catch (RuntimeException e) {
+            // not running, already gone, or slow: the forced removal below decides
+        }
+        for (int attempt = 0; timeLeft.getAsBoolean(); attempt++) {
             try {
                 teardown.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
                 return;
@@ -228,6 +231,9 @@ final class Containers implements java.io.Closeable {
                 return; // already gone
             } catch (RuntimeException e) {
                 last = Lines.first(String.valueOf(e.getMessage()));
+            }
+            if (!timeLeft.getAsBoolean()) {
+                break;
             }
             try {
                 teardown.inspectContainerCmd(id).exec();
@@ -241,7 +247,7 @@ final class Containers implements java.io.Closeable {
                 try {
                     Thread.sleep(pause); // a backoff between tries of a bounded retry, not a wait for a condition
                 } catch (InterruptedException e) {
-                    // interrupted again mid-removal: the limit still bounds it
+                    interrupted[0] = true; // given back to the caller by remove; the limit still bounds this
                 }
             }
         }

@@ -271,8 +271,11 @@ public final class Engine implements Closeable {
 
     @Override
     public void close() throws IOException {
-        client.close();
-        containers.close();
+        try {
+            client.close();
+        } finally {
+            containers.close();
+        }
     }
 
 

@@ -41,6 +41,8 @@ public final class Cleanup {
     public record Action(String what, String byHand, Runnable undo) {}
 
     private final Map<Long, Action> actions = new LinkedHashMap<>();
+    /** 128+signal once a signal has stopped this JVM (forJvm), else 0. */
+    private final AtomicInteger exitCode = new AtomicInteger();
     private final PrintWriter err;
     private long nextId;
     private boolean ran;
@@ -65,6 +67,7 @@ public final class Cleanup {
             try {
                 Signal.handle(new Signal(name), sig -> {
                     int code = 128 + sig.getNumber();
+                    c.exitCode.compareAndSet(0, code);
                     if (signals.incrementAndGet() == 1) {
                         // As the JVM's own handler does: exit, which runs the hooks (the cleanup above) in order.
                         new Thread(() -> System.exit(code), "nssimg-signal").start();
@@ -98,6 +101,15 @@ public final class Cleanup {
             failed(action, e);
         }
         throw new NssimgException(ExitCode.INTERRUPTED, "interrupted");
+    }
+
+    /**
+     * The exit code of an invocation that ended with code: 128+signal when a signal stopped it, whatever the command
+     * made of its children's end meanwhile (a buildx that the terminal's Ctrl-C reached fails first).
+     */
+    public int exitCode(int code) {
+        int signalled = exitCode.get();
+        return signalled != 0 ? signalled : code;
     }
 
     /** Throws "interrupted" (exit 130) when the scope has run: start no new process or container. */

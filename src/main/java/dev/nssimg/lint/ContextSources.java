@@ -51,6 +51,12 @@ public final class ContextSources {
     public static List<Finding> check(DockerfileInfo df, String target, Context ctx) {
         Set<String> reached = reached(df, target);
         List<Finding> out = new ArrayList<>();
+        if (ctx.ignore() != null) {
+            for (IgnoreRules.Rule r : ctx.ignore().unread()) {
+                out.add(new Finding(ctx.ignore().file(), r.line(), "copy-source", Severity.NOTE, "pattern " + r.text()
+                        + " is of a form nssimg does not translate; the COPY source check leaves it out (BuildKit applies it)"));
+            }
+        }
         for (DockerfileInfo.Stage s : df.stages()) {
             boolean error = reached.contains(s.name().toLowerCase(Locale.ROOT));
             for (Instruction ins : s.instructions()) {
@@ -95,7 +101,8 @@ public final class ContextSources {
                 return "is not in the context";
             }
             IgnoreRules.Rule rule = ctx.ignore() == null ? null : ctx.ignore().excluding(path);
-            if (rule == null || (Files.isDirectory(file) && under(ctx, path).stream().anyMatch(f -> sent(ctx, f)))) {
+            if (rule == null || (Files.isDirectory(file) && ctx.ignore().hasExceptions()
+                    && under(ctx, path, 16).paths().stream().anyMatch(f -> sent(ctx, f)))) {
                 return null; // sent (a directory some of whose files an exception sends counts)
             }
             return "is excluded by " + ctx.ignore().file() + ":" + rule.line() + " (" + rule.text() + ")";
@@ -109,10 +116,18 @@ public final class ContextSources {
             }
             fixed.append(fixed.length() == 0 ? "" : "/").append(part);
         }
-        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + path);
-        List<String> matched = under(ctx, fixed.toString()).stream().filter(f -> m.matches(Path.of(f))).toList();
-        if (matched.stream().anyMatch(f -> sent(ctx, f))) {
-            return null;
+        PathMatcher m;
+        try {
+            m = FileSystems.getDefault().getPathMatcher("glob:" + path);
+        } catch (IllegalArgumentException e) {
+            return null; // a glob nssimg cannot read: BuildKit decides
+        }
+        // Deep enough for the glob's own elements (all of them under a **), never into what the ignore file drops.
+        int depth = path.contains("**") ? 16 : parts.length - (fixed.length() == 0 ? 0 : fixed.toString().split("/").length);
+        Walk walk = under(ctx, fixed.toString(), depth);
+        List<String> matched = walk.paths().stream().filter(f -> m.matches(Path.of(f))).toList();
+        if (matched.stream().anyMatch(f -> sent(ctx, f)) || walk.cut()) {
+            return null; // sent, or the walk was cut short: nssimg cannot tell
         }
         if (!matched.isEmpty()) {
             IgnoreRules.Rule r = ctx.ignore().excluding(matched.get(0));
@@ -125,29 +140,41 @@ public final class ContextSources {
         return ctx.ignore() == null || ctx.ignore().excluding(rel) == null;
     }
 
-    /** The paths under dir (relative to the context, '/'-separated; dir "" is the context), .git left out, bounded. */
-    private static List<String> under(Context ctx, String dir) {
+    /** What a walk found, and whether it stopped at its cap before the end. */
+    private record Walk(List<String> paths, boolean cut) {}
+
+    private static final int WALK_CAP = 100_000;
+
+    /**
+     * The paths under dir (relative to the context, '/'-separated; dir "" is the context) down to depth, .git and the
+     * directories the ignore file drops (when no '!' line can send anything back) left out, at most WALK_CAP.
+     */
+    private static Walk under(Context ctx, String dir, int depth) {
         Path start = ctx.dir().resolve(dir);
         List<String> out = new ArrayList<>();
-        if (!Files.isDirectory(start)) {
-            return out;
+        boolean[] cut = {false};
+        if (!Files.isDirectory(start) || depth < 1) {
+            return new Walk(out, false);
         }
+        boolean prune = ctx.ignore() != null && !ctx.ignore().hasExceptions();
         try {
-            Files.walkFileTree(start, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 16,
+            Files.walkFileTree(start, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), depth,
                     new java.nio.file.SimpleFileVisitor<>() {
                         @Override
                         public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
-                            if (d.getFileName() != null && d.getFileName().toString().equals(".git")) {
+                            if (d.equals(start)) {
+                                return java.nio.file.FileVisitResult.CONTINUE;
+                            }
+                            String rel = rel(d);
+                            if (rel.equals(".git") || (prune && ctx.ignore().excluding(rel) != null)) {
                                 return java.nio.file.FileVisitResult.SKIP_SUBTREE;
                             }
-                            add(d);
-                            return out.size() > 100_000 ? java.nio.file.FileVisitResult.TERMINATE : java.nio.file.FileVisitResult.CONTINUE;
+                            return add(rel);
                         }
 
                         @Override
                         public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
-                            add(f);
-                            return java.nio.file.FileVisitResult.CONTINUE;
+                            return add(rel(f));
                         }
 
                         @Override
@@ -155,16 +182,23 @@ public final class ContextSources {
                             return java.nio.file.FileVisitResult.CONTINUE;
                         }
 
-                        private void add(Path p) {
-                            if (!p.equals(start)) {
-                                out.add(ctx.dir().relativize(p).toString().replace('\\', '/'));
+                        private String rel(Path p) {
+                            return ctx.dir().relativize(p).toString().replace('\\', '/');
+                        }
+
+                        private java.nio.file.FileVisitResult add(String rel) {
+                            out.add(rel);
+                            if (out.size() >= WALK_CAP) {
+                                cut[0] = true;
+                                return java.nio.file.FileVisitResult.TERMINATE;
                             }
+                            return java.nio.file.FileVisitResult.CONTINUE;
                         }
                     });
-        } catch (IOException e) {
-            // an unreadable context: the build will say
+        } catch (IOException | RuntimeException e) {
+            cut[0] = true; // an unreadable context: the build will say
         }
-        return out;
+        return new Walk(out, cut[0]);
     }
 
     /** The stages a build of target reaches (lowercase names): it, its bases and what they copy or mount from. */

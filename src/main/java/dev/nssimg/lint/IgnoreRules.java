@@ -23,10 +23,13 @@ public final class IgnoreRules {
 
     public static IgnoreRules parse(String file, String text) {
         List<Rule> rules = new ArrayList<>();
-        List<String> lines = text.lines().toList();
+        List<String> lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).lines().toList();
         for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("#")) {
+                continue; // a comment only in the first column, as BuildKit reads it
+            }
             String p = lines.get(i).strip();
-            if (p.isEmpty() || p.startsWith("#")) {
+            if (p.isEmpty()) {
                 continue;
             }
             boolean exception = p.startsWith("!");
@@ -37,9 +40,25 @@ public final class IgnoreRules {
             if (p.isEmpty()) {
                 continue;
             }
-            rules.add(new Rule(lines.get(i).strip(), i + 1, exception, compile(p)));
+            Pattern regex;
+            try {
+                regex = compile(p);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                regex = null; // a form nssimg cannot translate ([[:digit:]], say): it checks nothing by this line
+            }
+            rules.add(new Rule(lines.get(i).strip(), i + 1, exception, regex));
         }
         return new IgnoreRules(file, rules);
+    }
+
+    /** The lines nssimg could not translate (they decide nothing in its check; BuildKit reads them). */
+    public List<Rule> unread() {
+        return rules.stream().filter(r -> r.regex() == null).toList();
+    }
+
+    /** True when a '!' line can send back something under an excluded directory. */
+    public boolean hasExceptions() {
+        return rules.stream().anyMatch(Rule::exception);
     }
 
     /** The file the rules come from (for messages). */
@@ -62,6 +81,9 @@ public final class IgnoreRules {
     }
 
     private static boolean matches(Rule r, String path) {
+        if (r.regex() == null) {
+            return false;
+        }
         if (r.regex().matcher(path).matches()) {
             return true;
         }
@@ -89,6 +111,27 @@ public final class IgnoreRules {
         return String.join("/", out);
     }
 
+    /** The POSIX classes a bracket expression may hold ([[:digit:]]), as Java names them. */
+    private static final java.util.Map<String, String> POSIX = java.util.Map.of("alpha", "Alpha", "digit", "Digit",
+            "alnum", "Alnum", "upper", "Upper", "lower", "Lower", "space", "Space", "punct", "Punct", "xdigit", "XDigit");
+
+    /** The index of the ']' closing a bracket expression whose body starts at from ([:class:] inside skipped); -1 if none. */
+    private static int setEnd(String pattern, int from) {
+        for (int j = from; j < pattern.length(); j++) {
+            if (pattern.startsWith("[:", j)) {
+                int end = pattern.indexOf(":]", j + 2);
+                if (end > 0) {
+                    j = end + 1;
+                    continue;
+                }
+            }
+            if (pattern.charAt(j) == ']' && j > from) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
     /** The pattern as a regex over a whole '/'-separated path, as BuildKit's pattern matcher compiles it. */
     static Pattern compile(String pattern) {
         StringBuilder re = new StringBuilder();
@@ -100,8 +143,10 @@ public final class IgnoreRules {
                     if (i + 1 < pattern.length() && pattern.charAt(i + 1) == '/') {
                         i++;
                         re.append("(?:.*/)?"); // **/ : any number of directories, none included
+                    } else if (i + 1 == pattern.length()) {
+                        re.append(".*"); // ** at the end: everything below
                     } else {
-                        re.append(".*");
+                        re.append("(?:.*/)?"); // ** inside an element spans directories as BuildKit's (a/**.txt)
                     }
                 } else {
                     re.append("[^/]*");
@@ -111,13 +156,17 @@ public final class IgnoreRules {
             } else if (c == '\\' && i + 1 < pattern.length()) {
                 re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
             } else if (c == '[') {
-                int close = pattern.indexOf(']', i + 1);
+                int close = setEnd(pattern, i + 1);
                 if (close < 0) {
                     re.append("\\[");
                 } else {
                     String set = pattern.substring(i + 1, close);
-                    re.append('[').append(set.startsWith("^") ? "^" + set.substring(1).replace("\\", "\\\\")
-                            : set.replace("\\", "\\\\")).append(']');
+                    boolean negated = set.startsWith("^") || set.startsWith("!");
+                    String body = (negated ? set.substring(1) : set).replace("\\", "\\\\").replace("[", "\\[");
+                    for (var posix : POSIX.entrySet()) {
+                        body = body.replace("\\[:" + posix.getKey() + ":]", "\\p{" + posix.getValue() + "}");
+                    }
+                    re.append('[').append(negated ? "^" : "").append(body).append(']');
                     i = close;
                 }
             } else {

@@ -32,7 +32,7 @@ public final class ArgForms {
     private static final Pattern UBUNTU = Pattern.compile("\\d{2}\\.\\d{2}");
     /** The image types of nvidia/cuda's tags. */
     private static final List<String> CUDA_TYPES = List.of("runtime", "devel", "base", "cudnn-runtime", "cudnn-devel");
-    /** $NAME, ${NAME}, ${NAME:-word} and ${NAME-word}; group 3 is the operator, group 4 the word. */
+    /** $NAME, ${NAME}, ${NAME:-word} and ${NAME-word}: group 1 or 4 is the name, 2 the operator, 3 the word. */
     private static final Pattern REFERENCE = Pattern.compile(
             "\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?}|([A-Za-z_][A-Za-z0-9_]*))");
 

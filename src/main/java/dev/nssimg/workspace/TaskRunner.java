@@ -107,7 +107,7 @@ public record TaskRunner(Kind kind, List<String> read, List<Task> tasks, List<St
     private TaskRunner withUnreadableNamed() {
         List<String> all = new ArrayList<>(notes);
         for (ArgFromEnv a : gpuBuildArgs()) {
-            if (expand(a.expression(), Map.of()).isEmpty()) {
+            if (expand(a.expression(), Map.of()).isEmpty() || a.expression().contains("{{")) { // $(...), mise's {{env.X}}
                 all.add(a.origin() + ": --build-arg " + a.arg() + "=" + a.expression() + " cannot be read (nssimg expands $VAR,"
                         + " ${VAR}, ${VAR:-word} and ${VAR-word}); map its variable with the profile key env-args, or pass --build-arg");
             }
@@ -149,6 +149,9 @@ public record TaskRunner(Kind kind, List<String> read, List<Task> tasks, List<St
                     while (m.find()) {
                         String kv = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
                         int eq = kv.indexOf('=');
+                        if (m.group(2) != null) {
+                            continue; // single-quoted: the shell passes it as written, no variable in it
+                        }
                         if (eq > 0) {
                             out.putIfAbsent(kv.substring(0, eq), new ArgFromEnv(kv.substring(0, eq), kv.substring(eq + 1), l.origin()));
                         }
@@ -252,14 +255,20 @@ public record TaskRunner(Kind kind, List<String> read, List<Task> tasks, List<St
         }
         for (String include : includes) {
             if (include.contains("*")) {
-                PathMatcher glob = FileSystems.getDefault().getPathMatcher("glob:" + include);
+                PathMatcher glob;
+                try {
+                    glob = FileSystems.getDefault().getPathMatcher("glob:" + include);
+                } catch (IllegalArgumentException e) {
+                    notes.add(rel(root, config) + ": include " + include + " is not a pattern nssimg can read; not read");
+                    continue;
+                }
                 try (Stream<Path> files = Files.walk(root, 4)) {
                     for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                         if (glob.matches(root.relativize(f)) && f.toString().endsWith(".toml")) {
                             tomlFile(root, f, out, read, notes);
                         }
                     }
-                } catch (IOException e) {
+                } catch (IOException | java.io.UncheckedIOException e) {
                     notes.add(include + ": cannot be listed (" + e.getMessage() + ")");
                 }
             } else if (include.endsWith(".toml") && Files.isRegularFile(root.resolve(include))) {
@@ -272,7 +281,7 @@ public record TaskRunner(Kind kind, List<String> read, List<Task> tasks, List<St
                             .sorted(Comparator.comparing(Path::toString)).toList()) {
                         fileTask(root, dir, f, out, notes);
                     }
-                } catch (IOException e) {
+                } catch (IOException | java.io.UncheckedIOException e) {
                     notes.add(include + ": cannot be listed (" + e.getMessage() + ")");
                 }
                 if (out.size() > before) {

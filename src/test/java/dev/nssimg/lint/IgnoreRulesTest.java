@@ -3,6 +3,7 @@ package dev.nssimg.lint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** .dockerignore as BuildKit reads it: patterns, ** across directories, parent directories, '!' exceptions, last match wins. */
@@ -31,6 +32,19 @@ class IgnoreRulesTest {
         assertEquals(8, RULES.excluding("build1").line());
         assertNull(RULES.excluding("build12"));
         assertNull(RULES.excluding("src/main.py"));
+    }
+
+    @Test
+    void formsNssimgCannotTranslateDecideNothingAndAreListed() {
+        IgnoreRules r = IgnoreRules.parse(".dockerignore",
+                "\uFEFF*.tmp\nlog[[:digit:]]\n  # not a comment here\na/**.txt\nx[z-a]\n");
+        assertEquals(1, r.excluding("x.tmp").line(), "a byte-order mark is not part of the first pattern");
+        assertEquals(2, r.excluding("log1").line(), "a POSIX class in a bracket expression");
+        assertNull(r.excluding("loga"));
+        assertEquals(4, r.excluding("a/b/.txt").line(), "** inside an element spans directories, as BuildKit's (.*/)?");
+        assertNull(r.excluding("a/b/c.txt"), "and no more than BuildKit's does");
+        assertEquals(3, r.excluding("# not a comment here").line(), "only a # in the first column starts a comment");
+        assertEquals(List.of(5), r.unread().stream().map(IgnoreRules.Rule::line).toList(), "a form nssimg cannot translate");
     }
 
     @Test
