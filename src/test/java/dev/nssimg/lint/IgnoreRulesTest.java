@@ -48,6 +48,19 @@ class IgnoreRulesTest {
     }
 
     @Test
+    void eachEngineReadsItsOwnIgnoreFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path ctx) throws Exception {
+        java.nio.file.Path df = java.nio.file.Files.createDirectories(ctx.resolve("containers")).resolve("Dockerfile.cuda");
+        java.nio.file.Files.writeString(df, "FROM scratch\n");
+        java.nio.file.Files.writeString(ctx.resolve(".dockerignore"), "docker-only\n");
+        java.nio.file.Files.writeString(ctx.resolve(".containerignore"), "podman-only\n");
+        assertEquals(".dockerignore", ContextSources.ignoreFile(df, ctx, false).file(), "BuildKit: the context's .dockerignore");
+        assertEquals(".containerignore", ContextSources.ignoreFile(df, ctx, true).file(), "buildah: .containerignore first");
+        java.nio.file.Files.writeString(ctx.resolve("containers/Dockerfile.cuda.dockerignore"), "own\n");
+        assertEquals("containers/Dockerfile.cuda.dockerignore", ContextSources.ignoreFile(df, ctx, false).file(),
+                "the Dockerfile's own NAME.dockerignore beats the context's");
+    }
+
+    @Test
     void theLastMatchingLineDecides() {
         IgnoreRules r = IgnoreRules.parse(".dockerignore", "*.md\n!README.md\nREADME.md\n");
         assertEquals(3, r.excluding("README.md").line());
