@@ -79,8 +79,28 @@ final class Session {
         return done.await(seconds, TimeUnit.SECONDS);
     }
 
+    /** How long a client has to send its request: one that connects and says nothing must not hold the daemon. */
+    private static final long REQUEST_SECONDS = 30;
+
     private void serveRequest() throws IOException {
-        Wire.Request req = wire.readRequest();
+        CountDownLatch read = new CountDownLatch(1);
+        Thread guard = new Thread(() -> {
+            try {
+                if (!read.await(REQUEST_SECONDS, TimeUnit.SECONDS)) {
+                    channel.close(); // the read below fails, and the session ends unanswered
+                }
+            } catch (InterruptedException | IOException e) {
+                // nothing to guard any more
+            }
+        }, "nssimg-request-guard");
+        guard.setDaemon(true);
+        guard.start();
+        Wire.Request req;
+        try {
+            req = wire.readRequest();
+        } finally {
+            read.countDown();
+        }
         if (direct(req.args())) {
             wire.direct();
             return;
