@@ -60,12 +60,13 @@ public final class Checks {
         // The values the build would pass, checked as the build checks them (plan.ArgForms): an error here is one there.
         DockerfileInfo.Stage stage = Stages.orDefault(req.target(), df);
         Set<String> said = new java.util.HashSet<>();
-        findings.addAll(extrasNotInPyproject(df, Pyproject.extras(r.context().value())));
-        Set<String> platforms = new java.util.LinkedHashSet<>(List.of(r.platform().value()));
-        platforms.addAll(r.platforms().value());
-        for (String p : platforms) {
+        // Each context's pyproject read once (platforms usually share one).
+        Map<java.nio.file.Path, Set<String>> extras = new java.util.HashMap<>();
+        java.util.function.Function<java.nio.file.Path, Set<String>> extrasOf = dir -> extras.computeIfAbsent(dir, Pyproject::extras);
+        findings.addAll(extrasNotInPyproject(df, extrasOf.apply(r.context().value())));
+        for (String p : r.everyPlatform()) {
             List<ArgForms.Problem> problems = new ArrayList<>(ArgForms.problems(df, Stages.defaults(df, stage), r.argsFor(p)));
-            problems.addAll(ArgForms.extraProblems(df, r.argsFor(p), Pyproject.extras(r.contextFor(p).value())));
+            problems.addAll(ArgForms.extraProblems(df, r.argsFor(p), extrasOf.apply(r.contextFor(p).value())));
             for (ArgForms.Problem pr : problems) {
                 if (said.add(pr.message())) {
                     findings.add(new Finding(df.file(), pr.line(), "arg-value", dev.nssimg.lint.Severity.ERROR, pr.message()));

@@ -112,8 +112,7 @@ public final class Profiles {
         Set<String> declared = df == null ? null : df.declaredArgs();
         if (df != null) { // refused here as a build refuses it: show and build agree on every value
             java.util.Set<String> extras = Pyproject.extras(r.context().value());
-            for (String p : new java.util.LinkedHashSet<>(java.util.stream.Stream.concat(java.util.stream.Stream.of(
-                    r.platform().value()), r.platforms().value().stream()).toList())) {
+            for (String p : r.everyPlatform()) {
                 ArgForms.check(df, defaults, r.argsFor(p));
                 ArgForms.extraProblems(df, r.argsFor(p), extras).stream().findFirst().ifPresent(pr -> {
                     throw dev.nssimg.error.NssimgException.usage(pr.message());

@@ -69,6 +69,12 @@ public record Resolved(
         return out;
     }
 
+    /** Every platform a build of this profile may target: the single platform first, then the multi-arch list's others. */
+    public List<String> everyPlatform() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(platform.value()), platforms.value().stream())
+                .distinct().toList();
+    }
+
     /** Builder for one platform: the per-platform builder if set, else the global one (may be null). */
     public Located<String> builderFor(String platform) {
         return platformBuilders.getOrDefault(platform, builder);
