@@ -74,14 +74,13 @@ public final class ContextSources {
                     }
                     String why = missing(src, ctx);
                     if (why != null) {
-                        // Excluded by the ignore file: the build fails whatever happens before it. Absent: it fails unless
-                        // something makes the file first (a wheel build before the image build, say): a warning.
-                        boolean excluded = why.contains(" exclude");
-                        Severity severity = !error ? Severity.NOTE : excluded ? Severity.ERROR : Severity.WARNING;
+                        // Excluded by the ignore file or absent from the context: BuildKit fails the build on it either
+                        // way. A stage the build does not reach (a wheel-install stage built after `uv build`) is a note.
+                        Severity severity = error ? Severity.ERROR : Severity.NOTE;
                         out.add(new Finding(df.file(), ins.line(), "copy-source", severity,
                                 ins.keyword() + " source " + src + " " + why + (!error
                                         ? "; stage " + s.name() + " is not part of this build, whose target does not reach it"
-                                        : excluded ? "; the build fails here" : "; the build fails here unless it is made first")));
+                                        : "; the build fails here")));
                     }
                 }
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nssimg.testing.SpecCheckout;
 import dev.nssimg.testing.TestCli;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -155,9 +156,9 @@ class CliTest {
 
     @Test
     void worksFromASubdirectoryOfTheProject() {
-        TestCli.Result r = new TestCli().cwd(TestCli.ROOT.resolve("examples")).run("build", "--dry-run");
+        TestCli.Result r = new TestCli().cwd(SpecCheckout.DIR.resolve("src")).run("build", "--dry-run");
         assertEquals(0, r.exit(), r.err());
-        String root = TestCli.ROOT.toString();
+        String root = SpecCheckout.DIR.toString();
         assertTrue(r.out().contains("--file " + root + "/containers/Dockerfile.cuda") && r.out().strip().endsWith(" " + root),
                 "paths outside the working directory are absolute: " + r.out());
     }
@@ -196,7 +197,7 @@ class CliTest {
             List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xshare:off",
                     "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"), "dev.nssimg.Main"));
             cmd.addAll(args);
-            Process p = new ProcessBuilder(cmd).directory(TestCli.ROOT.toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(cmd).directory(SpecCheckout.DIR.toFile()).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             assertEquals(0, p.waitFor(), log.lines().filter(l -> !l.contains("class,load")).toList().toString());
             assertTrue(log.contains("dev.nssimg.Main"), "class loading was logged");

@@ -3,6 +3,7 @@ package dev.nssimg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nssimg.testing.SpecCheckout;
 import dev.nssimg.testing.TestCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,8 +80,8 @@ class EngineChoiceTest {
     @Test
     void aProfileNamesItsEngineAndItIsChecked(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("profiles.yaml");
-        Files.writeString(file, "defaults:\n  dockerfile: " + TestCli.ROOT.resolve("containers/Dockerfile.cuda") + "\n  context: "
-                + TestCli.ROOT + "\nprofiles:\n  pod:\n    engine: podman\n");
+        Files.writeString(file, "defaults:\n  dockerfile: " + SpecCheckout.DIR.resolve("containers/Dockerfile.cuda") + "\n  context: "
+                + SpecCheckout.DIR + "\nprofiles:\n  pod:\n    engine: podman\n");
         TestCli.Result r = cli().unset("CONTAINER_CMD").run("build", "--config", file.toString(), "--profile", "pod", "--dry-run");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("podman build "), r.out());

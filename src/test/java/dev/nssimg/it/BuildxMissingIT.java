@@ -30,7 +30,13 @@ class BuildxMissingIT {
 
     @Test
     void singlePlatformFallsBackThenExplainsWhatIsMissing() throws Exception {
-        Bed.Run r = withoutBuildx("build --profile amd64");
+        // A Dockerfile of its own: the profiles' builds need named contexts (the stand-in bases) or a source tree
+        // that nssimg's repository lacks, and the classic builder takes neither.
+        Path dir = Files.createTempDirectory("nobuildx");
+        Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nCOPY a /a\n");
+        Files.writeString(dir.resolve("a"), "a\n");
+        Bed.Run r = withoutBuildx("build --file " + dir.resolve("Dockerfile") + " --context " + dir + " --tag nssimg-it/nobuildx:"
+                + Bed.RUN_ID);
         assertTrue(r.err().contains("nssimg: docker buildx is not installed; building with the classic `docker build` and DOCKER_BUILDKIT=1"), r.err());
         assertEquals(3, r.exit(), r.err());
         String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");

@@ -99,8 +99,10 @@ class DaemonIT {
         List<Path> dirs = List.of(Bed.ROOT, Bed.ROOT.resolve("examples/offline"), elsewhere);
         List<List<String>> invocations = List.of(
                 List.of("build", "--profile", "example", "--dry-run", "--json"),
-                List.of("build", "--profile", "arm64", "--multiarch", "--registry", "r.example:5000", "--dry-run"),
-                List.of("build", "--dry-run", "--target", "dev", "--build-arg", "UV_VERSION=0.9.99"),
+                List.of("build", "--profile", "example", "--multiarch", "--registry", "r.example:5000", "--dry-run"),
+                List.of("build", "--profile", "example", "--dry-run", "--target", "dev", "--build-arg", "UV_VERSION=0.9.99"),
+                // nssimg's own tree has no pyproject.toml: the default profile's build is refused the same way by both.
+                List.of("build", "--dry-run"),
                 List.of("profiles", "show", "example-ci"),
                 List.of("profiles"),
                 List.of("--help"),
@@ -126,7 +128,7 @@ class DaemonIT {
                 compared++;
             }
         }
-        assertEquals(36, compared);
+        assertEquals(39, compared);
         assertFalse(daemonPids(Bed.RUNTIME).isEmpty(), "a daemon answered");
     }
 

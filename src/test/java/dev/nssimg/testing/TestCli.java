@@ -31,7 +31,11 @@ public final class TestCli {
      * and the golden argv of these tests are buildx's.
      */
     private final Map<String, String> env = new HashMap<>(Map.of("CONTAINER_CMD", "docker"));
-    private Path cwd = ROOT;
+    /**
+     * The spec checkout (SpecCheckout) unless a test says otherwise: planning a build of the reference Dockerfile needs
+     * the source tree it copies, which nssimg's own repository does not have.
+     */
+    private Path cwd = SpecCheckout.DIR;
     private ProcessLauncher answers;
 
     /** Processes go to this launcher (recorded too): a FakeGit answers git's questions. */
