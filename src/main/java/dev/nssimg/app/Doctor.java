@@ -1,5 +1,6 @@
 package dev.nssimg.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nssimg.buildx.Builders;
 import dev.nssimg.buildx.DockerContexts;
 import dev.nssimg.buildx.DockerCli;
@@ -11,6 +12,7 @@ import dev.nssimg.engine.GpuFacts;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.Layers;
+import dev.nssimg.plan.Signer;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.ProfileSpec;
 import dev.nssimg.profile.ProfilesFile;
@@ -42,6 +44,26 @@ public final class Doctor {
     }
 
     /** One check: its name, status, what was found and what to do about it (empty when nothing). */
+    /** cosign, which build --sign, sign and verify run: present, and which version (3.x asks its TUF root even with a key). */
+    static Row cosign(DockerCli cli) {
+        DockerCli.Output v = cli.capture(List.of(Signer.COSIGN, "version", "--json"), 30);
+        if (!v.ok()) {
+            return new Row("cosign", Status.WARN, v.exit() == 127 ? "cosign not found (only signing needs it)" : v.lastErrorLine(),
+                    "install cosign 2.x for build --sign, sign and verify (Debian trixie: apt-get install cosign)");
+        }
+        String version;
+        try {
+            version = new ObjectMapper().readTree(v.stdout()).path("gitVersion").asText("unknown");
+        } catch (IOException e) {
+            version = "unknown";
+        }
+        if (version.startsWith("v3") || version.startsWith("3")) {
+            return new Row("cosign", Status.WARN, "cosign " + version + ": 3.x asks its TUF root even with a key",
+                    "offline or private signing: use cosign 2.x, or give cosign a signing config");
+        }
+        return Row.ok("cosign", "cosign " + version + (version.equals("devel") ? " (a build without a version stamp, as Debian's)" : ""));
+    }
+
     public record Row(String check, Status status, String detail, String hint) {
         static Row ok(String check, String detail) {
             return new Row(check, Status.OK, detail, "");
@@ -155,6 +177,7 @@ public final class Doctor {
         engines(inv, project, rows);
         regs.forEach(reg -> rows.add(registryRow(inv, reg)));
         Daemons.Health daemon = Daemons.health(inv.env());
+        rows.add(cosign(cli));
         rows.add(new Row("nssimg-daemon", daemon.ok() ? Status.OK : Status.WARN, daemon.detail(), daemon.hint()));
         return new Report(rows);
     }
@@ -201,6 +224,7 @@ public final class Doctor {
                 : new Row("qemu", Status.WARN, "qemu-" + other + " is not registered in binfmt_misc", "install qemu-user-static + binfmt-support"));
         regs.forEach(reg -> rows.add(registryRow(inv, reg)));
         Daemons.Health daemon = Daemons.health(inv.env());
+        rows.add(cosign(inv.dockerCli()));
         rows.add(new Row("nssimg-daemon", daemon.ok() ? Status.OK : Status.WARN, daemon.detail(), daemon.hint()));
         return new Report(rows);
     }

@@ -51,6 +51,29 @@ public final class Imagetools {
         this.builder = builder;
     }
 
+    /** What ref points at in its registry: the digest of its index (or single manifest), and each platform's manifest. */
+    public record Listing(String digest, Map<String, String> platforms) {}
+
+    /**
+     * The digest ref resolves to now, and its platform manifests' digests by platform (attestation manifests left out;
+     * empty for a single manifest): one registry read. A registry that cannot be reached is exit 3, a reference it
+     * does not hold exit 1.
+     */
+    public Listing listing(String ref) {
+        try {
+            JsonNode manifest = new ObjectMapper().readTree(run(ref, "{{json .Manifest}}"));
+            Map<String, String> platforms = new LinkedHashMap<>();
+            for (JsonNode d : manifest.path("manifests")) {
+                if (!attestation(d)) {
+                    platforms.put(platformName(d.path("platform")), d.path("digest").asText());
+                }
+            }
+            return new Listing(manifest.path("digest").asText(), platforms);
+        } catch (IOException e) {
+            throw NssimgException.failed("cannot read the index of " + ref + ": " + e.getMessage());
+        }
+    }
+
     public Index inspect(String ref) {
         ObjectMapper m = new ObjectMapper();
         try {

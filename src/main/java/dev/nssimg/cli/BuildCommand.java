@@ -2,10 +2,13 @@ package dev.nssimg.cli;
 
 import dev.nssimg.app.Builds;
 import dev.nssimg.app.Invocation;
+import dev.nssimg.app.Signatures;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.BuildRequest;
+import dev.nssimg.plan.Command;
+import dev.nssimg.plan.Sign;
 import dev.nssimg.report.Report;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,6 +120,19 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--attest", paramLabel = "SPEC", description = "buildx --attest (repeatable), e.g. type=sbom,generator=IMAGE.")
     List<String> attest = new ArrayList<>();
 
+    @Option(names = "--sign", description = "Sign what the build pushes with cosign, by digest, after the push: the index and"
+            + " every manifest in it, in each repository its tags name. Key: --sign-key or the profile's sign: section.")
+    boolean sign;
+
+    @Option(names = "--sign-key", paramLabel = "KEYREF",
+            description = "cosign key (implies --sign): a file, env://NAME or a KMS URI. Its password comes from COSIGN_PASSWORD only.")
+    String signKey;
+
+    @Option(names = "--tlog", negatable = true, paramLabel = "",
+            description = "Record signatures in the transparency log (cosign's default); --no-tlog for private registries and"
+                    + " offline use. Default: the profile's sign: tlog, else on.")
+    Boolean tlog;
+
     @Option(names = "--max-size", paramLabel = "SIZE",
             description = "Fail (exit 1) when the image is larger, e.g. 25GB (binary units); checks the engine's free disk first."
                     + " Beats a profile's size-budget.")
@@ -148,8 +164,14 @@ public final class BuildCommand implements Callable<Integer> {
         report.warnings(planned.warnings());
         report.findings(planned.findings());
         Builds.refuseIfBlocked(planned);
+        List<String> signWarnings = new ArrayList<>();
+        List<Sign> signs = Signatures.forBuild(inv, planned, sign, new Signatures.Flags(signKey, false, null, null, tlog),
+                signWarnings);
+        report.warnings(signWarnings);
         if (dryRun) {
-            report.plan(planned.plan().commands());
+            List<Command> all = new ArrayList<>(planned.plan().commands());
+            all.addAll(signs);
+            report.plan(all);
             return ExitCode.OK.code();
         }
         if (verifyReproducible) {
@@ -162,6 +184,9 @@ public final class BuildCommand implements Callable<Integer> {
         report.build(built);
         if (built.overBudget() != null) {
             throw NssimgException.failed(built.overBudget());
+        }
+        if (!signs.isEmpty()) {
+            report.signed(Signatures.run(inv, signs, built.digest()));
         }
         if (!smoke) {
             return ExitCode.OK.code();

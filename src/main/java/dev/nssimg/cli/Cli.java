@@ -23,6 +23,7 @@ public final class Cli {
             new Sub("smoke", SmokeCommand.class),
             new Sub("run", RunCommand.class), new Sub("doctor", DoctorCommand.class), new Sub("inspect", InspectCommand.class),
             new Sub("profiles", ProfilesCommand.class), new Sub("init", InitCommand.class), new Sub("builder", BuilderCommand.class),
+            new Sub("sign", SignCommand.class), new Sub("verify", VerifyCommand.class),
             new Sub("daemon", DaemonCommand.class), new Sub("completion", CompletionCommand.class));
 
     public static int execute(Invocation ctx, String... args) {

@@ -22,9 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one place that talks to docker-java. Engine errors become
@@ -135,6 +137,29 @@ public final class Engine implements Closeable {
         List<String> runtimes = i.getRuntimes() == null ? List.of() : List.copyOf(i.getRuntimes().keySet());
         return new EngineInfo(host, v.getVersion(), v.getApiVersion(), v.getOperatingSystem(), v.getArch(), snapshotter,
                 runtimes, i.getDockerRootDir());
+    }
+
+    /**
+     * The registries the engine treats as insecure (plain HTTP allowed): its insecure CIDRs (127.0.0.0/8 by default)
+     * and the names of the registries configured as not secure, as GET /info reports them.
+     */
+    public Set<String> insecureRegistries() {
+        Info i = calls.call(() -> client.infoCmd().exec());
+        Set<String> out = new LinkedHashSet<>();
+        var config = i.getRegistryConfig();
+        if (config != null) {
+            if (config.getInsecureRegistryCIDRs() != null) {
+                out.addAll(config.getInsecureRegistryCIDRs());
+            }
+            if (config.getIndexConfigs() != null) {
+                config.getIndexConfigs().forEach((name, index) -> {
+                    if (index != null && Boolean.FALSE.equals(index.getSecure())) {
+                        out.add(name);
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     /**

@@ -11,9 +11,12 @@ import java.util.Map;
  * facts; nothing reads an argv back. A platform's BUILD and PUSH steps run in phase order, independently of the
  * other platforms' (so they may run concurrently); the MANIFEST step runs when every platform's steps succeeded.
  */
-public sealed interface Command permits Build, Push, Load, Manifest, BuilderStep, PodmanBuild, ManifestList {
-    /** BUILD and PUSH steps are per platform; MANIFEST joins the pushed digests; PREPARE comes before a build (podman's list). */
-    enum Kind { PREPARE, BUILD, LOAD, PUSH, MANIFEST, BUILDER }
+public sealed interface Command permits Build, Push, Load, Manifest, BuilderStep, PodmanBuild, ManifestList, Sign {
+    /**
+     * BUILD and PUSH steps are per platform; MANIFEST joins the pushed digests; PREPARE comes before a build (podman's
+     * list); SIGN signs the published index after everything else.
+     */
+    enum Kind { PREPARE, BUILD, LOAD, PUSH, MANIFEST, BUILDER, SIGN }
 
     Kind kind();
 

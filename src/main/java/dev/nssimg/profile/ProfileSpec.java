@@ -33,7 +33,8 @@ public record ProfileSpec(
         Located<String> sizeBudget,
         Located<String> engine,
         Located<String> runner,
-        Map<String, Located<String>> envArgs) {
+        Map<String, Located<String>> envArgs,
+        SignSection sign) {
 
     /**
      * What a published build adds: tag templates ({version}, {sha}, ...), the registries each tag goes to, the
@@ -50,6 +51,7 @@ public record ProfileSpec(
         platformDockerfiles = Map.copyOf(platformDockerfiles);
         platformContexts = Map.copyOf(platformContexts);
         run = run == null ? RunSettings.EMPTY : run;
+        sign = sign == null ? SignSection.NONE : sign;
         contexts = Map.copyOf(contexts);
         args = Map.copyOf(args);
         platformArgs = Map.copyOf(platformArgs);

@@ -27,7 +27,7 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
             "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
             "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
             "cache-from", "cache-to", "tags", "registries", "branch", "default-branch", "reproducible", "provenance",
-            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run", "size-budget", "engine", "runner", "env-args");
+            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run", "size-budget", "engine", "runner", "env-args", "sign");
     static final List<String> RUN_KEYS = List.of("preset", "ipc", "shm-size", "ulimits", "env", "mounts");
 
     public ProfilesFile {
@@ -170,7 +170,25 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
                 sizeBudget(scalar(m, "size-budget", file, path)),
                 engine(scalar(m, "engine", file, path)),
                 runner(scalar(m, "runner", file, path)),
-                envArgs(stringMap(m.entries().get("env-args"), file, path + ".env-args")));
+                envArgs(stringMap(m.entries().get("env-args"), file, path + ".env-args")),
+                sign(m.entries().get("sign"), file, path + ".sign"));
+    }
+
+    /** sign: its keys, with keyless and tlog checked as booleans where they are written. */
+    private static SignSection sign(YamlNode n, String file, String path) {
+        if (n == null) {
+            return SignSection.NONE;
+        }
+        YamlNode.Mapping m = mapping(n, file, path);
+        checkKeys(m, SignSection.KEYS, file, path);
+        for (String b : List.of("keyless", "tlog")) {
+            Located<String> v = scalar(m, b, file, path);
+            if (v != null && !List.of("true", "false").contains(v.value())) {
+                throw NssimgException.usage(v.origin() + ": " + path + "." + b + " must be true or false, not '" + v.value() + "'");
+            }
+        }
+        return new SignSection(scalar(m, "key", file, path), scalar(m, "keyless", file, path), scalar(m, "identity", file, path),
+                scalar(m, "issuer", file, path), scalar(m, "tlog", file, path));
     }
 
     /** The task runner a profile chooses when a tree has both: mise or make, checked where it is written. */

@@ -176,6 +176,24 @@ public final class Resolver {
         return new RunnerKeys(runner, envArgs);
     }
 
+    /** A profile's sign: section, merged over the defaults and its extends chain (each key the highest layer's). */
+    public static SignSection signSection(ProfilesFile file, String profile) {
+        List<ProfileSpec> layers = new ArrayList<>();
+        layers.add(file.defaults());
+        layers.addAll(chain(file, profile));
+        SignSection out = SignSection.NONE;
+        for (ProfileSpec layer : layers) {
+            SignSection s = layer.sign();
+            out = new SignSection(located(s.key(), layer), located(s.keyless(), layer), located(s.identity(), layer),
+                    located(s.issuer(), layer), located(s.tlog(), layer)).over(out);
+        }
+        return out;
+    }
+
+    private static Located<String> located(Located<String> v, ProfileSpec layer) {
+        return v == null ? null : withProfile(v, layer);
+    }
+
     /** The extends chain of a profile, base first. */
     static List<ProfileSpec> chain(ProfilesFile file, String profile) {
         if (profile == null || (profile.equals(BUILTIN) && !file.profiles().containsKey(BUILTIN))) {

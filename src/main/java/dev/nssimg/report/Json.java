@@ -27,7 +27,8 @@ public final class Json {
         IMAGE("nssimg.inspect.image", 1),
         INDEX("nssimg.inspect.index", 2),
         CHECK("nssimg.check", 1),
-        VERIFY("nssimg.verify", 1);
+        VERIFY("nssimg.verify", 1),
+        SIGNATURES("nssimg.signatures", 1);
 
         private final String id;
         private final int version;

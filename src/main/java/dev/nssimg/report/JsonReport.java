@@ -6,6 +6,7 @@ import dev.nssimg.app.Builds;
 import dev.nssimg.app.Checks;
 import dev.nssimg.app.Doctor;
 import dev.nssimg.app.Inspect;
+import dev.nssimg.app.Signatures;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.engine.ImageFacts;
@@ -63,6 +64,37 @@ final class JsonReport {
             o.put("first", c.first());
             o.put("second", c.second());
             o.set("differences", Json.strings(c.differences()));
+        }
+        return Json.line(doc);
+    }
+
+    static String signed(Signatures.Outcome o) {
+        ObjectNode doc = Json.document(Json.Schema.SIGNATURES);
+        doc.put("action", "sign");
+        doc.put("digest", o.digest());
+        ArrayNode list = doc.putArray("signed");
+        o.signed().forEach(s -> list.addObject().put("repository", s.repository()).put("digest", s.digest())
+                .set("argv", Json.strings(s.argv())));
+        ArrayNode verify = doc.putArray("verify");
+        o.verifyCommands().forEach(v -> verify.add(Json.strings(v)));
+        return Json.line(doc);
+    }
+
+    static String verifiedSignatures(Signatures.Verified v) {
+        ObjectNode doc = Json.document(Json.Schema.SIGNATURES);
+        doc.put("action", "verify");
+        doc.put("ref", v.ref());
+        doc.put("digest", v.digest());
+        doc.put("verified", v.ok());
+        ArrayNode list = doc.putArray("manifests");
+        for (Signatures.Checked c : v.manifests()) {
+            ObjectNode o = list.addObject();
+            o.put("what", c.what());
+            o.put("digest", c.digest());
+            o.put("verified", c.ok());
+            if (c.failure() != null) {
+                o.put("failure", c.failure());
+            }
         }
         return Json.line(doc);
     }

@@ -9,6 +9,7 @@ import dev.nssimg.app.Init;
 import dev.nssimg.app.Inspect;
 import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Profiles;
+import dev.nssimg.app.Signatures;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.buildx.ProgressListener;
@@ -17,6 +18,7 @@ import dev.nssimg.lint.Finding;
 import dev.nssimg.lint.Severity;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Layers;
+import dev.nssimg.plan.ShellQuote;
 import dev.nssimg.smoke.Check;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -82,6 +84,36 @@ public final class Report {
             out.println(title);
             rows.forEach(row -> out.printf("  %-12s %s%n", row[0], row[1]));
             out.printf("  %-12s %s%n", "duration", String.format(Locale.ROOT, "%.1f s (both builds)", v.duration().toMillis() / 1000.0));
+        }
+        out.flush();
+        summary(JobSummary.table("nssimg " + title, rows));
+    }
+
+    /** What cosign signed, and the `cosign verify` command for each repository (for people to run). */
+    public void signed(Signatures.Outcome o) {
+        if (json) {
+            out.println(JsonReport.signed(o));
+        } else {
+            o.signed().forEach(s -> out.println("signed " + s.repository() + "@" + s.digest() + " (the index and every manifest in it)"));
+            o.verifyCommands().forEach(v -> out.println("  verify: " + ShellQuote.join(v)));
+        }
+        out.flush();
+        List<String[]> rows = new ArrayList<>();
+        o.signed().forEach(s -> rows.add(new String[] {s.repository() + "@" + s.digest(), "signed"}));
+        o.verifyCommands().forEach(v -> rows.add(new String[] {"verify", ShellQuote.join(v)}));
+        summary(JobSummary.table("nssimg: signed with cosign", rows));
+    }
+
+    /** nssimg verify: each manifest's signature, verified or why not. */
+    public void verifiedSignatures(Signatures.Verified v) {
+        List<String[]> rows = new ArrayList<>();
+        v.manifests().forEach(c -> rows.add(new String[] {c.what(), c.digest(), c.ok() ? "verified" : "FAILED: " + c.failure()}));
+        String title = (v.ok() ? "verified: " : "NOT verified: ") + v.ref() + " (" + v.digest() + ")";
+        if (json) {
+            out.println(JsonReport.verifiedSignatures(v));
+        } else {
+            out.println(title);
+            rows.forEach(r -> out.printf("  %-14s %s  %s%n", r[0], r[1], r[2]));
         }
         out.flush();
         summary(JobSummary.table("nssimg " + title, rows));
