@@ -1,6 +1,7 @@
 package dev.nssimg.plan;
 
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.dockerfile.LabelValues;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.BuildArgs;
 import dev.nssimg.profile.Located;
@@ -121,7 +122,8 @@ public final class Planner {
         boolean ociPath = reproducible && dockerDriver;
         // Annotations are for what is published (registries show the index's) and for reproducible exports; a
         // plain local build stays the spec's command.
-        Map<String, String> annotated = push || reproducible ? annotated(stages.get(platforms.get(0)), facts) : Map.of();
+        Map<String, String> annotated = push || reproducible ? annotated(dfs.get(platforms.get(0)),
+                stages.get(platforms.get(0)), r, platforms.get(0), facts) : Map.of();
         String provenance = attestation(req.publishing().provenance(), r.publishing().provenance(), push ? DEFAULT_PROVENANCE : null);
         String sbom = attestation(req.publishing().sbom(), r.publishing().sbom(), null);
         List<String> attest = !req.publishing().attest().isEmpty() ? req.publishing().attest()
@@ -135,7 +137,7 @@ public final class Planner {
             for (String p : platforms) {
                 // Each platform's manifest is annotated from its own Dockerfile's stage (a per-platform file has its own labels).
                 BuildFlags.Publish publish = new BuildFlags.Publish(facts.sourceDateEpoch(),
-                        annotations(push || reproducible ? annotated(stages.get(p), facts) : Map.of(), false), provenance, sbom, attest);
+                        annotations(push || reproducible ? annotated(dfs.get(p), stages.get(p), r, p, facts) : Map.of(), false), provenance, sbom, attest);
                 String arch = p.substring(p.indexOf('/') + 1).replace('/', '-');
                 BuildFlags flags = flags(req, stages.get(p).name(), r, dfs.get(p), facts, p, r.argsFor(p), r.builderFor(p), repo,
                         publish);
@@ -224,28 +226,29 @@ public final class Planner {
 
     /**
      * The OCI labels of the stage to repeat as annotations (title, description, source, licenses: the Dockerfile's
-     * literal values; version: its own, else git's; revision and created: what the build sets), in ANNOTATED's order.
+     * values, with the build arguments of that platform expanded as BuildKit expands them in the label; version: its
+     * own, else git's; revision and created: what the build sets), in ANNOTATED's order. A value nssimg cannot know
+     * (ENV, ${X:-y}) is left out.
      */
-    static Map<String, String> annotated(DockerfileInfo.Stage stage, BuildFacts facts) {
+    static Map<String, String> annotated(DockerfileInfo df, DockerfileInfo.Stage stage, Resolved r, String platform,
+            BuildFacts facts) {
+        Map<String, String> args = new LinkedHashMap<>();
+        r.effectiveArgs(Stages.defaults(df, stage), platform).forEach((k, v) -> args.put(k, v.value()));
         Map<String, String> out = new LinkedHashMap<>();
         for (String key : ANNOTATED) {
             String full = "org.opencontainers.image." + key;
+            String own = LabelValues.of(df, stage, full, args, platform);
             String v = switch (key) {
                 case "revision" -> facts.gitRevision();
                 case "created" -> facts.created();
-                case "version" -> literal(stage.labels().get(full)) != null ? literal(stage.labels().get(full)) : facts.version();
-                default -> literal(stage.labels().get(full));
+                case "version" -> own != null && !own.isEmpty() ? own : facts.version();
+                default -> own;
             };
             if (v != null && !v.isEmpty()) {
                 out.put(full, v);
             }
         }
         return out;
-    }
-
-    /** A label value without variables (nssimg does not expand a Dockerfile's); null otherwise. */
-    private static String literal(String v) {
-        return v == null || v.contains("$") ? null : v;
     }
 
     /** The annotations as buildx spells them: manifest ones, and index ones first when an index is made. */

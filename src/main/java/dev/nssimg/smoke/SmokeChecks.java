@@ -1,16 +1,15 @@
 package dev.nssimg.smoke;
 
+import dev.nssimg.dockerfile.LabelValues;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.engine.RunResult;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The checks of `nssimg smoke`, as pure functions of what the engine reported. */
@@ -22,7 +21,6 @@ public final class SmokeChecks {
             "org.opencontainers.image.base.name", "org.opencontainers.image.usage");
     /** The program the images wrap; a dev image without an entrypoint must still have it on PATH. */
     public static final String PROGRAM = "safe-synthesizer";
-    private static final Pattern REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)}|([A-Za-z_][A-Za-z0-9_]*))");
 
     /**
      * What the image should be. declared: what the stage of the Dockerfile it was built from declares, or null when no
@@ -172,48 +170,12 @@ public final class SmokeChecks {
                 : String.join("; ", wrong));
     }
 
-    /**
-     * The build arguments a label sees on this platform: the given ones, BuildKit's TARGET* ARGs, empty for a bare ARG;
-     * BUILD* (the builder's own platform) are unknown here, so a label using them is not compared.
-     */
     private static Map<String, String> substitutions(Expect expect, Set<String> scope, String platform) {
-        Map<String, String> m = new HashMap<>();
-        scope.forEach(n -> m.put(n, ""));
-        String[] p = platform == null ? new String[0] : platform.split("/");
-        if (p.length >= 2) {
-            m.put("TARGETPLATFORM", platform);
-            m.put("TARGETOS", p[0]);
-            m.put("TARGETARCH", p[1]);
-            m.put("TARGETVARIANT", p.length > 2 ? p[2] : "");
-        }
-        expect.args().forEach((k, v) -> {
-            if (scope.contains(k)) {
-                m.put(k, v);
-            }
-        });
-        // Platform ARGs expand only where the stage declares them; the builder's platform is not known here.
-        m.keySet().removeIf(k -> (k.startsWith("TARGET") && !scope.contains(k)) || k.startsWith("BUILD"));
-        return m;
+        return LabelValues.substitutions(scope, expect.args(), platform);
     }
 
-    /** $NAME and ${NAME} replaced; null when a name is not a known argument or a form other than those is used. */
     static String expand(String value, Map<String, String> subs) {
-        if (REFERENCE.matcher(value).replaceAll("").contains("$")) {
-            return null; // ${NAME:-default} and the like: not compared
-        }
-        Matcher m = REFERENCE.matcher(value);
-        StringBuilder out = new StringBuilder();
-        int last = 0;
-        while (m.find()) {
-            String name = m.group(1) != null ? m.group(1) : m.group(2);
-            String v = subs.get(name);
-            if (v == null) {
-                return null;
-            }
-            out.append(value, last, m.start()).append(v);
-            last = m.end();
-        }
-        return out.append(value, last, value.length()).toString();
+        return LabelValues.expand(value, subs);
     }
 
     private static Check user(String platform, ImageFacts img, Integer uid, Expect expect) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Signing with the real cosign (2.x, the test bed's Debian package) against the loopback registry, offline: a key
  * pair made here, the transparency log off. A two-platform build pushed and signed, verified; the tag moved to
- * another digest, and the wrong key, fail verification; an unreachable registry is exit 3.
+ * another digest, and the wrong key, fail verification; an unreachable registry is exit 3. Its index carries the
+ * licence annotation expanded from the label's build argument.
  */
 class SignIT {
     static final String PASSWORD = "sign-it-" + Bed.RUN_ID;
@@ -35,7 +36,8 @@ class SignIT {
 
     Path dockerfile(String name, String content) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name));
-        Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nARG TARGETARCH\nCOPY payload /payload\n");
+        Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nARG TARGETARCH\nARG LICENSES=Apache-2.0\n"
+                + "LABEL org.opencontainers.image.licenses=\"${LICENSES}\"\nCOPY payload /payload\n");
         Files.writeString(dir.resolve("payload"), content + "\n");
         return dir;
     }
@@ -54,6 +56,10 @@ class SignIT {
         assertTrue(b.out().contains("verify: cosign verify --key " + keys.resolve("good.pub") + " --insecure-ignore-tlog=true"
                 + " --allow-http-registry " + repo + "@sha256:"), b.out());
         assertFalse(b.all().contains(PASSWORD), "the key's password never shows");
+        // The label's build argument is expanded in the index's annotation, as in the label itself.
+        Bed.Run inspect = Bed.nssimg("inspect", "--json", repo + ":1");
+        assertEquals("Apache-2.0", MultiarchIT.JSON.readTree(inspect.out()).path("annotations")
+                .path("org.opencontainers.image.licenses").asText(), inspect.out());
 
         Bed.Run v = Bed.nssimg(Bed.ROOT, Map.of(), "verify", repo + ":1", "--key", keys.resolve("good.pub").toString(), "--no-tlog",
                 "--json");
