@@ -3,18 +3,24 @@ package dev.nssimg.app;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.dockerfile.DockerfileInfo;
 import dev.nssimg.engine.Engine;
+import dev.nssimg.engine.EngineInfo;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.plan.Gpus;
 import dev.nssimg.plan.Layers;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.plan.Stages;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
+import dev.nssimg.profile.ImageTest;
 import dev.nssimg.profile.Resolved;
+import dev.nssimg.profile.Resolver;
 import dev.nssimg.profile.Validation;
 import dev.nssimg.smoke.Check;
+import dev.nssimg.workspace.Project;
 import dev.nssimg.smoke.SmokeChecks;
+import dev.nssimg.smoke.ImageTestRunner;
 import dev.nssimg.smoke.SmokeRunner;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +35,14 @@ public final class Smokes {
     private Smokes() {}
 
     /** image null: the profile's image of target. platform null: the image's own. */
+    /** requireGpu: a GPU check that cannot run here fails instead of being reported as not run. */
     public record Request(Selection selection, String target, String image, String platform, boolean allPlatforms,
-            long timeoutSeconds) {}
+            long timeoutSeconds, boolean requireGpu) {
+        public Request(Selection selection, String target, String image, String platform, boolean allPlatforms,
+                long timeoutSeconds) {
+            this(selection, target, image, platform, allPlatforms, timeoutSeconds, false);
+        }
+    }
 
     /** The image tested and every check's outcome. */
     /**
@@ -57,7 +69,7 @@ public final class Smokes {
 
     public static Outcome run(Invocation inv, Request asked) {
         Request req = new Request(asked.selection(), asked.target().toLowerCase(java.util.Locale.ROOT), asked.image(),
-                asked.platform(), asked.allPlatforms(), asked.timeoutSeconds()); // stage names compare as BuildKit's do
+                asked.platform(), asked.allPlatforms(), asked.timeoutSeconds(), asked.requireGpu()); // stage names compare as BuildKit's do
         if (!req.target().equals("runtime") && !req.target().equals("dev")) {
             throw NssimgException.usage("flag --target: '" + asked.target() + "' is not runtime or dev");
         }
@@ -79,11 +91,16 @@ public final class Smokes {
      * so the image smoke-tested is the one published, whatever the tag says meanwhile.
      */
     public static Outcome afterBuild(Invocation caller, Builds.Planned built, String digest, long timeoutSeconds) {
+        return afterBuild(caller, built, digest, timeoutSeconds, false);
+    }
+
+    public static Outcome afterBuild(Invocation caller, Builds.Planned built, String digest, long timeoutSeconds,
+            boolean requireGpu) {
         Invocation inv = built.engine().apply(caller);
         boolean all = built.plan().push() && built.plan().platforms().size() > 1;
         String tag = built.plan().tags().get(0);
         String ref = all && digest != null ? Planner.repository(tag) + "@" + digest : tag; // one platform: the image loaded or pushed from the engine
-        Request req = new Request(built.request().selection(), built.plan().target(), ref, null, all, timeoutSeconds);
+        Request req = new Request(built.request().selection(), built.plan().target(), ref, null, all, timeoutSeconds, requireGpu);
         String context = all ? null : built.plan().builds().stream()
                 .map(c -> c instanceof dev.nssimg.plan.Build b ? b.flags().dockerContext() : null)
                 .filter(java.util.Objects::nonNull).findFirst().orElse(null);
@@ -139,6 +156,9 @@ public final class Smokes {
         Duration timeout = Duration.ofSeconds(req.timeoutSeconds());
         Engine engine = inv.engine();
         SmokeRunner runner = new SmokeRunner(engine);
+        List<ImageTest> tests = imageTests(inv, req.selection());
+        ImageTestRunner testRunner = new ImageTestRunner(engine);
+        ImageTestRunner.GpuAccess gpu = gpuAccess(engine, choice, inv.env(), tests, req.requireGpu());
         List<Check> checks = new ArrayList<>();
         if (req.allPlatforms()) {
             Imagetools.Index index = new Imagetools(inv.dockerCli()).inspect(ref);
@@ -146,6 +166,8 @@ public final class Smokes {
                 String pinned = Planner.repository(ref) + "@" + p.digest();
                 engine.pull(pinned, p.platform());
                 checks.addAll(runner.smoke(pinned, p.platform(), p.facts(), expect(req, r, dockerfileOf, p.platform()), timeout));
+                checks.addAll(testRunner.run(pinned, p.platform(), p.platform(), stageOf(req, dockerfileOf, p.platform()), p.facts(),
+                        tests, gpu, timeout));
             }
             checks.addAll(SmokeChecks.sameProgram(index.platforms().stream()
                     .map(p -> new SmokeChecks.PlatformImage(p.platform(), p.facts())).toList()));
@@ -155,9 +177,48 @@ public final class Smokes {
                             req.selection().profile())));
             String platform = req.platform() != null ? req.platform() : facts.platform();
             checks.addAll(runner.smoke(ref, req.platform(), facts, expect(req, r, dockerfileOf, platform), timeout));
+            checks.addAll(testRunner.run(ref, req.platform(), platform, stageOf(req, dockerfileOf, platform), facts, tests, gpu,
+                    timeout));
             return new Outcome(ref, checks, layers(engine, ref, req, dockerfileOf.apply(platform)));
         }
         return new Outcome(ref, checks);
+    }
+
+    /** The repository's own checks of the profile's images (its tests:); none without a profiles file. */
+    static List<ImageTest> imageTests(Invocation inv, Selection sel) {
+        Project project = Project.discover(inv.cwd());
+        return Resolver.imageTests(project.profiles(sel.config(), inv.env()), sel.profile(), project.root());
+    }
+
+    /** The stage an image was built from, as the platform's Dockerfile names it (null: no Dockerfile to ask). */
+    private static String stageOf(Request req, Function<String, Optional<DockerfileInfo>> dockerfileOf, String platform) {
+        return dockerfileOf.apply(platform).map(d -> Stages.orDefault(req.target(), d).name()).orElse(null);
+    }
+
+    /**
+     * What a gpu: true check runs with: the GPU flags run would use (CONTAINER_GPU_FLAG, else all GPUs), or why the
+     * engine has none; the engine's own platform, to tell emulated ones. Asks the engine nothing without GPU checks.
+     */
+    static ImageTestRunner.GpuAccess gpuAccess(Engine engine, EngineChoice choice, Map<String, String> env, List<ImageTest> tests,
+            boolean required) {
+        boolean any = tests.stream().anyMatch(t -> t.probe() instanceof ImageTest.Command c && c.gpu());
+        if (!any) {
+            return new ImageTestRunner.GpuAccess(null, "no GPU check", null, required);
+        }
+        EngineInfo info = engine.info();
+        String nativePlatform = info.os() + "/" + info.arch();
+        try {
+            Gpus.Ask ask = Gpus.fromEnv(env.get("CONTAINER_GPU_FLAG"));
+            if (ask.none()) {
+                return new ImageTestRunner.GpuAccess(null, "CONTAINER_GPU_FLAG asks for no GPUs", nativePlatform, required);
+            }
+            return new ImageTestRunner.GpuAccess(Runs.gpuRequest(engine, ask, choice), null, nativePlatform, required);
+        } catch (NssimgException e) {
+            if (e.exitCode() != ExitCode.ENVIRONMENT) {
+                throw e;
+            }
+            return new ImageTestRunner.GpuAccess(null, "no GPU on this engine: " + e.getMessage(), nativePlatform, required);
+        }
     }
 
     /**

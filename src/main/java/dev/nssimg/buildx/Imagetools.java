@@ -106,8 +106,10 @@ public final class Imagetools {
         JsonNode c = img.path("config");
         Map<String, String> labels = new LinkedHashMap<>();
         c.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        List<String> exposed = new ArrayList<>();
+        c.path("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
         return new ImageFacts(ref, null, platform, -1, labels, c.path("User").asText(""), strings(c.path("Entrypoint")),
-                strings(c.path("Cmd")), strings(c.path("Env")), List.of());
+                strings(c.path("Cmd")), strings(c.path("Env")), List.of(), c.path("WorkingDir").asText(""), exposed);
     }
 
     /**

@@ -146,6 +146,10 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--smoke", description = "Smoke-test the image right after building it.")
     boolean smoke;
 
+    @Option(names = "--require-gpu", description = "With --smoke: a GPU check that cannot run here fails instead of being"
+            + " reported as not run.")
+    boolean requireGpu;
+
     @Option(names = "--smoke-timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "Timeout of each smoke container (default: ${DEFAULT-VALUE}).")
     long smokeTimeout;
@@ -191,7 +195,7 @@ public final class BuildCommand implements Callable<Integer> {
         if (!smoke) {
             return ExitCode.OK.code();
         }
-        Smokes.Outcome s = Smokes.afterBuild(inv, planned, built.digest(), smokeTimeout);
+        Smokes.Outcome s = Smokes.afterBuild(inv, planned, built.digest(), smokeTimeout, requireGpu);
         report.smoke(s, null);
         return s.exitCode().code();
     }

@@ -34,6 +34,10 @@ public final class SmokeCommand implements Callable<Integer> {
             description = "Timeout of each container (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(names = "--require-gpu", description = "A GPU check (tests: with gpu: true) that cannot run here (no GPU on the"
+            + " engine, or an emulated platform) fails instead of being reported as not run: for GPU CI runners.")
+    boolean requireGpu;
+
     @Mixin OutputFormat format;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Also write a JUnit XML report.")
@@ -45,7 +49,8 @@ public final class SmokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Smokes.Outcome s = Smokes.run(inv, new Smokes.Request(common.selection(), target, image, platform, allPlatforms, timeoutSeconds));
+        Smokes.Outcome s = Smokes.run(inv, new Smokes.Request(common.selection(), target, image, platform, allPlatforms, timeoutSeconds,
+                requireGpu));
         new Report(inv, format.json).smoke(s, report);
         return s.exitCode().code();
     }

@@ -22,10 +22,15 @@ import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
 import java.io.IOException;
 import java.io.Writer;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import java.util.concurrent.TimeUnit;
 
 /** Containers run once and removed, always: smoke checks and `nssimg run`. */
@@ -181,6 +186,63 @@ final class Containers implements java.io.Closeable {
         java.util.Map<String, String> all = new java.util.LinkedHashMap<>(spec.labels());
         all.put(Engine.SESSION_LABEL, session);
         return all;
+    }
+
+    /**
+     * A path of an image, read from a container created from it (never started: nothing in the image runs) and
+     * removed, through the engine's archive endpoint; empty when the image has no such path. At most maxBytes of a
+     * regular file's content are kept.
+     */
+    Optional<FileFacts> readFile(String image, String platform, String path, int maxBytes, Map<String, String> labels) {
+        CreateContainerCmd create = client.createContainerCmd(image)
+                .withName("nssimg-" + UUID.randomUUID().toString().substring(0, 12))
+                .withLabels(labels(new RunSpec(image, platform, null, List.of(), List.of(), List.of(), null, true, true, 0, null,
+                        labels, Duration.ofSeconds(60), false, null, null, null, null, List.of())))
+                .withEntrypoint(List.of("/nssimg-never-started"))
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none"));
+        if (platform != null) {
+            create.withPlatform(platform);
+        }
+        cleanup.checkNotInterrupted();
+        String id = calls.call(() -> {
+            try {
+                return create.exec().getId();
+            } catch (NotFoundException e) {
+                throw NssimgException.failed("image " + image + " not found on the engine");
+            }
+        });
+        String shortId = id.substring(0, Math.min(12, id.length()));
+        try (AutoCloseable removal = cleanup.register(new Cleanup.Action("container " + shortId, cli + " rm -f " + shortId,
+                () -> remove(id, Cleanup.BOUND)))) {
+            return calls.call(() -> {
+                try (InputStream in = client.copyArchiveFromContainerCmd(id, path).exec();
+                        TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+                    TarArchiveEntry e = tar.getNextEntry();
+                    if (e == null) {
+                        return Optional.<FileFacts>empty();
+                    }
+                    byte[] content = new byte[0];
+                    boolean truncated = false;
+                    if (e.isFile()) {
+                        content = tar.readNBytes(maxBytes);
+                        truncated = e.getSize() > content.length;
+                    }
+                    return Optional.of(new FileFacts(path, e.isDirectory(), e.isSymbolicLink(), e.isSymbolicLink() ? e.getLinkName() : null,
+                            e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), e.getUserName(), e.getGroupName(), content,
+                            truncated));
+                } catch (NotFoundException e) {
+                    return Optional.<FileFacts>empty();
+                } catch (IOException e) {
+                    throw NssimgException.environment("reading " + path + " from " + image + ": " + e.getMessage());
+                }
+            });
+        } catch (NssimgException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            removeQuietly(id);
+        }
     }
 
     /** Force-removes a container on the normal path; a failure is a warning with the command that removes it. */

@@ -217,7 +217,9 @@ public final class Engine implements Closeable {
                     c == null || c.getEntrypoint() == null ? List.of() : Arrays.asList(c.getEntrypoint()),
                     c == null || c.getCmd() == null ? List.of() : Arrays.asList(c.getCmd()),
                     c == null || c.getEnv() == null ? List.of() : Arrays.asList(c.getEnv()),
-                    r.getRepoDigests()));
+                    r.getRepoDigests(), c == null ? "" : c.getWorkingDir(),
+                    c == null || c.getExposedPorts() == null ? List.of()
+                            : Arrays.stream(c.getExposedPorts()).map(Object::toString).toList()));
         } catch (NotFoundException e) {
             return Optional.empty();
         }
@@ -280,6 +282,14 @@ public final class Engine implements Closeable {
      */
     public RunResult run(RunSpec spec) {
         return containers.run(spec);
+    }
+
+    /**
+     * A path of an image (its kind, mode, owner and up to maxBytes of its content), read without running the image;
+     * empty when the image has no such path. labels: the throw-away container's.
+     */
+    public Optional<FileFacts> readFile(String image, String platform, String path, int maxBytes, Map<String, String> labels) {
+        return containers.readFile(image, platform, path, maxBytes, labels);
     }
 
     /** Containers carrying a label key (any value): what tests and cleanup look for. */

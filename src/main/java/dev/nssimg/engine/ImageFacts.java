@@ -5,8 +5,16 @@ import java.util.Map;
 
 /** The parts of an image's configuration nssimg checks and shows. Plain data, no docker-java types. */
 public record ImageFacts(String ref, String id, String platform, long size, Map<String, String> labels, String user,
-        List<String> entrypoint, List<String> cmd, List<String> env, List<String> repoDigests) {
+        List<String> entrypoint, List<String> cmd, List<String> env, List<String> repoDigests, String workdir,
+        List<String> exposed) {
+    public ImageFacts(String ref, String id, String platform, long size, Map<String, String> labels, String user,
+            List<String> entrypoint, List<String> cmd, List<String> env, List<String> repoDigests) {
+        this(ref, id, platform, size, labels, user, entrypoint, cmd, env, repoDigests, "", List.of());
+    }
+
     public ImageFacts {
+        workdir = workdir == null ? "" : workdir;
+        exposed = exposed == null ? List.of() : List.copyOf(exposed);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         entrypoint = entrypoint == null ? List.of() : List.copyOf(entrypoint);
         cmd = cmd == null ? List.of() : List.copyOf(cmd);

@@ -34,7 +34,14 @@ public record ProfileSpec(
         Located<String> engine,
         Located<String> runner,
         Map<String, Located<String>> envArgs,
-        SignSection sign) {
+        SignSection sign,
+        TestsKey tests) {
+
+    /**
+     * A profile's tests: as written (origin: its line): the checks inline, or the path of a file holding them
+     * (relative to the repository root). Null when the profile does not write it (inherited).
+     */
+    public record TestsKey(String origin, List<ImageTest> inline, String file) {}
 
     /**
      * What a published build adds: tag templates ({version}, {sha}, ...), the registries each tag goes to, the

@@ -27,7 +27,7 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
             "description", "extends", "platform", "platforms", "dockerfile", "context", "contexts",
             "image", "image-dev", "registry", "args", "platform-args", "builder", "platform-builders",
             "cache-from", "cache-to", "tags", "registries", "branch", "default-branch", "reproducible", "provenance",
-            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run", "size-budget", "engine", "runner", "env-args", "sign");
+            "sbom", "attest", "platform-dockerfiles", "platform-contexts", "run", "size-budget", "engine", "runner", "env-args", "sign", "tests");
     static final List<String> RUN_KEYS = List.of("preset", "ipc", "shm-size", "ulimits", "env", "mounts");
 
     public ProfilesFile {
@@ -171,7 +171,20 @@ public record ProfilesFile(String file, ProfileSpec defaults, Map<String, Profil
                 engine(scalar(m, "engine", file, path)),
                 runner(scalar(m, "runner", file, path)),
                 envArgs(stringMap(m.entries().get("env-args"), file, path + ".env-args")),
-                sign(m.entries().get("sign"), file, path + ".sign"));
+                sign(m.entries().get("sign"), file, path + ".sign"),
+                tests(m, file, path));
+    }
+
+    private static ProfileSpec.TestsKey tests(YamlNode.Mapping m, String file, String path) {
+        YamlNode n = m.entries().get("tests");
+        if (n == null) {
+            return null;
+        }
+        String origin = file + ":" + m.keyLines().get("tests");
+        if (n instanceof YamlNode.Scalar s && s.text() != null) {
+            return new ProfileSpec.TestsKey(origin, null, s.text());
+        }
+        return new ProfileSpec.TestsKey(origin, ImageTests.parse(n, file, path + ".tests"), null);
     }
 
     /** sign: its keys, with keyless and tlog checked as booleans where they are written. */

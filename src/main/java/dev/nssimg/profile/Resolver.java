@@ -1,6 +1,7 @@
 package dev.nssimg.profile;
 
 import dev.nssimg.error.NssimgException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -192,6 +193,33 @@ public final class Resolver {
 
     private static Located<String> located(Located<String> v, ProfileSpec layer) {
         return v == null ? null : withProfile(v, layer);
+    }
+
+    /**
+     * The repository's own checks of a profile's images: the tests: of the highest layer that writes it (inline, or
+     * read from the file it names, relative to root). Empty when no layer does.
+     */
+    public static List<ImageTest> imageTests(ProfilesFile file, String profile, Path root) {
+        List<ProfileSpec> layers = new ArrayList<>();
+        layers.add(file.defaults());
+        layers.addAll(chain(file, profile));
+        ProfileSpec.TestsKey key = null;
+        for (ProfileSpec layer : layers) {
+            if (layer.tests() != null) {
+                key = layer.tests();
+            }
+        }
+        if (key == null) {
+            return List.of();
+        }
+        if (key.inline() != null) {
+            return key.inline();
+        }
+        Path p = root.resolve(key.file());
+        if (!Files.isRegularFile(p)) {
+            throw NssimgException.usage(key.origin() + ": tests file " + key.file() + " not found");
+        }
+        return ImageTests.readFile(p, key.file());
     }
 
     /** The extends chain of a profile, base first. */

@@ -26,13 +26,21 @@ public final class JUnitXml {
             x.writeAttribute("tests", String.valueOf(checks.size()));
             x.writeAttribute("failures", String.valueOf(failures));
             x.writeAttribute("errors", "0");
-            x.writeAttribute("skipped", "0");
+            x.writeAttribute("skipped", String.valueOf(checks.stream().filter(c -> !c.ran()).count()));
             x.writeCharacters("\n");
             for (Check c : checks) {
                 x.writeCharacters("  ");
-                if (c.ok()) {
+                if (c.ok() && c.ran()) {
                     x.writeEmptyElement("testcase");
                     testcase(x, c);
+                } else if (!c.ran()) {
+                    x.writeStartElement("testcase");
+                    testcase(x, c);
+                    x.writeCharacters("\n    ");
+                    x.writeEmptyElement("skipped");
+                    x.writeAttribute("message", xml(c.detail()));
+                    x.writeCharacters("\n  ");
+                    x.writeEndElement();
                 } else {
                     x.writeStartElement("testcase");
                     testcase(x, c);

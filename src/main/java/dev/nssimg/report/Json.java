@@ -22,7 +22,7 @@ public final class Json {
     public enum Schema {
         PLAN("nssimg.plan", 1),
         BUILD_EVENT("nssimg.build.event", 2),
-        SMOKE("nssimg.smoke", 3),
+        SMOKE("nssimg.smoke", 4),
         DOCTOR("nssimg.doctor", 1),
         IMAGE("nssimg.inspect.image", 1),
         INDEX("nssimg.inspect.index", 2),

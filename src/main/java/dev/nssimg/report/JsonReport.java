@@ -166,7 +166,7 @@ final class JsonReport {
         ArrayNode list = doc.putArray("checks");
         for (Check c : s.checks()) {
             list.addObject().put("platform", c.platform()).put("check", c.name()).put("ok", c.ok()).put("warning", c.warning())
-                    .put("detail", c.detail());
+                    .put("ran", c.ran()).put("detail", c.detail());
         }
         return Json.line(doc);
     }

@@ -188,15 +188,16 @@ public final class Report {
             }
             int pw = Math.max(8, checks.stream().mapToInt(c -> c.platform().length()).max().orElse(0));
             int nw = Math.max(5, checks.stream().mapToInt(c -> c.name().length()).max().orElse(0));
-            String fmt = "%-" + pw + "s  %-" + nw + "s  %-6s  %s%n";
+            String fmt = "%-" + pw + "s  %-" + nw + "s  %-7s  %s%n";
             out.printf(fmt, "PLATFORM", "CHECK", "RESULT", "DETAIL");
             for (Check c : checks) {
                 out.printf(fmt, c.platform(), c.name(), c.result(), c.detail());
             }
             long failed = checks.stream().filter(c -> !c.ok()).count();
             long warned = checks.stream().filter(Check::warning).count();
-            out.printf("%d passed, %d failed%s%n", checks.size() - failed, failed, warned == 0 ? "" : ", " + warned + " warning"
-                    + (warned == 1 ? "" : "s"));
+            long notRun = checks.stream().filter(c -> !c.ran()).count();
+            out.printf("%d passed, %d failed%s%s%n", checks.size() - failed - notRun, failed, warned == 0 ? "" : ", " + warned
+                    + " warning" + (warned == 1 ? "" : "s"), notRun == 0 ? "" : ", " + notRun + " not run");
         }
         out.flush();
         summary(JobSummary.smoke(s.image(), checks));

@@ -118,7 +118,8 @@ class ReportTest {
         new Report(inv(), true).smoke(new Smokes.Outcome("img", CHECKS), dir.relativize(f));
         JsonNode doc = new ObjectMapper().readTree(out.toString());
         assertEquals("nssimg.smoke", doc.path("schema").path("name").asText());
-        assertEquals(3, doc.path("schema").path("version").asInt(), "version 3: the image's size and largest layers");
+        assertEquals(4, doc.path("schema").path("version").asInt(), "version 4: each check's ran (a GPU check may not run)");
+        assertTrue(doc.path("checks").get(0).path("ran").asBoolean(), doc.toString());
         assertEquals(-1, doc.path("size").asLong(), "not measured");
         assertFalse(doc.path("passed").asBoolean(true));
         assertEquals("missing <vendor> & \"x\"", doc.path("checks").get(1).path("detail").asText());
