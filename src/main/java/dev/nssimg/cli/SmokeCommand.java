@@ -17,9 +17,15 @@ public final class SmokeCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--target", defaultValue = "runtime", paramLabel = "runtime|dev",
-            description = "Which image of the profile to test (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--target", paramLabel = "STAGE",
+            description = "The stage to judge the image by: runtime or dev of the profile, or any stage of --file (default:"
+                    + " the stage the image records, else runtime).")
     String target;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "DOCKERFILE",
+            description = "Judge the image by this Dockerfile (default: the one the image records it was built from, else the"
+                    + " profile's).")
+    Path file;
 
     @Option(names = "--image", paramLabel = "REF", description = "Test this image instead of the profile's.")
     String image;
@@ -50,7 +56,7 @@ public final class SmokeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Smokes.Outcome s = Smokes.run(inv, new Smokes.Request(common.selection(), target, image, platform, allPlatforms, timeoutSeconds,
-                requireGpu));
+                requireGpu, file));
         new Report(inv, format.json).smoke(s, report);
         return s.exitCode().code();
     }

@@ -90,7 +90,9 @@ public final class Layers {
                 DockerfileInfo.Step step = steps.get(e - first);
                 layers.add(new Layer(ids.get(d), bytes, file + ":" + step.line(), step.text()));
             } else {
-                layers.add(new Layer(ids.get(d), bytes, null, engineText(entry.createdBy(), e < first)));
+                // "(base image)" only where the build's own steps were matched, which places the boundary; otherwise the
+                // history's own words, without a claim of where the layer came from.
+                layers.add(new Layer(ids.get(d), bytes, null, engineText(entry.createdBy(), matched && e < first)));
             }
         }
         List<Layer> added = null;

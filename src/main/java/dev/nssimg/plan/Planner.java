@@ -24,6 +24,14 @@ import java.util.function.Function;
 public final class Planner {
     public static final String LABEL_CREATED = "org.opencontainers.image.created";
     public static final String LABEL_REVISION = "org.opencontainers.image.revision";
+    /**
+     * Where an image came from, recorded by nssimg (deterministic, so reproducible builds stay reproducible): the
+     * Dockerfile's path relative to the repository root, the stage built, and the profile. smoke and inspect read them
+     * to judge an image by its own Dockerfile.
+     */
+    public static final String LABEL_DOCKERFILE = "dev.nssimg.dockerfile";
+    public static final String LABEL_STAGE = "dev.nssimg.stage";
+    public static final String LABEL_PROFILE = "dev.nssimg.profile";
     public static final String LABEL_VERSION = "org.opencontainers.image.version";
     /** The OCI labels that are also set as annotations of the index and of each manifest (registries show those). */
     public static final List<String> ANNOTATED = List.of("title", "description", "source", "licenses", "revision", "created",
@@ -304,6 +312,11 @@ public final class Planner {
         if (facts.version() != null && !df.stage(stage).map(s -> s.labels().containsKey(LABEL_VERSION)).orElse(false)) {
             labels.put(LABEL_VERSION, facts.version());
         }
+        Path dockerfile = r.dockerfileFor(platform).value();
+        labels.put(LABEL_DOCKERFILE, dockerfile.startsWith(r.root()) ? r.root().relativize(dockerfile).toString()
+                : dockerfile.getFileName().toString());
+        labels.put(LABEL_STAGE, stage);
+        labels.put(LABEL_PROFILE, r.profile() == null ? "default" : r.profile());
         String arch = platform.substring(platform.indexOf('/') + 1);
         // As BuildKit: without --target the last stage is built, so asking for it sends none.
         String target = stage.equals(df.defaultStage().name()) ? null : stage;

@@ -18,6 +18,7 @@ import dev.nssimg.lint.Finding;
 import dev.nssimg.lint.Severity;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Layers;
+import dev.nssimg.plan.Planner;
 import dev.nssimg.plan.ShellQuote;
 import dev.nssimg.smoke.Check;
 import java.io.IOException;
@@ -26,6 +27,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -274,6 +277,7 @@ public final class Report {
         out.println("id          " + f.id());
         out.println("platform    " + f.platform());
         out.println("size        " + humanSize(f.size()));
+        builtFrom(f.labels()).ifPresent(b -> out.println("built from  " + b));
         out.println("user        " + (f.user().isEmpty() ? "(root)" : f.user()));
         out.println("entrypoint  " + f.entrypoint());
         out.println("cmd         " + f.cmd());
@@ -281,6 +285,17 @@ public final class Report {
         f.env().forEach(e -> out.println("  " + e));
         out.println("labels");
         new TreeMap<>(f.labels()).forEach((k, v) -> out.println("  " + k + "=" + v));
+    }
+
+    /** Where nssimg recorded an image was built from (its dev.nssimg.* labels), for people; empty when it did not. */
+    private static Optional<String> builtFrom(Map<String, String> labels) {
+        String file = labels.get(Planner.LABEL_DOCKERFILE);
+        if (file == null) {
+            return Optional.empty();
+        }
+        String rev = labels.get(Planner.LABEL_REVISION);
+        return Optional.of(file + ", stage " + labels.getOrDefault(Planner.LABEL_STAGE, "?") + ", profile "
+                + labels.getOrDefault(Planner.LABEL_PROFILE, "?") + (rev == null ? "" : ", at " + rev.substring(0, Math.min(12, rev.length()))));
     }
 
     private void index(Imagetools.Index idx) {
@@ -295,6 +310,7 @@ public final class Report {
         for (Imagetools.Platform p : idx.platforms()) {
             out.println("platform " + p.platform());
             out.println("  digest      " + p.digest());
+            builtFrom(p.facts().labels()).ifPresent(b -> out.println("  built from  " + b));
             out.println("  user        " + p.facts().user());
             out.println("  entrypoint  " + p.facts().entrypoint());
             Inspect.buildArgs(p.facts().labels()).forEach((k, v) -> out.println("  build-arg   " + k + "=" + v));

@@ -60,8 +60,8 @@ public final class ImageTestRunner {
                 continue;
             }
             if ((t.probe() instanceof ImageTest.User || t.probe() instanceof ImageTest.FileProbe f && f.owner() != null) && !read) {
-                passwd = text(engine.readFile(ref, runAs, "/etc/passwd", MAX_CONTENT, Map.of(SmokeRunner.LABEL, "true")));
-                group = text(engine.readFile(ref, runAs, "/etc/group", MAX_CONTENT, Map.of(SmokeRunner.LABEL, "true")));
+                passwd = SmokeRunner.text(engine.readFile(ref, runAs, "/etc/passwd", MAX_CONTENT, Map.of(SmokeRunner.LABEL, "true")));
+                group = SmokeRunner.text(engine.readFile(ref, runAs, "/etc/group", MAX_CONTENT, Map.of(SmokeRunner.LABEL, "true")));
                 read = true;
             }
             if (t.probe() instanceof ImageTest.Command c) {
@@ -74,10 +74,6 @@ public final class ImageTestRunner {
             }
         }
         return out;
-    }
-
-    private static String text(Optional<FileFacts> f) {
-        return f.filter(x -> !x.directory() && !x.symlink()).map(x -> new String(x.content(), StandardCharsets.UTF_8)).orElse(null);
     }
 
     private Check command(String ref, String runAs, String platform, String name, ImageTest.Command c, GpuAccess gpu,

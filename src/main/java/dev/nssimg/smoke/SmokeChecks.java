@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The checks of `nssimg smoke`, as pure functions of what the engine reported. */
@@ -51,11 +52,21 @@ public final class SmokeChecks {
     private SmokeChecks() {}
 
     /**
-     * @param uid the uid the image runs as (resolved by the caller), or null if unknown
+     * @param uid the uid the image runs as (resolved by the caller), or null if unknown; names are not resolved
      * @param viaShell the help ran as "sh -c 'safe-synthesizer --help'" (the image has no entrypoint)
      */
     public static List<Check> evaluate(String platform, ImageFacts img, RunResult help, Integer uid, Expect expect,
             long timeoutSeconds, boolean viaShell) {
+        return evaluate(platform, img, help, uid, Users.resolve(img.user(), null, null), u -> Users.resolve(u, null, null),
+                expect, timeoutSeconds, viaShell);
+    }
+
+    /**
+     * @param ids the uid and gid the image runs as, resolved with its own /etc/passwd and /etc/group; null if unknown
+     * @param resolve resolves a declared USER the same way (null: cannot)
+     */
+    public static List<Check> evaluate(String platform, ImageFacts img, RunResult help, Integer uid, Users.Ids ids,
+            Function<String, Users.Ids> resolve, Expect expect, long timeoutSeconds, boolean viaShell) {
         List<Check> out = new ArrayList<>();
         String what = viaShell ? PROGRAM + " --help (through sh: no entrypoint)" : "--help";
         if (help.timedOut()) {
@@ -75,7 +86,7 @@ public final class SmokeChecks {
         Declared d = expect.declared();
         out.add(d == null ? specLabels(platform, img) : declaredLabels(platform, img, d));
         out.add(d == null ? specBaseName(platform, img) : labelValues(platform, img, d, expect, platform));
-        out.add(user(platform, img, uid, expect));
+        out.add(user(platform, img, uid, ids, resolve, expect));
         out.add(entrypoint(platform, img, expect));
 
         String vis = img.envValue("NVIDIA_VISIBLE_DEVICES");
@@ -178,26 +189,38 @@ public final class SmokeChecks {
         return LabelValues.expand(value, subs);
     }
 
-    private static Check user(String platform, ImageFacts img, Integer uid, Expect expect) {
+    /**
+     * The user, judged by the stage's own declaration where a Dockerfile says (by resolved uid and gid: appuser and
+     * 1000:1000 are the same user when the image's passwd says so; a stage that declares root runs as root by
+     * declaration), else by the spec's list (the runtime image runs as uid 1000; dev may run as anyone).
+     */
+    private static Check user(String platform, ImageFacts img, Integer uid, Users.Ids ids,
+            Function<String, Users.Ids> resolve, Expect expect) {
         Declared d = expect.declared();
-        boolean runtime = !"dev".equals(expect.target());
-        String as = uid == null ? "user '" + img.user() + "'" : uid == 0 ? "root" : "uid " + uid;
-        if (d != null && d.user() != null && !d.user().contains("$") && !d.user().equals(img.user())) {
-            return new Check(platform, "user", false, "runs as " + as + "; " + d.where() + " declares USER " + d.user());
+        String as = ids != null ? (img.user().isEmpty() ? "root" : img.user()) + " (" + ids + ")"
+                : uid == null ? "user '" + img.user() + "'" : uid == 0 ? "root" : "uid " + uid;
+        if (d != null) {
+            if (d.user() == null) {
+                return new Check(platform, "user", true, "runs as " + as + " (not compared: " + d.where()
+                        + " declares no USER, the base image's applies)");
+            }
+            if (d.user().contains("$")) {
+                return new Check(platform, "user", true, "runs as " + as + " (not compared: " + d.where() + " uses a variable)");
+            }
+            Users.Ids want = resolve.apply(d.user());
+            boolean same = want != null && ids != null ? want.equals(ids) : d.user().equals(img.user());
+            return new Check(platform, "user", same, "runs as " + as + (same ? ", as " + d.where() + " declares (USER " + d.user() + ")"
+                    : "; " + d.where() + " declares USER " + d.user() + (want == null ? "" : " (" + want + ")")));
         }
-        if (!runtime) {
+        if ("dev".equals(expect.target())) {
             return new Check(platform, "user", true, "dev may run as " + as);
         }
         if (uid == null) {
             return new Check(platform, "user", false, "could not resolve user '" + img.user() + "' to a uid");
         }
-        if (d == null) {
-            boolean ok = uid == 1000;
-            return new Check(platform, "user", ok,
-                    ok ? "uid 1000 (non-root)" : (uid == 0 ? "runs as root" : "runs as uid " + uid) + "; expected uid 1000");
-        }
-        return new Check(platform, "user", uid != 0, uid != 0 ? as + " (non-root), as " + d.where() + " declares"
-                : "runs as root; the runtime image must not");
+        boolean ok = uid == 1000;
+        return new Check(platform, "user", ok,
+                ok ? "uid 1000 (non-root)" : (uid == 0 ? "runs as root" : "runs as uid " + uid) + "; expected uid 1000");
     }
 
     private static Check entrypoint(String platform, ImageFacts img, Expect expect) {

@@ -1,12 +1,15 @@
 package dev.nssimg.smoke;
 
 import dev.nssimg.engine.Engine;
+import dev.nssimg.engine.FileFacts;
 import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.engine.RunResult;
 import dev.nssimg.engine.RunSpec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs the image's own entrypoint with --help in a throw-away container (no
@@ -28,14 +31,19 @@ public final class SmokeRunner {
         RunResult help = engine.run(viaShell
                 ? spec(ref, platform, null, List.of("/bin/sh", "-c", SmokeChecks.PROGRAM + " --help"), timeout)
                 : spec(ref, platform, null, List.of("--help"), timeout));
-        Integer uid = SmokeChecks.uidOf(facts.user());
-        if (uid == null) { // a user name: ask the image which uid it is
-            RunResult id = engine.run(spec(ref, platform, List.of("id", "-u"), List.of(), timeout));
-            String s = id.stdout().trim();
-            uid = id.exitCode() == 0 && s.matches("\\d+") ? Integer.valueOf(s) : null;
-        }
-        return SmokeChecks.evaluate(platform == null ? facts.platform() : platform, facts, help, uid, expect,
-                timeout.toSeconds(), viaShell);
+        // The user is resolved as the runtime resolves it, with the image's own passwd and group files, read without
+        // running anything (so an image without a shell or `id` is judged too).
+        String passwd = text(engine.readFile(ref, platform, "/etc/passwd", ImageTestRunner.MAX_CONTENT, Map.of(LABEL, "true")));
+        String group = text(engine.readFile(ref, platform, "/etc/group", ImageTestRunner.MAX_CONTENT, Map.of(LABEL, "true")));
+        Users.Ids ids = Users.resolve(facts.user(), passwd, group);
+        return SmokeChecks.evaluate(platform == null ? facts.platform() : platform, facts, help,
+                ids == null ? null : Integer.valueOf((int) ids.uid()), ids,
+                u -> Users.resolve(u, passwd, group), expect, timeout.toSeconds(), viaShell);
+    }
+
+    /** A regular file's text (null: absent, a directory or a link). */
+    static String text(Optional<FileFacts> f) {
+        return f.filter(x -> !x.directory() && !x.symlink()).map(x -> new String(x.content(), StandardCharsets.UTF_8)).orElse(null);
     }
 
     private static RunSpec spec(String ref, String platform, List<String> entrypoint, List<String> cmd, Duration timeout) {

@@ -118,6 +118,66 @@ class ImageTestsIT {
         assertEquals("", UpstreamRepo.status(dir), "nothing written into the tree");
     }
 
+    /**
+     * An image built with -f from another Dockerfile of the checkout is judged by that file, which its labels record,
+     * not by the profile's; at the revision it was built from once HEAD moves on; and with a warning and the spec's
+     * list once the checkout no longer has it.
+     */
+    @Test
+    void anImageIsJudgedByTheDockerfileItWasBuiltFrom() throws Exception {
+        String image = Bed.REGISTRY + "/nssimg-it/other-" + Bed.RUN_ID + ":1";
+        Path dir = project(image);
+        Files.createDirectories(dir.resolve("other"));
+        Files.writeString(dir.resolve("other/Dockerfile"), """
+                FROM nssimg-standin-cuda:2 AS base
+                ARG TARGETARCH
+                COPY passwd /etc/passwd
+                COPY group /etc/group
+                COPY --chmod=0755 hello /usr/local/bin/hello
+                ENV NVIDIA_VISIBLE_DEVICES=all NVIDIA_DRIVER_CAPABILITIES=compute,utility
+
+                FROM base AS service
+                LABEL org.opencontainers.image.title="other for ${TARGETARCH}" org.example.kind=service
+                USER appuser
+                ENTRYPOINT ["/usr/local/bin/hello"]
+                """);
+        // The profile's own Dockerfile declares other labels, user and entrypoint: judged by it, the image would fail.
+        Files.writeString(dir.resolve("Dockerfile"), Files.readString(dir.resolve("Dockerfile"))
+                .replace("USER appuser", "LABEL org.example.only-here=yes\nUSER root").replace("/usr/local/bin/hello", "/bin/false"));
+        UpstreamRepo.git(dir, "add", "-A");
+        UpstreamRepo.git(dir, "commit", "-q", "-m", "other");
+        Bed.Run b = Bed.nssimg(dir, Map.of(), "build", "--profile", "t", "-f", "other/Dockerfile", "--target", "service",
+                "--multiarch", "--tag", image);
+        assertEquals(0, b.exit(), b.err());
+        Bed.Run inspect = Bed.nssimg(dir, Map.of(), "inspect", image);
+        assertTrue(inspect.out().contains("built from  other/Dockerfile, stage service, profile t, at "), inspect.out());
+
+        String[] smoke = {"smoke", "--profile", "t", "--image", image, "--all-platforms"};
+        Bed.Run same = Bed.nssimg(dir, Map.of(), smoke);
+        assertTrue(same.out().lines().anyMatch(l -> l.matches("linux/arm64 +label-values +pass +2 values as other/Dockerfile:8.*")),
+                same.out());
+        assertTrue(same.out().lines().anyMatch(l -> l.matches("linux/amd64 +user +pass +runs as appuser \\(1000:1000\\), as"
+                + " other/Dockerfile:8 declares \\(USER appuser\\)")), same.out());
+        assertTrue(same.out().lines().anyMatch(l -> l.matches("linux/amd64 +entrypoint +pass .*other/Dockerfile:8 declares")), same.out());
+
+        // HEAD moves on and the file changes: the image is judged by the file at the revision it was built from.
+        String built = UpstreamRepo.git(dir, "rev-parse", "HEAD").trim();
+        Files.writeString(dir.resolve("other/Dockerfile"), Files.readString(dir.resolve("other/Dockerfile"))
+                .replace("kind=service", "kind=changed"));
+        UpstreamRepo.git(dir, "commit", "-q", "-am", "change the label");
+        Bed.Run then = Bed.nssimg(dir, Map.of(), smoke);
+        assertTrue(then.out().lines().anyMatch(l -> l.matches("linux/amd64 +label-values +pass +2 values as other/Dockerfile@"
+                + built.substring(0, 12) + ":8.*")), then.out());
+
+        // The checkout no longer has the file: said so, and the spec's list applies.
+        UpstreamRepo.git(dir, "rm", "-q", "other/Dockerfile");
+        UpstreamRepo.git(dir, "commit", "-q", "-m", "gone");
+        Bed.Run gone = Bed.nssimg(dir, Map.of(), smoke);
+        assertTrue(gone.out().lines().anyMatch(l -> l.matches("linux/amd64 +dockerfile +warn +built from other/Dockerfile, which this"
+                + " checkout does not have: judged by the spec's list.*")), gone.out());
+        assertEquals("", UpstreamRepo.status(dir), "nothing written into the tree");
+    }
+
     @Test
     void aBadCheckIsExit2NamingItsLine() throws Exception {
         Path dir = project("nssimg-it/never:" + Bed.RUN_ID);

@@ -26,8 +26,15 @@ class PlannerTest {
     static final BuildFacts FACTS = new BuildFacts("0123456789abcdef0123456789abcdef01234567", "1970-01-01T00:00:00Z", ROOT);
     /** amd64 takes every value from the Dockerfile's ARG defaults: no --build-arg at all. arm64 has its own SM list. */
     static final String ARGS_ARM64 = "--build-arg 'CUDA_ARCH_FLAGS=90;90a;120;120a'";
-    static final String LABELS = "--label org.opencontainers.image.created=1970-01-01T00:00:00Z"
-            + " --label org.opencontainers.image.revision=0123456789abcdef0123456789abcdef01234567";
+    /** The runtime stage of the defaults: the build's own labels, then where the image came from. */
+    static final String LABELS = labels("runtime", "default");
+
+    static String labels(String stage, String profile) {
+        return "--label org.opencontainers.image.created=1970-01-01T00:00:00Z"
+                + " --label org.opencontainers.image.revision=0123456789abcdef0123456789abcdef01234567"
+                + " --label dev.nssimg.dockerfile=containers/Dockerfile.cuda --label dev.nssimg.stage=" + stage
+                + " --label dev.nssimg.profile=" + profile;
+    }
 
     /** What a pushed build adds: the Dockerfile's OCI labels and the build's as annotations, and provenance. */
     static String annotations(String kind) {
@@ -79,7 +86,7 @@ class PlannerTest {
         BuildPlan p = plan(req("dev", false, BuildRequest.Strategy.AUTO), resolve(null, Overrides.NONE));
         // dev is the Dockerfile's last stage: built without --target, as BuildKit does.
         assertEquals("docker buildx build --file containers/Dockerfile.cuda --platform linux/amd64 "
-                + LABELS + " --progress plain --tag nss-gpu-dev:latest --load"
+                + labels("dev", "default") + " --progress plain --tag nss-gpu-dev:latest --load"
                 + " --metadata-file .nssimg/metadata-default-dev-linux-amd64.json .", lines(p));
     }
 
@@ -87,7 +94,7 @@ class PlannerTest {
     void containerBuildGpuArm64UsesArm64Flags() {
         BuildPlan p = plan(req("runtime", false, BuildRequest.Strategy.AUTO), resolve("arm64", Overrides.NONE));
         assertEquals("docker buildx build --file containers/Dockerfile.cuda --target runtime --platform linux/arm64 "
-                + ARGS_ARM64 + " " + LABELS + " --progress plain --tag nss-gpu:latest --load"
+                + ARGS_ARM64 + " " + labels("runtime", "arm64") + " --progress plain --tag nss-gpu:latest --load"
                 + " --metadata-file .nssimg/metadata-arm64-runtime-linux-arm64.json .", lines(p));
     }
 
