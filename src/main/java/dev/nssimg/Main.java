@@ -1,8 +1,8 @@
 package dev.nssimg;
 
-import dev.nssimg.app.Engines;
-import dev.nssimg.app.Invocation;
 import dev.nssimg.cli.Cli;
+import dev.nssimg.runtime.Engines;
+import dev.nssimg.runtime.Invocation;
 
 /** The plain entry point: one invocation in this JVM, with its environment, directory and stdio. */
 public final class Main {

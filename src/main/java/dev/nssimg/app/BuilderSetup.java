@@ -1,12 +1,13 @@
 package dev.nssimg.app;
 
-import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.BuilderPlanner;
 import dev.nssimg.plan.BuilderStep;
 import dev.nssimg.profile.BuilderSpec;
 import dev.nssimg.profile.ProfileSpec;
 import dev.nssimg.profile.ProfilesFile;
+import dev.nssimg.runtime.Captured;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.workspace.Project;
 import java.util.List;
 
@@ -37,9 +38,9 @@ public final class BuilderSetup {
     /** Runs the plan; a failure after the first node removes the half-made builder. Progress lines go to err. */
     public static void run(Invocation inv, Planned plan) {
         BuilderSpec b = plan.builder();
-        DockerCli cli = inv.dockerCli();
+        Captured cli = inv.captured();
         for (BuilderStep c : plan.commands()) {
-            DockerCli.Output o = cli.capture(c.argv(), 600);
+            Captured.Output o = cli.capture(c.argv(), 600);
             if (!o.ok()) {
                 if (c.phase() > 0 || c.label().equals("bootstrap")) {
                     cli.capture(BuilderPlanner.remove(b).argv(), 60);

@@ -5,25 +5,31 @@ import dev.nssimg.buildx.DockerContexts;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.buildx.ProgressListener;
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.engine.Engine;
+import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.NssimgException;
 import dev.nssimg.lint.Finding;
 import dev.nssimg.lint.Lint;
-import dev.nssimg.engine.Engine;
-import dev.nssimg.engine.EngineInfo;
-import dev.nssimg.engine.ImageHistory;
-import dev.nssimg.error.NssimgException;
+import dev.nssimg.lint.Severity;
+import dev.nssimg.model.EngineInfo;
+import dev.nssimg.model.ImageHistory;
 import dev.nssimg.oci.OciLayout;
 import dev.nssimg.plan.ArgForms;
 import dev.nssimg.plan.Build;
 import dev.nssimg.plan.BuildFacts;
 import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.BuildRequest;
+import dev.nssimg.plan.ContainerEngine;
 import dev.nssimg.plan.Layers;
 import dev.nssimg.plan.Planner;
+import dev.nssimg.plan.PodmanPlan;
+import dev.nssimg.plan.Stages;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
 import dev.nssimg.profile.Resolver;
 import dev.nssimg.profile.Validation;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.workspace.Project;
 import dev.nssimg.workspace.Pyproject;
 import java.nio.file.Files;
@@ -196,7 +202,7 @@ public final class Builds {
                 version, source.tags(), engine.podman() ? Map.of() : engines(inv, r));
         BuildPlan plan = Planner.plan(br, r, dockerfiles::get, facts);
         if (engine.podman()) {
-            plan = dev.nssimg.plan.PodmanPlan.of(plan, engine.program(), r, dockerfiles::get);
+            plan = PodmanPlan.of(plan, engine.program(), r, dockerfiles::get);
         }
         // Each distinct Dockerfile linted once, for the stage its platform builds; an unnamed one (the last) is the
         // default, not a --target.
@@ -205,7 +211,7 @@ public final class Builds {
         for (String p : plan.platforms()) {
             DockerfileInfo df = dockerfiles.get(p);
             if (linted.add(df.file() + "\0" + r.contextFor(p).value())) {
-                String stage = dev.nssimg.plan.Stages.of(req.target(), df).name();
+                String stage = Stages.of(req.target(), df).name();
                 findings.addAll(Checks.lint(df, df.stage(stage).isPresent() ? stage : null, engine, r.dockerfileFor(p).value(),
                         r.contextFor(p).value(), in.runner().buildTargets()));
             }
@@ -249,7 +255,7 @@ public final class Builds {
      * them are not applied (PodmanPlan, and the profile's values in plan above).
      */
     static void refuseOnPodman(Request req) {
-        dev.nssimg.plan.ContainerEngine.Support can = dev.nssimg.plan.ContainerEngine.PODMAN.support();
+        ContainerEngine.Support can = ContainerEngine.PODMAN.support();
         String hint = "; build with --engine docker for it";
         if (req.progress() != null && !can.rawjsonProgress()) {
             throw NssimgException.usage("flag --progress: podman build has no progress modes (it prints plain text)" + hint);
@@ -288,7 +294,7 @@ public final class Builds {
 
     /** A plan whose Dockerfile has lint errors does not run (nor print as a dry run): exit 1, naming the file. */
     public static void refuseIfBlocked(Planned planned) {
-        List<Finding> errors = planned.findings().stream().filter(f -> f.severity() == dev.nssimg.lint.Severity.ERROR).toList();
+        List<Finding> errors = planned.findings().stream().filter(f -> f.severity() == Severity.ERROR).toList();
         if (!errors.isEmpty()) {
             String files = String.join(", ", errors.stream().map(Finding::file).distinct().toList());
             throw NssimgException.failed(files + ": " + errors.size() + (errors.size() == 1 ? " error" : " errors")
@@ -390,7 +396,7 @@ public final class Builds {
                 inv.turns());
         // A build on another engine (a docker context) loads its image there, not into the caller's engine: the
         // same tag here, if any, is another image, so its size is not asked.
-        boolean elsewhere = plan.builds().stream().anyMatch(c -> c instanceof dev.nssimg.plan.Build b && b.flags().dockerContext() != null);
+        boolean elsewhere = plan.builds().stream().anyMatch(c -> c instanceof Build b && b.flags().dockerContext() != null);
         ImageSize size = plan.push() || elsewhere ? null : new ImageSize(inv, plan.tags().get(0));
         List<DockerfileInfo.Step> steps = planned.steps(plan.platforms().get(0));
         if (size != null && plan.builds().size() == 1) {
@@ -406,7 +412,7 @@ public final class Builds {
         }
         String digest = result.digest();
         if (plan.push() && digest == null) {
-            digest = new Imagetools(inv.dockerCli()).inspect(plan.tags().get(0)).digest();
+            digest = new Imagetools(inv.captured()).inspect(plan.tags().get(0)).digest();
         }
         int stepCount = result.builds().stream().mapToInt(BuildRunner.StepResult::steps).sum();
         // -1: the engine does not say (podman)
@@ -541,7 +547,7 @@ public final class Builds {
             String tag = plan.tags().get(0);
             String builder = plan.builds().stream().filter(c -> c instanceof Build).map(c -> ((Build) c).flags().builder())
                     .filter(java.util.Objects::nonNull).findFirst().orElse(null);
-            Imagetools tools = new Imagetools(inv.dockerCli(), TIMEOUT_SECONDS, builder);
+            Imagetools tools = new Imagetools(inv.captured(), TIMEOUT_SECONDS, builder);
             try {
                 return new RegistryLayers(inv, tools, tools.histories(tag).orElse(Map.of()));
             } catch (RuntimeException e) {
@@ -563,7 +569,7 @@ public final class Builds {
         }
 
         private static void unreadable(Invocation inv, String what, RuntimeException e) {
-            if (e instanceof NssimgException n && n.exitCode() == dev.nssimg.error.ExitCode.INTERRUPTED) {
+            if (e instanceof NssimgException n && n.exitCode() == ExitCode.INTERRUPTED) {
                 throw n;
             }
             inv.err().println("nssimg: warning: what the rebuild added is not reported (reading " + what + "): " + e.getMessage());

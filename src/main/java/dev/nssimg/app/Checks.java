@@ -1,19 +1,22 @@
 package dev.nssimg.app;
 
-import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.dockerfile.Instruction;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.lint.BuildkitChecks;
 import dev.nssimg.lint.ContextSources;
-import dev.nssimg.lint.IgnoreRules;
 import dev.nssimg.lint.Engine;
 import dev.nssimg.lint.Finding;
+import dev.nssimg.lint.IgnoreRules;
 import dev.nssimg.lint.Lint;
+import dev.nssimg.lint.Severity;
 import dev.nssimg.plan.ArgForms;
 import dev.nssimg.plan.Stages;
-import dev.nssimg.workspace.Pyproject;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
+import dev.nssimg.runtime.Captured;
+import dev.nssimg.runtime.Invocation;
+import dev.nssimg.workspace.Pyproject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +72,7 @@ public final class Checks {
             problems.addAll(ArgForms.extraProblems(df, r.argsFor(p), extrasOf.apply(r.contextFor(p).value())));
             for (ArgForms.Problem pr : problems) {
                 if (said.add(pr.message())) {
-                    findings.add(new Finding(df.file(), pr.line(), "arg-value", dev.nssimg.lint.Severity.ERROR, pr.message()));
+                    findings.add(new Finding(df.file(), pr.line(), "arg-value", Severity.ERROR, pr.message()));
                 }
             }
         }
@@ -77,8 +80,8 @@ public final class Checks {
         if (req.buildkit() && engine.podman()) {
             buildkit = "not run: podman builds (buildah), not BuildKit";
         } else if (req.buildkit()) {
-            DockerCli cli = inv.dockerCli();
-            DockerCli.Output help = cli.capture(List.of("docker", "buildx", "build", "--help"), 30);
+            Captured cli = inv.captured();
+            Captured.Output help = cli.capture(List.of("docker", "buildx", "build", "--help"), 30);
             if (!help.ok()) {
                 buildkit = "not run: docker buildx is not available (" + help.lastErrorLine() + ")";
             } else if (!BuildkitChecks.available(help.stdout())) {
@@ -92,7 +95,7 @@ public final class Checks {
                 });
                 Map<String, String> contexts = new LinkedHashMap<>();
                 r.contexts().forEach((name, where) -> contexts.put(name, String.valueOf(where.value())));
-                DockerCli.Output out = cli.capture(BuildkitChecks.argv(r.builder() == null ? null : r.builder().value(),
+                Captured.Output out = cli.capture(BuildkitChecks.argv(r.builder() == null ? null : r.builder().value(),
                         r.dockerfile().value().toString(), r.context().value().toString(), req.target(), r.platform().value(),
                         contexts, args), 300);
                 try {
@@ -125,7 +128,7 @@ public final class Checks {
             return out;
         }
         for (DockerfileInfo.Stage s : df.stages()) {
-            for (dev.nssimg.dockerfile.Instruction ins : s.instructions()) {
+            for (Instruction ins : s.instructions()) {
                 if (!ins.keyword().equals("RUN")) {
                     continue;
                 }
@@ -133,7 +136,7 @@ public final class Checks {
                 while (pip.find()) {
                     for (String x : pip.group(1).split(",")) {
                         if (!x.isBlank() && !extras.contains(x.strip())) {
-                            out.add(new Finding(df.file(), ins.line(), "python-extra", dev.nssimg.lint.Severity.NOTE, "extra "
+                            out.add(new Finding(df.file(), ins.line(), "python-extra", Severity.NOTE, "extra "
                                     + x.strip() + " is not in the project's pyproject.toml (" + String.join(", ", extras)
                                     + "); pip installs without it, with a warning"));
                         }
@@ -142,7 +145,7 @@ public final class Checks {
                 java.util.regex.Matcher uv = UV_EXTRA.matcher(ins.rest());
                 while (uv.find()) {
                     if (!extras.contains(uv.group(1))) {
-                        out.add(new Finding(df.file(), ins.line(), "python-extra", dev.nssimg.lint.Severity.ERROR, "extra "
+                        out.add(new Finding(df.file(), ins.line(), "python-extra", Severity.ERROR, "extra "
                                 + uv.group(1) + " is not in the project's pyproject.toml (" + String.join(", ", extras)
                                 + "); uv sync --extra fails on it"));
                     }

@@ -1,5 +1,8 @@
 package dev.nssimg.app;
 
+import dev.nssimg.daemon.Daemons;
+import dev.nssimg.lifecycle.Cleanup;
+import dev.nssimg.runtime.Invocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,13 +11,13 @@ import java.util.List;
 /** `nssimg daemon [status|stop]`: this user's resident nssimg processes. */
 public final class DaemonControl {
     /** How long a stopped daemon may take before it is killed. */
-    public static final long STOP_LIMIT_SECONDS = dev.nssimg.lifecycle.Cleanup.BOUND.toSeconds() + 15; // > the daemon's own stop
+    public static final long STOP_LIMIT_SECONDS = Cleanup.BOUND.toSeconds() + 15; // > the daemon's own stop
     private static final Duration STOP_LIMIT = Duration.ofSeconds(STOP_LIMIT_SECONDS);
 
     private DaemonControl() {}
 
     /** A daemon found, and for stop whether it ended by itself (false: killed after the limit). */
-    public record Entry(dev.nssimg.daemon.Daemons.Running daemon, boolean stopped, boolean clean) {}
+    public record Entry(Daemons.Running daemon, boolean stopped, boolean clean) {}
 
     public record Outcome(Path dir, List<Entry> daemons) {
         public Outcome {
@@ -24,15 +27,15 @@ public final class DaemonControl {
 
     /** each: told of every daemon as soon as it is listed or stopped (a stop may take up to the limit). */
     public static Outcome run(Invocation inv, boolean stop, java.util.function.Consumer<Entry> each) {
-        Path dir = dev.nssimg.daemon.Daemons.dir(inv.env());
+        Path dir = Daemons.dir(inv.env());
         List<Entry> entries = new ArrayList<>();
-        for (dev.nssimg.daemon.Daemons.Running d : dev.nssimg.daemon.Daemons.list(dir)) {
-            Entry e = stop ? new Entry(d, true, dev.nssimg.daemon.Daemons.stop(d, STOP_LIMIT)) : new Entry(d, false, false);
+        for (Daemons.Running d : Daemons.list(dir)) {
+            Entry e = stop ? new Entry(d, true, Daemons.stop(d, STOP_LIMIT)) : new Entry(d, false, false);
             entries.add(e);
             each.accept(e);
         }
         if (stop) {
-            dev.nssimg.daemon.Daemons.tidy(dir); // after the stops: what they leave behind goes too
+            Daemons.tidy(dir); // after the stops: what they leave behind goes too
         }
         return new Outcome(dir, entries);
     }

@@ -3,21 +3,24 @@ package dev.nssimg.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nssimg.buildx.Builders;
 import dev.nssimg.buildx.DockerContexts;
-import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.daemon.Daemons;
-import dev.nssimg.engine.Engine;
 import dev.nssimg.engine.CdiSpecs;
-import dev.nssimg.engine.EngineInfo;
-import dev.nssimg.engine.GpuFacts;
+import dev.nssimg.engine.Engine;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.model.EngineInfo;
+import dev.nssimg.model.GpuFacts;
 import dev.nssimg.plan.Layers;
+import dev.nssimg.plan.Planner;
 import dev.nssimg.plan.Signer;
 import dev.nssimg.profile.Located;
+import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.ProfileSpec;
 import dev.nssimg.profile.ProfilesFile;
 import dev.nssimg.profile.Validation;
 import dev.nssimg.registry.Registries;
+import dev.nssimg.runtime.Captured;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.workspace.Project;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,8 +48,8 @@ public final class Doctor {
 
     /** One check: its name, status, what was found and what to do about it (empty when nothing). */
     /** cosign, which build --sign, sign and verify run: present, and which version (3.x asks its TUF root even with a key). */
-    static Row cosign(DockerCli cli) {
-        DockerCli.Output v = cli.capture(List.of(Signer.COSIGN, "version", "--json"), 30);
+    static Row cosign(Captured cli) {
+        Captured.Output v = cli.capture(List.of(Signer.COSIGN, "version", "--json"), 30);
         if (!v.ok()) {
             return new Row("cosign", Status.WARN, v.exit() == 127 ? "cosign not found (only signing needs it)" : v.lastErrorLine(),
                     "install cosign 2.x for build --sign, sign and verify (Debian trixie: apt-get install cosign)");
@@ -94,9 +97,9 @@ public final class Doctor {
     public static Report run(Invocation caller, List<String> flagRegistries, Selection sel, String maxSize) {
         List<Row> rows = new ArrayList<>();
         EngineChoice choice;
-        dev.nssimg.profile.Located<String> profileEngine = null;
+        Located<String> profileEngine = null;
         try {
-            Inputs in = Inputs.load(caller, sel == null ? new Selection(null, null) : sel, dev.nssimg.profile.Overrides.NONE);
+            Inputs in = Inputs.load(caller, sel == null ? new Selection(null, null) : sel, Overrides.NONE);
             profileEngine = in.resolved().engine();
             // Which of the repository's task runners nssimg read its variables and defaults from.
             rows.add(new Row("runner", Status.OK, in.runner().describe() + (in.runner().notes().isEmpty() ? ""
@@ -110,7 +113,7 @@ public final class Doctor {
         try {
             choice = EngineChoice.resolve(caller.env(), sel == null ? null : sel.engine(), profileEngine);
         } catch (NssimgException e) {
-            if (e.exitCode() != dev.nssimg.error.ExitCode.ENVIRONMENT) {
+            if (e.exitCode() != ExitCode.ENVIRONMENT) {
                 throw e;
             }
             return new Report(List.of(new Row("engine-choice", Status.FAIL, e.getMessage(), "install docker and docker-buildx, or podman")));
@@ -134,7 +137,7 @@ public final class Doctor {
             regs.add(fromEnv);
         }
         if (sel != null && sel.profile() != null) {
-            regs.addAll(dev.nssimg.plan.Planner.registries(Inputs.load(inv, sel, dev.nssimg.profile.Overrides.NONE).resolved()));
+            regs.addAll(Planner.registries(Inputs.load(inv, sel, Overrides.NONE).resolved()));
         }
         return regs;
     }
@@ -165,8 +168,8 @@ public final class Doctor {
                             cdiGpus ? "" : "install the NVIDIA Container Toolkit to use --gpus; use 'nssimg run --gpus none' here"));
             rows.add(disk(inv, info, budget(inv, sel, maxSize)));
         }
-        DockerCli cli = inv.dockerCli();
-        DockerCli.Output v = cli.capture(List.of("docker", "buildx", "version"), 30);
+        Captured cli = inv.captured();
+        Captured.Output v = cli.capture(List.of("docker", "buildx", "version"), 30);
         if (v.ok()) {
             rows.add(Row.ok("buildx", v.stdout().trim()));
             builders(cli, info, rows);
@@ -206,7 +209,7 @@ public final class Doctor {
                 rows.add(new Row("engine", Status.FAIL, e.getMessage(), "start it: " + choice.startHint()));
             }
         }
-        DockerCli.Output v = inv.dockerCli().capture(List.of(choice.program(), "version", "--format", "{{.Client.Version}}"), 30);
+        Captured.Output v = inv.captured().capture(List.of(choice.program(), "version", "--format", "{{.Client.Version}}"), 30);
         rows.add(v.ok() ? Row.ok("podman", choice.program() + " " + v.stdout().trim() + " (builds: podman build; multi-arch: a manifest list)")
                 : new Row("podman", Status.FAIL, choice.program() + ": " + (v.exit() == 127 ? "not found" : v.lastErrorLine()),
                         "install podman (Debian trixie: podman 5.4)"));
@@ -224,13 +227,13 @@ public final class Doctor {
                 : new Row("qemu", Status.WARN, "qemu-" + other + " is not registered in binfmt_misc", "install qemu-user-static + binfmt-support"));
         regs.forEach(reg -> rows.add(registryRow(inv, reg)));
         Daemons.Health daemon = Daemons.health(inv.env());
-        rows.add(cosign(inv.dockerCli()));
+        rows.add(cosign(inv.captured()));
         rows.add(new Row("nssimg-daemon", daemon.ok() ? Status.OK : Status.WARN, daemon.detail(), daemon.hint()));
         return new Report(rows);
     }
 
-    private static void builders(DockerCli cli, EngineInfo info, List<Row> rows) {
-        DockerCli.Output ls = cli.capture(List.of("docker", "buildx", "ls", "--format", "json"), 60);
+    private static void builders(Captured cli, EngineInfo info, List<Row> rows) {
+        Captured.Output ls = cli.capture(List.of("docker", "buildx", "ls", "--format", "json"), 60);
         if (!ls.ok()) {
             rows.add(new Row("builders", Status.WARN, "cannot list builders: " + ls.lastErrorLine(), ""));
             return;
@@ -327,7 +330,7 @@ public final class Doctor {
         String check = "engine " + context;
         if (!address.startsWith("unix://") && !address.startsWith("tcp://")) {
             // ssh:// and the like: only the docker CLI speaks them.
-            DockerCli.Output v = inv.dockerCli().capture(List.of("docker", "--context", context, "version", "--format",
+            Captured.Output v = inv.captured().capture(List.of("docker", "--context", context, "version", "--format",
                     "{{.Server.Version}} (API {{.Server.APIVersion}}) {{.Server.Os}}/{{.Server.Arch}}"), 60);
             return v.ok() ? Row.ok(check, "Docker " + v.stdout().trim() + " at " + address + " (docker context " + context + ")")
                     : new Row(check, Status.FAIL, "docker context " + context + " (" + address + "): " + v.lastErrorLine(),
@@ -352,7 +355,7 @@ public final class Doctor {
             return new Builds.Budget(Validation.size(Located.of(maxSize, "flag --max-size")), "flag --max-size");
         }
         try {
-            Located<String> b = Inputs.load(inv, sel, dev.nssimg.profile.Overrides.NONE).resolved().sizeBudget();
+            Located<String> b = Inputs.load(inv, sel, Overrides.NONE).resolved().sizeBudget();
             return b == null ? null : new Builds.Budget(Validation.size(b), b.origin());
         } catch (NssimgException e) {
             if (sel.profile() != null) {

@@ -1,8 +1,10 @@
 package dev.nssimg.app;
 
+import dev.nssimg.engine.Engine;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.ContainerEngine;
 import dev.nssimg.profile.Located;
+import dev.nssimg.runtime.Invocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,7 +128,7 @@ public record EngineChoice(ContainerEngine engine, String program, String why, S
         }
         Map<String, String> env = new HashMap<>(inv.env());
         env.put("DOCKER_HOST", apiHost);
-        env.put(dev.nssimg.engine.Engine.PODMAN_API_HINT, startHint());
+        env.put(Engine.PODMAN_API_HINT, startHint());
         return new Invocation(env, inv.cwd(), inv.out(), inv.err(), inv.launcher(), inv.engines(), inv.cleanup(), inv.log(),
                 inv.turns());
     }
@@ -146,7 +148,7 @@ public record EngineChoice(ContainerEngine engine, String program, String why, S
         EngineChoice other = other(inv.env());
         Optional<Path> sock = other.socket();
         if (other.apiHost == null) {
-            sock = Optional.of(Path.of(dev.nssimg.engine.Engine.DEFAULT_HOST.substring("unix://".length())));
+            sock = Optional.of(Path.of(Engine.DEFAULT_HOST.substring("unix://".length())));
         }
         if (sock.isEmpty() || !Files.exists(sock.get())) {
             return notFound;
@@ -157,7 +159,7 @@ public record EngineChoice(ContainerEngine engine, String program, String why, S
         } else {
             env.put("DOCKER_HOST", other.apiHost);
         }
-        try (dev.nssimg.engine.Engine e = dev.nssimg.engine.Engine.connect(env, inv.cwd(), inv.cleanup(), inv.log())) {
+        try (Engine e = Engine.connect(env, inv.cwd(), inv.cleanup(), inv.log())) {
             if (e.inspectImage(ref).isPresent()) {
                 return new NssimgException(notFound.exitCode(), notFound.getMessage() + "; " + other.engine.id() + "'s store at "
                         + e.host() + " has it: use " + otherSetting());

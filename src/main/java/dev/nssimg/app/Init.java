@@ -4,6 +4,7 @@ import dev.nssimg.dockerfile.DockerfileInfo;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.BuildArgs;
 import dev.nssimg.profile.StarterProfiles;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.workspace.MakefileVars;
 import dev.nssimg.workspace.NewFile;
 import dev.nssimg.workspace.Project;

@@ -7,6 +7,7 @@ import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.ProfilesFile;
 import dev.nssimg.profile.Resolved;
 import dev.nssimg.profile.Resolver;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.workspace.Project;
 import dev.nssimg.workspace.TaskRunner;
 import java.util.LinkedHashMap;

@@ -1,11 +1,12 @@
 package dev.nssimg.app;
 
 import dev.nssimg.buildx.Imagetools;
-import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.model.ImageFacts;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Validation;
+import dev.nssimg.runtime.Invocation;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +38,7 @@ public final class Inspect {
         Invocation inv = choice.apply(caller);
         boolean registry = from == Source.registry || (from == Source.auto && Planner.hasHost(ref));
         if (registry) {
-            Imagetools tools = new Imagetools(inv.dockerCli());
+            Imagetools tools = new Imagetools(inv.captured());
             return new Remote(tools.withDetails(tools.inspect(ref)));
         }
         Optional<ImageFacts> local = inv.engine().inspectImage(ref);

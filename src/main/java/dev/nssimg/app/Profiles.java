@@ -1,6 +1,7 @@
 package dev.nssimg.app;
 
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.error.NssimgException;
 import dev.nssimg.plan.ArgForms;
 import dev.nssimg.plan.Stages;
 import dev.nssimg.profile.BuildArgs;
@@ -10,6 +11,7 @@ import dev.nssimg.profile.ProfileSpec;
 import dev.nssimg.profile.ProfilesFile;
 import dev.nssimg.profile.Resolved;
 import dev.nssimg.profile.Resolver;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.workspace.Project;
 import dev.nssimg.workspace.Pyproject;
 import java.util.ArrayList;
@@ -115,7 +117,7 @@ public final class Profiles {
             for (String p : r.everyPlatform()) {
                 ArgForms.check(df, defaults, r.argsFor(p));
                 ArgForms.extraProblems(df, r.argsFor(p), extras).stream().findFirst().ifPresent(pr -> {
-                    throw dev.nssimg.error.NssimgException.usage(pr.message());
+                    throw NssimgException.usage(pr.message());
                 });
             }
         }

@@ -3,11 +3,12 @@ package dev.nssimg.app;
 
 import dev.nssimg.engine.CdiSpecs;
 import dev.nssimg.engine.Engine;
-import dev.nssimg.engine.GpuFacts;
-import dev.nssimg.engine.GpuRequest;
-import dev.nssimg.engine.RunResult;
-import dev.nssimg.engine.RunSpec;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.model.GpuFacts;
+import dev.nssimg.model.GpuRequest;
+import dev.nssimg.model.ImageFacts;
+import dev.nssimg.model.RunResult;
+import dev.nssimg.model.RunSpec;
 import dev.nssimg.plan.Gpus;
 import dev.nssimg.plan.RunOptions;
 import dev.nssimg.plan.ShellQuote;
@@ -15,6 +16,7 @@ import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
 import dev.nssimg.profile.Resolved;
 import dev.nssimg.profile.Validation;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.workspace.TaskRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -173,7 +175,7 @@ public final class Runs {
             }
         }
         Engine engine = inv.engine();
-        java.util.Optional<dev.nssimg.engine.ImageFacts> image = engine.inspectImage(ref);
+        java.util.Optional<ImageFacts> image = engine.inspectImage(ref);
         if (image.isEmpty()) {
             String testFile = inv.env().getOrDefault("CONTAINER_TEST_FILE", "").isBlank() ? TEST_FILE
                     : inv.env().get("CONTAINER_TEST_FILE").trim();

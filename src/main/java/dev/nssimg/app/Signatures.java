@@ -1,6 +1,5 @@
 package dev.nssimg.app;
 
-import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
@@ -11,6 +10,8 @@ import dev.nssimg.profile.Located;
 import dev.nssimg.profile.ProfilesFile;
 import dev.nssimg.profile.Resolver;
 import dev.nssimg.profile.SignSection;
+import dev.nssimg.runtime.Captured;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.workspace.Project;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -140,10 +141,10 @@ public final class Signatures {
     public static Outcome run(Invocation inv, List<Sign> signs, String digest) {
         List<Signed> done = new ArrayList<>();
         List<List<String>> verify = new ArrayList<>();
-        DockerCli cli = inv.dockerCli();
+        Captured cli = inv.captured();
         for (Sign s : signs) {
             List<String> argv = s.argv(Map.of(Sign.INDEX, digest));
-            DockerCli.Output o = cli.capture(argv, TIMEOUT_SECONDS);
+            Captured.Output o = cli.capture(argv, TIMEOUT_SECONDS);
             if (!o.ok()) {
                 throw failure("cosign sign of " + s.repository().at(digest), o);
             }
@@ -160,7 +161,7 @@ public final class Signatures {
         ImageRef parsed = ImageRef.parse(ref, "REF");
         Signer signer = resolve(flags, section(inv, sel), "--key", "signing");
         // The digest is resolved now, once: what is signed is what REF named at this moment, even in a dry run.
-        String digest = parsed.digest() != null ? parsed.digest() : new Imagetools(inv.dockerCli()).listing(ref).digest();
+        String digest = parsed.digest() != null ? parsed.digest() : new Imagetools(inv.captured()).listing(ref).digest();
         ImageRef repo = new ImageRef(parsed.host(), parsed.path(), null, digest);
         List<Sign> signs = Sign.of(signer, List.of(repo.toString()), insecure(inv, dryRun));
         return new Planned(parsed, digest, signs, dryRun ? dryRunNote(List.of(repo)) : null);
@@ -187,17 +188,17 @@ public final class Signatures {
     public static Verified verify(Invocation inv, String ref, Flags flags, Selection sel) {
         ImageRef parsed = ImageRef.parse(ref, "REF");
         Signer signer = resolve(flags, section(inv, sel), "--key", "verification").forVerify();
-        Imagetools.Listing listing = new Imagetools(inv.dockerCli()).listing(ref);
+        Imagetools.Listing listing = new Imagetools(inv.captured()).listing(ref);
         String digest = parsed.digest() != null ? parsed.digest() : listing.digest();
         boolean http = Signer.plainHttp(parsed.registry(), inv.engine().insecureRegistries());
         Map<String, String> manifests = new LinkedHashMap<>();
         manifests.put("index", digest);
         listing.platforms().forEach(manifests::put);
         List<Checked> out = new ArrayList<>();
-        DockerCli cli = inv.dockerCli();
+        Captured cli = inv.captured();
         for (Map.Entry<String, String> m : manifests.entrySet()) {
             List<String> argv = signer.verifyArgv(parsed.at(m.getValue()), http);
-            DockerCli.Output o = cli.capture(argv, TIMEOUT_SECONDS);
+            Captured.Output o = cli.capture(argv, TIMEOUT_SECONDS);
             if (!o.ok()) {
                 checkReachable("cosign verify of " + parsed.at(m.getValue()), o);
             }
@@ -207,7 +208,7 @@ public final class Signatures {
     }
 
     /** cosign's own words for a failed verification: 10 no signatures, 12 not signed by this key, else its last line. */
-    private static String reason(DockerCli.Output o) {
+    private static String reason(Captured.Output o) {
         String last = o.lastErrorLine().replaceFirst("^error during command execution: ", "").replaceFirst("^Error: ", "");
         return switch (o.exit()) {
             case 10 -> "no signature: " + last;
@@ -216,7 +217,7 @@ public final class Signatures {
         };
     }
 
-    private static void checkReachable(String what, DockerCli.Output o) {
+    private static void checkReachable(String what, Captured.Output o) {
         if (o.exit() == 127) {
             throw new NssimgException(ExitCode.ENVIRONMENT, "cosign is not installed (" + o.lastErrorLine()
                     + "); install cosign 2.x (Debian trixie: apt-get install cosign)");
@@ -226,7 +227,7 @@ public final class Signatures {
         }
     }
 
-    private static NssimgException failure(String what, DockerCli.Output o) {
+    private static NssimgException failure(String what, Captured.Output o) {
         checkReachable(what, o);
         return NssimgException.failed(what + " failed (cosign exit " + o.exit() + "): " + reason(o));
     }

@@ -1,28 +1,31 @@
 package dev.nssimg.app;
 
-import dev.nssimg.buildx.DockerCli;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.dockerfile.DockerfileInfo;
 import dev.nssimg.engine.Engine;
-import dev.nssimg.engine.EngineInfo;
-import dev.nssimg.engine.ImageFacts;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.model.EngineInfo;
+import dev.nssimg.model.ImageFacts;
+import dev.nssimg.plan.Build;
 import dev.nssimg.plan.Gpus;
 import dev.nssimg.plan.Layers;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.plan.Stages;
+import dev.nssimg.profile.ImageTest;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.Overrides;
-import dev.nssimg.profile.ImageTest;
 import dev.nssimg.profile.Resolved;
 import dev.nssimg.profile.Resolver;
 import dev.nssimg.profile.Validation;
+import dev.nssimg.runtime.Captured;
+import dev.nssimg.runtime.Engines;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.smoke.Check;
-import dev.nssimg.workspace.Project;
-import dev.nssimg.smoke.SmokeChecks;
 import dev.nssimg.smoke.ImageTestRunner;
+import dev.nssimg.smoke.SmokeChecks;
 import dev.nssimg.smoke.SmokeRunner;
+import dev.nssimg.workspace.Project;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,7 +120,7 @@ public final class Smokes {
         Request req = new Request(built.request().selection(), built.plan().target(), ref, null, all, timeoutSeconds, requireGpu,
                 null);
         String context = all ? null : built.plan().builds().stream()
-                .map(c -> c instanceof dev.nssimg.plan.Build b ? b.flags().dockerContext() : null)
+                .map(c -> c instanceof Build b ? b.flags().dockerContext() : null)
                 .filter(java.util.Objects::nonNull).findFirst().orElse(null);
         if (context == null) {
             return run(inv, built.engine(), req, built.resolved(), p -> Optional.of(built.dockerfile(p)), false);
@@ -181,7 +184,7 @@ public final class Smokes {
         ImageTestRunner.GpuAccess gpu = gpuAccess(engine, choice, inv.env(), tests, req.requireGpu());
         List<Check> checks = new ArrayList<>();
         if (req.allPlatforms()) {
-            Imagetools.Index index = new Imagetools(inv.dockerCli()).inspect(ref);
+            Imagetools.Index index = new Imagetools(inv.captured()).inspect(ref);
             for (Imagetools.Platform p : index.platforms()) {
                 String pinned = Planner.repository(ref) + "@" + p.digest();
                 engine.pull(pinned, p.platform());
@@ -255,7 +258,7 @@ public final class Smokes {
         String rev = labels.get(Planner.LABEL_REVISION);
         Optional<String> head = Project.gitRevision(project.root());
         if (rev != null && rev.matches("[0-9a-f]{40}") && head.isPresent() && !rev.equals(head.get())) {
-            DockerCli.Output shown = inv.dockerCli().capture(List.of("git", "-C", project.root().toString(), "show",
+            Captured.Output shown = inv.captured().capture(List.of("git", "-C", project.root().toString(), "show",
                     rev + ":" + recorded), 30);
             if (shown.ok()) {
                 DockerfileInfo df = DockerfileInfo.parse(shown.stdout(), recorded + "@" + rev.substring(0, 12));

@@ -5,6 +5,7 @@ import dev.nssimg.plan.BuildFacts;
 import dev.nssimg.plan.TagFacts;
 import dev.nssimg.plan.TagTemplates;
 import dev.nssimg.profile.Resolved;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.workspace.Git;
 import dev.nssimg.workspace.Project;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ final class SourceFacts {
         Set<String> used = templates ? TagTemplates.used(r.publishing().tags().value()) : Set.of();
         boolean describe = publishing || used.contains("version") || used.contains("latest");
         boolean needGit = fromEnv == null || fromEnv.isBlank() || !used.isEmpty() || publishing;
-        Git.Facts git = needGit && revision != null ? new Git(inv.dockerCli()).facts(dir, describe)
+        Git.Facts git = needGit && revision != null ? new Git(inv.captured()).facts(dir, describe)
                 : Git.Facts.unavailable(revision == null ? "the context is in no git work tree" : "not asked");
 
         String epoch;

@@ -7,6 +7,10 @@ import dev.nssimg.lifecycle.Log;
 import dev.nssimg.plan.BuildPlan;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Manifest;
+import dev.nssimg.plan.ManifestList;
+import dev.nssimg.runtime.Captured;
+import dev.nssimg.runtime.ProcessLauncher;
+import dev.nssimg.runtime.TurnLock;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +57,7 @@ public final class BuildRunner {
         this.cleanup = cleanup;
         children = new Children(launcher, cwd, cleanup, log);
         OutputPump pump = new OutputPump(err, events);
-        StepRunner steps = new StepRunner(children, pump, new DockerCli(launcher, baseEnv, cwd), baseEnv,
+        StepRunner steps = new StepRunner(children, pump, new Captured(launcher, baseEnv, cwd), baseEnv,
                 label -> imageStored.accept(label), cleanup, log, turns);
         chains = new PlatformChains(steps::run, children::stopAll);
         index = new IndexPublisher(children, pump, baseEnv);
@@ -85,7 +89,7 @@ public final class BuildRunner {
             done.forEach(chain -> latest.put(chain.get(0).label(), lastWithDigest(chain)));
             if (done.size() == 1) {
                 digest = lastWithDigest(done.get(0)).digest();
-            } else if (plan.commands().stream().anyMatch(c -> c instanceof dev.nssimg.plan.ManifestList)) {
+            } else if (plan.commands().stream().anyMatch(c -> c instanceof ManifestList)) {
                 // podman's per-platform builds share one manifest list, pushed at the end of the last chain
                 List<StepResult> last = done.get(done.size() - 1);
                 digest = last.get(last.size() - 1).digest();

@@ -3,6 +3,7 @@ package dev.nssimg.buildx;
 import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
 import dev.nssimg.plan.ShellQuote;
+import dev.nssimg.runtime.ProcessLauncher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,9 +2,12 @@ package dev.nssimg.buildx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nssimg.engine.ImageFacts;
-import dev.nssimg.engine.ImageHistory;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.model.ImageFacts;
+import dev.nssimg.model.ImageHistory;
+import dev.nssimg.plan.Layers;
+import dev.nssimg.plan.Planner;
+import dev.nssimg.runtime.Captured;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,11 +36,11 @@ public final class Imagetools {
     public record Index(String ref, String digest, String mediaType, List<Platform> platforms, Map<String, String> annotations,
             Map<String, List<String>> attestationsOf) {}
 
-    private final DockerCli cli;
+    private final Captured cli;
     private final long timeoutSeconds;
     private final String builder;
 
-    public Imagetools(DockerCli cli) {
+    public Imagetools(Captured cli) {
         this(cli, 120, null);
     }
 
@@ -45,7 +48,7 @@ public final class Imagetools {
      * timeoutSeconds bounds each registry request (each docker buildx imagetools call); builder, when not null,
      * is the buildx builder whose registry settings the reads use (as `imagetools create` is given the build's).
      */
-    public Imagetools(DockerCli cli, long timeoutSeconds, String builder) {
+    public Imagetools(Captured cli, long timeoutSeconds, String builder) {
         this.cli = cli;
         this.timeoutSeconds = timeoutSeconds;
         this.builder = builder;
@@ -118,7 +121,7 @@ public final class Imagetools {
      */
     public Index withDetails(Index idx) {
         ObjectMapper m = new ObjectMapper();
-        String repo = dev.nssimg.plan.Planner.repository(idx.ref());
+        String repo = Planner.repository(idx.ref());
         List<Platform> out = new ArrayList<>();
         try {
             for (Platform p : idx.platforms()) {
@@ -149,7 +152,7 @@ public final class Imagetools {
      */
     public Optional<Map<String, ImageHistory>> histories(String ref) {
         ObjectMapper m = new ObjectMapper();
-        DockerCli.Output first = capture(ref, null);
+        Captured.Output first = capture(ref, null);
         if (!first.ok()) {
             if (notFound(first.lastErrorLine())) {
                 return Optional.empty();
@@ -157,7 +160,7 @@ public final class Imagetools {
             throw failure(ref, first);
         }
         JsonNode top = tree(m, ref, first.stdout());
-        String repo = dev.nssimg.plan.Planner.repository(ref);
+        String repo = Planner.repository(ref);
         // what to read per platform: its manifest's digest and the reference to read it by (platform null: the
         // single manifest ref names, whose digest is that of the bytes buildx printed as the registry sent them)
         record Read(String platform, String digest, String at) {}
@@ -203,7 +206,7 @@ public final class Imagetools {
      * One platform's layers from its manifest and its image config: the diff IDs are the config's, each with the
      * compressed size of the manifest's layer at the same index (the OCI image spec keeps the two lists in step),
      * and the history entries that made a layer carry those sizes, matched from the top as {@link
-     * dev.nssimg.plan.Layers} matches them (a base whose history lacks entries leaves its own bottom layers
+     * Layers} matches them (a base whose history lacks entries leaves its own bottom layers
      * without one). Pure.
      */
     static ImageHistory history(String manifestDigest, JsonNode manifest, JsonNode config) {
@@ -293,14 +296,14 @@ public final class Imagetools {
 
     /** format null: the raw manifest. */
     private String run(String ref, String format) {
-        DockerCli.Output o = capture(ref, format);
+        Captured.Output o = capture(ref, format);
         if (!o.ok()) {
             throw failure(ref, o);
         }
         return o.stdout();
     }
 
-    private DockerCli.Output capture(String ref, String format) {
+    private Captured.Output capture(String ref, String format) {
         List<String> argv = new ArrayList<>(List.of("docker", "buildx"));
         if (builder != null) { // a builder's registry settings (plain HTTP, CAs, mirrors) and auth apply to the reads too
             argv.addAll(List.of("--builder", builder));
@@ -315,7 +318,7 @@ public final class Imagetools {
         return why.endsWith(": not found") || why.contains("MANIFEST_UNKNOWN") || why.contains("NAME_UNKNOWN");
     }
 
-    private static NssimgException failure(String ref, DockerCli.Output o) {
+    private static NssimgException failure(String ref, Captured.Output o) {
         String why = o.lastErrorLine();
         if (notFound(why)) {
             return NssimgException.failed(ref + " not found in its registry: " + why);

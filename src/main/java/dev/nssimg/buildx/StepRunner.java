@@ -7,6 +7,9 @@ import dev.nssimg.lifecycle.Log;
 import dev.nssimg.plan.Build;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Load;
+import dev.nssimg.plan.PodmanBuild;
+import dev.nssimg.runtime.Captured;
+import dev.nssimg.runtime.TurnLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -23,14 +26,14 @@ import java.util.function.Consumer;
 final class StepRunner {
     private final Children children;
     private final OutputPump pump;
-    private final DockerCli docker;
+    private final Captured docker;
     private final Map<String, String> baseEnv;
     private final Consumer<String> imageStored;
     private final Cleanup cleanup;
     private final Log log;
     private final TurnLock.Turns turns;
 
-    StepRunner(Children children, OutputPump pump, DockerCli docker, Map<String, String> baseEnv,
+    StepRunner(Children children, OutputPump pump, Captured docker, Map<String, String> baseEnv,
             Consumer<String> imageStored, Cleanup cleanup, Log log, TurnLock.Turns turns) {
         this.cleanup = cleanup;
         this.log = log;
@@ -98,7 +101,7 @@ final class StepRunner {
             missing = !docker.capture(List.of("docker", "buildx", "version"), 30).ok();
         }
         // podman prints no machine-readable record of which steps came from its cache: unknown (-1), not guessed.
-        int cached = c instanceof dev.nssimg.plan.PodmanBuild ? -1 : progress.cachedSteps();
+        int cached = c instanceof PodmanBuild ? -1 : progress.cachedSteps();
         return new StepResult(c.kind(), c.label(), exit, digest, progress.steps(), cached, progress.failedStep(),
                 progress.error(), missing, Duration.ofNanos(System.nanoTime() - t0));
     }

@@ -1,7 +1,6 @@
 package dev.nssimg.cli;
 
 import dev.nssimg.app.Builds;
-import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Signatures;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.error.ExitCode;
@@ -10,6 +9,7 @@ import dev.nssimg.plan.BuildRequest;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Sign;
 import dev.nssimg.report.Report;
+import dev.nssimg.runtime.Invocation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

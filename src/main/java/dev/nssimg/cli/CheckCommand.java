@@ -1,8 +1,8 @@
 package dev.nssimg.cli;
 
 import dev.nssimg.app.Checks;
-import dev.nssimg.app.Invocation;
 import dev.nssimg.report.Report;
+import dev.nssimg.runtime.Invocation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,10 +1,10 @@
 package dev.nssimg.cli;
 
-import dev.nssimg.app.Invocation;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.Lines;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.report.Report;
+import dev.nssimg.runtime.Invocation;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,8 @@
 package dev.nssimg.cli;
 
+import dev.nssimg.app.EngineChoice;
 import dev.nssimg.app.Selection;
+import dev.nssimg.error.NssimgException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -19,8 +21,8 @@ public final class CommonOptions {
     String engine;
 
     Selection selection() {
-        if (engine != null && !dev.nssimg.app.EngineChoice.VALUES.contains(engine)) {
-            throw dev.nssimg.error.NssimgException.usage("flag --engine: '" + engine + "' is not one of docker, podman, auto");
+        if (engine != null && !EngineChoice.VALUES.contains(engine)) {
+            throw NssimgException.usage("flag --engine: '" + engine + "' is not one of docker, podman, auto");
         }
         return new Selection(config, profile, engine);
     }

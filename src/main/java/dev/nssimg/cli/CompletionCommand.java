@@ -1,7 +1,7 @@
 package dev.nssimg.cli;
 
-import dev.nssimg.app.Invocation;
 import dev.nssimg.error.ExitCode;
+import dev.nssimg.runtime.Invocation;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;

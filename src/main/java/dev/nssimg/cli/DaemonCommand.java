@@ -1,9 +1,9 @@
 package dev.nssimg.cli;
 
 import dev.nssimg.app.DaemonControl;
-import dev.nssimg.app.Invocation;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.report.Report;
+import dev.nssimg.runtime.Invocation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,9 +1,11 @@
 package dev.nssimg.cli;
 
+import dev.nssimg.app.EngineChoice;
 import dev.nssimg.app.Inspect;
-import dev.nssimg.app.Invocation;
 import dev.nssimg.error.ExitCode;
+import dev.nssimg.error.NssimgException;
 import dev.nssimg.report.Report;
+import dev.nssimg.runtime.Invocation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,8 +36,8 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (engine != null && !dev.nssimg.app.EngineChoice.VALUES.contains(engine)) {
-            throw dev.nssimg.error.NssimgException.usage("flag --engine: '" + engine + "' is not one of docker, podman, auto");
+        if (engine != null && !EngineChoice.VALUES.contains(engine)) {
+            throw NssimgException.usage("flag --engine: '" + engine + "' is not one of docker, podman, auto");
         }
         new Report(inv, format.json).inspect(Inspect.run(inv, ref, from, engine));
         return ExitCode.OK.code();

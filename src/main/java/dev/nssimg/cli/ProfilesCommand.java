@@ -1,10 +1,10 @@
 package dev.nssimg.cli;
 
-import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Profiles;
 import dev.nssimg.app.Selection;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.report.Report;
+import dev.nssimg.runtime.Invocation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

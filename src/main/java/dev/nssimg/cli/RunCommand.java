@@ -1,7 +1,7 @@
 package dev.nssimg.cli;
 
-import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Runs;
+import dev.nssimg.runtime.Invocation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

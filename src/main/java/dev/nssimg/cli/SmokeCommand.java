@@ -1,8 +1,8 @@
 package dev.nssimg.cli;
 
-import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.report.Report;
+import dev.nssimg.runtime.Invocation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;

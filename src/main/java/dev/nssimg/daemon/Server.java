@@ -1,7 +1,9 @@
 package dev.nssimg.daemon;
 
-import dev.nssimg.app.Invocation;
-import dev.nssimg.buildx.TurnLock;
+import dev.nssimg.error.ExitCode;
+import dev.nssimg.lifecycle.Cleanup;
+import dev.nssimg.runtime.Invocation;
+import dev.nssimg.runtime.TurnLock;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -40,7 +42,7 @@ public final class Server {
 
     private static final long CHECK_MILLIS = 2000;
     /** How long a stopping daemon gives its commands: one bounded teardown and the drain after it, with a margin. */
-    public static final long STOP_SECONDS = dev.nssimg.lifecycle.Cleanup.BOUND.toSeconds() + 10;
+    public static final long STOP_SECONDS = Cleanup.BOUND.toSeconds() + 10;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private volatile long lastActive = System.nanoTime();
     /** Set (under the sessions lock) once the daemon has decided to end: later connections are closed unanswered. */
@@ -57,7 +59,7 @@ public final class Server {
     public static void main(String[] args, Entry entry) throws IOException {
         if (args.length != 2) {
             System.err.println("usage: " + MAIN_CLASS + " SOCKET JAR");
-            System.exit(dev.nssimg.error.ExitCode.USAGE.code());
+            System.exit(ExitCode.USAGE.code());
         }
         new Server(entry).serve(Path.of(args[0]), Path.of(args[1]), idleSeconds(System.getenv("NSSIMG_DAEMON_IDLE")));
     }

@@ -1,12 +1,12 @@
 package dev.nssimg.daemon;
 
-import dev.nssimg.app.Engines;
-import dev.nssimg.app.Invocation;
-import dev.nssimg.buildx.ProcessLauncher;
-import dev.nssimg.buildx.TurnLock;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
+import dev.nssimg.runtime.Engines;
+import dev.nssimg.runtime.Invocation;
+import dev.nssimg.runtime.ProcessLauncher;
+import dev.nssimg.runtime.TurnLock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;

@@ -3,6 +3,7 @@ package dev.nssimg.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.nssimg.model.GpuRequest;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import java.util.TreeSet;
  * are YAML or JSON (.yaml, .yml, .json); unreadable ones are skipped, as the engine skips them.
  */
 public final class CdiSpecs {
-    public static final String GPU_KIND = "nvidia.com/gpu";
+    public static final String GPU_KIND = GpuRequest.CDI_KIND;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private CdiSpecs() {}

@@ -20,18 +20,22 @@ import dev.nssimg.error.Lines;
 import dev.nssimg.error.NssimgException;
 import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
+import dev.nssimg.model.FileFacts;
+import dev.nssimg.model.GpuRequest;
+import dev.nssimg.model.RunResult;
+import dev.nssimg.model.RunSpec;
 import java.io.IOException;
-import java.io.Writer;
 import java.io.InputStream;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import java.util.concurrent.TimeUnit;
 
 /** Containers run once and removed, always: smoke checks and `nssimg run`. */
 final class Containers implements java.io.Closeable {

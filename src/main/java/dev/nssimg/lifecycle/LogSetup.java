@@ -27,7 +27,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         console.setEncoder(enc);
         console.start();
         ch.qos.logback.classic.Logger root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Level level = Level.toLevel(System.getProperty(dev.nssimg.lifecycle.Log.LEVEL_PROPERTY, "WARN"), Level.WARN);
+        Level level = Level.toLevel(System.getProperty(Log.LEVEL_PROPERTY, "WARN"), Level.WARN);
         root.setLevel(level);
         root.addAppender(console);
         if (level.toInt() < Level.WARN_INT) {

@@ -1,9 +1,8 @@
 package dev.nssimg.plan;
 
-import dev.nssimg.engine.CdiSpecs;
-import dev.nssimg.engine.GpuFacts;
-import dev.nssimg.engine.GpuRequest;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.model.GpuFacts;
+import dev.nssimg.model.GpuRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -82,10 +81,10 @@ public final class Gpus {
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < w.size(); i += 2) {
-            if (!w.get(i).equals("--device") || i + 1 >= w.size() || !w.get(i + 1).startsWith(CdiSpecs.GPU_KIND + "=")
-                    || w.get(i + 1).length() == CdiSpecs.GPU_KIND.length() + 1) {
+            if (!w.get(i).equals("--device") || i + 1 >= w.size() || !w.get(i + 1).startsWith(GpuRequest.CDI_KIND + "=")
+                    || w.get(i + 1).length() == GpuRequest.CDI_KIND.length() + 1) {
                 throw NssimgException.usage(origin + ": '" + flag + "' is not of the form '--gpus VALUE' or '--device "
-                        + CdiSpecs.GPU_KIND + "=NAME'");
+                        + GpuRequest.CDI_KIND + "=NAME'");
             }
             names.add(w.get(i + 1));
         }
@@ -96,15 +95,15 @@ public final class Gpus {
     public static List<String> cdiNames(Ask ask) {
         return switch (ask.kind()) {
             case NONE -> List.of();
-            case ALL -> List.of(CdiSpecs.GPU_KIND + "=all");
+            case ALL -> List.of(GpuRequest.CDI_KIND + "=all");
             case COUNT -> {
                 List<String> out = new ArrayList<>();
                 for (int i = 0; i < ask.count(); i++) {
-                    out.add(CdiSpecs.GPU_KIND + "=" + i);
+                    out.add(GpuRequest.CDI_KIND + "=" + i);
                 }
                 yield out;
             }
-            case DEVICES -> ask.ids().stream().map(id -> id.contains("=") ? id : CdiSpecs.GPU_KIND + "=" + id).toList();
+            case DEVICES -> ask.ids().stream().map(id -> id.contains("=") ? id : GpuRequest.CDI_KIND + "=" + id).toList();
             case CDI -> ask.ids();
         };
     }
@@ -127,10 +126,10 @@ public final class Gpus {
             return GpuRequest.runtime(ask.kind() == Ask.Kind.COUNT ? ask.count() : -1,
                     ask.kind() == Ask.Kind.DEVICES ? ask.ids() : List.of(), ask.text());
         }
-        boolean cdiDevices = engine.cdiOn() && (localDevices == null || localDevices.stream().anyMatch(d -> d.startsWith(CdiSpecs.GPU_KIND + "=")));
+        boolean cdiDevices = engine.cdiOn() && (localDevices == null || localDevices.stream().anyMatch(d -> d.startsWith(GpuRequest.CDI_KIND + "=")));
         if (!cdiDevices) {
             String cdi = engine.cdiSpecDirs() == null ? "" : !engine.cdiOn() ? " and its cdi feature is off"
-                    : " and its CDI specs (" + String.join(", ", engine.cdiSpecDirs()) + ") offer no " + CdiSpecs.GPU_KIND + " devices";
+                    : " and its CDI specs (" + String.join(", ", engine.cdiSpecDirs()) + ") offer no " + GpuRequest.CDI_KIND + " devices";
             throw NssimgException.environment("the engine has no NVIDIA runtime for --gpus " + ask.text() + cdi
                     + ": install the NVIDIA Container Toolkit on the engine host (nvidia-ctk cdi generate for CDI), or pass --gpus none");
         }

@@ -1,7 +1,7 @@
 package dev.nssimg.plan;
 
 import dev.nssimg.dockerfile.DockerfileInfo;
-import dev.nssimg.engine.ImageHistory;
+import dev.nssimg.model.ImageHistory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package dev.nssimg.plan;
 
-import dev.nssimg.engine.RunSpec;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.model.RunSpec;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.RunSettings;
 import java.util.ArrayList;

@@ -9,8 +9,9 @@ import dev.nssimg.app.Inspect;
 import dev.nssimg.app.Signatures;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.buildx.Imagetools;
-import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.error.ExitCode;
 import dev.nssimg.lint.Finding;
+import dev.nssimg.model.ImageFacts;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Layers;
 import dev.nssimg.smoke.Check;
@@ -174,7 +175,7 @@ final class JsonReport {
     static String check(Checks.Outcome c) {
         ObjectNode doc = Json.document(Json.Schema.CHECK);
         doc.put("dockerfile", c.dockerfile());
-        doc.put("passed", c.exitCode() == dev.nssimg.error.ExitCode.OK);
+        doc.put("passed", c.exitCode() == ExitCode.OK);
         doc.put("buildkit", c.buildkit());
         ArrayNode list = doc.putArray("findings");
         for (Finding f : c.findings()) {

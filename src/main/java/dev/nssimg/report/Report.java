@@ -2,24 +2,25 @@ package dev.nssimg.report;
 
 import dev.nssimg.app.BuilderSetup;
 import dev.nssimg.app.Builds;
-import dev.nssimg.app.DaemonControl;
 import dev.nssimg.app.Checks;
+import dev.nssimg.app.DaemonControl;
 import dev.nssimg.app.Doctor;
 import dev.nssimg.app.Init;
 import dev.nssimg.app.Inspect;
-import dev.nssimg.app.Invocation;
 import dev.nssimg.app.Profiles;
 import dev.nssimg.app.Signatures;
 import dev.nssimg.app.Smokes;
 import dev.nssimg.buildx.Imagetools;
 import dev.nssimg.buildx.ProgressListener;
-import dev.nssimg.engine.ImageFacts;
+import dev.nssimg.error.NssimgException;
 import dev.nssimg.lint.Finding;
 import dev.nssimg.lint.Severity;
+import dev.nssimg.model.ImageFacts;
 import dev.nssimg.plan.Command;
 import dev.nssimg.plan.Layers;
 import dev.nssimg.plan.Planner;
 import dev.nssimg.plan.ShellQuote;
+import dev.nssimg.runtime.Invocation;
 import dev.nssimg.smoke.Check;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -208,7 +209,7 @@ public final class Report {
             try {
                 AtomicFile.writeAtomically(inv.cwd().resolve(junit), JUnitXml.smoke(s.image(), checks));
             } catch (IOException e) {
-                throw dev.nssimg.error.NssimgException.usage("flag --report: cannot write " + junit + ": " + e.getMessage());
+                throw NssimgException.usage("flag --report: cannot write " + junit + ": " + e.getMessage());
             }
         }
     }
@@ -380,6 +381,6 @@ public final class Report {
     }
 
     public static String humanSize(long bytes) {
-        return dev.nssimg.plan.Layers.size(bytes);
+        return Layers.size(bytes);
     }
 }

@@ -1,11 +1,11 @@
 package dev.nssimg.smoke;
 
 import dev.nssimg.engine.Engine;
-import dev.nssimg.engine.FileFacts;
-import dev.nssimg.engine.GpuRequest;
-import dev.nssimg.engine.ImageFacts;
-import dev.nssimg.engine.RunResult;
-import dev.nssimg.engine.RunSpec;
+import dev.nssimg.model.FileFacts;
+import dev.nssimg.model.GpuRequest;
+import dev.nssimg.model.ImageFacts;
+import dev.nssimg.model.RunResult;
+import dev.nssimg.model.RunSpec;
 import dev.nssimg.profile.ImageTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

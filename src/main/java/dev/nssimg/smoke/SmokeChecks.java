@@ -1,8 +1,8 @@
 package dev.nssimg.smoke;
 
 import dev.nssimg.dockerfile.LabelValues;
-import dev.nssimg.engine.ImageFacts;
-import dev.nssimg.engine.RunResult;
+import dev.nssimg.model.ImageFacts;
+import dev.nssimg.model.RunResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package dev.nssimg.smoke;
 
 import dev.nssimg.engine.Engine;
-import dev.nssimg.engine.FileFacts;
-import dev.nssimg.engine.ImageFacts;
-import dev.nssimg.engine.RunResult;
-import dev.nssimg.engine.RunSpec;
+import dev.nssimg.model.FileFacts;
+import dev.nssimg.model.ImageFacts;
+import dev.nssimg.model.RunResult;
+import dev.nssimg.model.RunSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

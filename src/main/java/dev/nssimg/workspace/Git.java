@@ -1,6 +1,6 @@
 package dev.nssimg.workspace;
 
-import dev.nssimg.buildx.DockerCli;
+import dev.nssimg.runtime.Captured;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,16 +36,16 @@ public final class Git {
         }
     }
 
-    private final DockerCli cli;
+    private final Captured cli;
 
     /** cli: short captured commands through the invocation's launcher, environment and directory. */
-    public Git(DockerCli cli) {
+    public Git(Captured cli) {
         this.cli = cli;
     }
 
     /** The facts of the work tree holding dir; describe: also run `git describe --tags` (for {version}). */
     public Facts facts(Path dir, boolean describe) {
-        DockerCli.Output status = git(dir, "status", "--porcelain=v2", "--branch", "--untracked-files=normal");
+        Captured.Output status = git(dir, "status", "--porcelain=v2", "--branch", "--untracked-files=normal");
         if (!status.ok()) {
             return Facts.unavailable(status.exit() == 127 ? "git is not installed (" + status.lastErrorLine() + ")"
                     : "git status failed: " + status.lastErrorLine());
@@ -68,7 +68,7 @@ public final class Git {
             return Facts.unavailable("the repository has no commit yet");
         }
         Long time = null;
-        DockerCli.Output show = git(dir, "show", "-s", "--format=%ct", "HEAD");
+        Captured.Output show = git(dir, "show", "-s", "--format=%ct", "HEAD");
         if (show.ok() && show.stdout().trim().matches("\\d+")) {
             time = Long.parseLong(show.stdout().trim());
         }
@@ -76,12 +76,12 @@ public final class Git {
         String exact = null;
         boolean shallow = false;
         if (describe) {
-            DockerCli.Output d = git(dir, "describe", "--tags");
+            Captured.Output d = git(dir, "describe", "--tags");
             if (d.ok() && !d.stdout().isBlank()) {
                 described = d.stdout().trim();
                 exact = DESCRIBE_AFTER_TAG.matcher(described).matches() ? null : described;
             } else {
-                DockerCli.Output s = git(dir, "rev-parse", "--is-shallow-repository");
+                Captured.Output s = git(dir, "rev-parse", "--is-shallow-repository");
                 shallow = s.ok() && s.stdout().trim().equals("true");
             }
         }
@@ -102,7 +102,7 @@ public final class Git {
         return tab >= 0 ? last.substring(0, tab) : last;
     }
 
-    private DockerCli.Output git(Path dir, String... args) {
+    private Captured.Output git(Path dir, String... args) {
         List<String> argv = new ArrayList<>(List.of("git", "--no-optional-locks", "-c", "status.relativePaths=false", "-C", dir.toString()));
         argv.addAll(List.of(args));
         return cli.capture(argv, 30);

@@ -1,6 +1,7 @@
 package dev.nssimg.workspace;
 
 import dev.nssimg.dockerfile.DockerfileInfo;
+import dev.nssimg.error.NssimgException;
 import dev.nssimg.profile.ProfilesFile;
 import java.io.IOException;
 import java.io.StringReader;
@@ -54,7 +55,7 @@ public record Project(Path root, Path cwd) {
         try {
             Path p = userProfiles(env);
             return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
-        } catch (dev.nssimg.error.NssimgException e) {
+        } catch (NssimgException e) {
             return Optional.empty();
         }
     }
@@ -73,7 +74,7 @@ public record Project(Path root, Path cwd) {
         Path home = absolute(env.get("HOME"));
         home = home != null ? home : absolute(System.getProperty("user.home"));
         if (home == null) {
-            throw dev.nssimg.error.NssimgException.usage("env HOME: not an absolute directory, so nssimg has nowhere to keep"
+            throw NssimgException.usage("env HOME: not an absolute directory, so nssimg has nowhere to keep"
                     + " its files outside the work tree; set " + variable + " (or HOME) to one");
         }
         return home.resolve(fallback);
@@ -197,7 +198,7 @@ public record Project(Path root, Path cwd) {
             try {
                 return Instant.ofEpochSecond(Long.parseLong(epoch.trim())).toString();
             } catch (NumberFormatException e) {
-                throw dev.nssimg.error.NssimgException.usage("env SOURCE_DATE_EPOCH: '" + epoch + "' is not a number of seconds");
+                throw NssimgException.usage("env SOURCE_DATE_EPOCH: '" + epoch + "' is not a number of seconds");
             }
         }
         return now.truncatedTo(ChronoUnit.SECONDS).toString();

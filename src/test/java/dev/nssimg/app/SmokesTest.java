@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nssimg.dockerfile.DockerfileInfo;
-import dev.nssimg.engine.ImageFacts;
-import dev.nssimg.engine.RunResult;
+import dev.nssimg.model.ImageFacts;
+import dev.nssimg.model.RunResult;
 import dev.nssimg.smoke.Check;
 import dev.nssimg.smoke.SmokeChecks;
 import dev.nssimg.testing.UpstreamRepo;

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nssimg.dockerfile.DockerfileInfo;
-import dev.nssimg.engine.ImageHistory;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.model.ImageHistory;
 import dev.nssimg.plan.Layers;
+import dev.nssimg.runtime.Captured;
+import dev.nssimg.runtime.ProcessLauncher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +51,7 @@ class ImagetoolsTest {
             Files.writeString(f, out, StandardCharsets.UTF_8);
             return new ProcessBuilder("cat", f.toString()).start();
         };
-        return new Imagetools(new DockerCli(l, Map.of(), dir), 10, builder);
+        return new Imagetools(new Captured(l, Map.of(), dir), 10, builder);
     }
 
     private static String index(String... platformDigests) {

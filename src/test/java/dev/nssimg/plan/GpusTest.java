@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nssimg.engine.GpuFacts;
-import dev.nssimg.engine.GpuRequest;
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.model.GpuFacts;
+import dev.nssimg.model.GpuRequest;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

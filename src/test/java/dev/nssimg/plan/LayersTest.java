@@ -3,7 +3,7 @@ package dev.nssimg.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.nssimg.dockerfile.DockerfileInfo;
-import dev.nssimg.engine.ImageHistory;
+import dev.nssimg.model.ImageHistory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.nssimg.engine.RunSpec;
 import dev.nssimg.error.NssimgException;
+import dev.nssimg.model.RunSpec;
 import dev.nssimg.profile.Located;
 import dev.nssimg.profile.RunSettings;
 import java.util.List;

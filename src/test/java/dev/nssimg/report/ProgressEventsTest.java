@@ -3,8 +3,8 @@ package dev.nssimg.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.nssimg.app.Invocation;
 import dev.nssimg.buildx.ProgressListener;
+import dev.nssimg.runtime.Invocation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

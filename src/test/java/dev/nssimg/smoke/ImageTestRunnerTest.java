@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nssimg.engine.FileFacts;
-import dev.nssimg.engine.ImageFacts;
-import dev.nssimg.engine.RunResult;
+import dev.nssimg.model.FileFacts;
+import dev.nssimg.model.ImageFacts;
+import dev.nssimg.model.RunResult;
 import dev.nssimg.profile.ImageTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nssimg.engine.ImageFacts;
-import dev.nssimg.engine.RunResult;
+import dev.nssimg.model.ImageFacts;
+import dev.nssimg.model.RunResult;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

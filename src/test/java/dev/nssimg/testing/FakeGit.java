@@ -1,6 +1,6 @@
 package dev.nssimg.testing;
 
-import dev.nssimg.buildx.ProcessLauncher;
+import dev.nssimg.runtime.ProcessLauncher;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.nssimg.testing;
 
-import dev.nssimg.app.Invocation;
-import dev.nssimg.buildx.ProcessLauncher;
 import dev.nssimg.cli.Cli;
+import dev.nssimg.runtime.Invocation;
+import dev.nssimg.runtime.ProcessLauncher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

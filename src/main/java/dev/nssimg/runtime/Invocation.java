@@ -1,8 +1,5 @@
-package dev.nssimg.app;
+package dev.nssimg.runtime;
 
-import dev.nssimg.buildx.DockerCli;
-import dev.nssimg.buildx.ProcessLauncher;
-import dev.nssimg.buildx.TurnLock;
 import dev.nssimg.engine.Engine;
 import dev.nssimg.lifecycle.Cleanup;
 import dev.nssimg.lifecycle.Log;
@@ -48,7 +45,7 @@ public record Invocation(Map<String, String> env, Path cwd, PrintWriter out, Pri
     }
 
     /** Short docker CLI queries with this invocation's environment and directory. */
-    DockerCli dockerCli() {
-        return new DockerCli(launcher, env, cwd);
+    public Captured captured() {
+        return new Captured(launcher, env, cwd);
     }
 }

@@ -1,4 +1,4 @@
-package dev.nssimg.buildx;
+package dev.nssimg.runtime;
 
 import java.io.File;
 import java.io.IOException;

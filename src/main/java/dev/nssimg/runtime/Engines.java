@@ -1,4 +1,4 @@
-package dev.nssimg.app;
+package dev.nssimg.runtime;
 
 import dev.nssimg.engine.Engine;
 import java.io.IOException;

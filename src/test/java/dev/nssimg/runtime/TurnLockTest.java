@@ -1,10 +1,12 @@
-package dev.nssimg.buildx;
+package dev.nssimg.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nssimg.lifecycle.Cleanup;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,8 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.nssimg.lifecycle.Cleanup;
-import java.io.PrintWriter;
 
 class TurnLockTest {
     /** This JVM's turns, as an entry point makes them. */

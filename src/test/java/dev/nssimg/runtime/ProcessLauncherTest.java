@@ -1,4 +1,4 @@
-package dev.nssimg.buildx;
+package dev.nssimg.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.nssimg.engine;
+package dev.nssimg.model;
 
 import java.io.Writer;
 import java.time.Duration;

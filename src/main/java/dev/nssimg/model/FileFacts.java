@@ -1,4 +1,4 @@
-package dev.nssimg.engine;
+package dev.nssimg.model;
 
 /**
  * A path in an image as its filesystem holds it: kind, permission bits, owner (ids and, where the archive names

@@ -1,4 +1,4 @@
-package dev.nssimg.buildx;
+package dev.nssimg.runtime;
 
 import dev.nssimg.error.ExitCode;
 import dev.nssimg.error.Lines;
@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Short docker CLI queries (buildx version, ls, imagetools inspect): run, capture, time-bound. */
-public final class DockerCli {
+public final class Captured {
     public record Output(int exit, String stdout, String stderr) {
         public boolean ok() {
             return exit == 0;
@@ -27,7 +27,7 @@ public final class DockerCli {
     private final Map<String, String> env;
     private final Path cwd;
 
-    public DockerCli(ProcessLauncher launcher, Map<String, String> env, Path cwd) {
+    public Captured(ProcessLauncher launcher, Map<String, String> env, Path cwd) {
         this.launcher = launcher;
         this.env = env;
         this.cwd = cwd;

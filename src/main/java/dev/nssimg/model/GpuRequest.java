@@ -1,4 +1,4 @@
-package dev.nssimg.engine;
+package dev.nssimg.model;
 
 import java.util.List;
 
@@ -9,6 +9,9 @@ import java.util.List;
  */
 public record GpuRequest(Kind kind, int count, List<String> ids, String asked) {
     public enum Kind { RUNTIME, CDI }
+
+    /** The CDI kind of NVIDIA's GPUs, as nvidia-ctk names it in the specs it writes. */
+    public static final String CDI_KIND = "nvidia.com/gpu";
 
     public GpuRequest {
         ids = List.copyOf(ids);

@@ -1,4 +1,4 @@
-package dev.nssimg.buildx;
+package dev.nssimg.runtime;
 
 import dev.nssimg.lifecycle.Cleanup;
 import java.io.IOException;
@@ -34,7 +34,7 @@ public final class TurnLock implements AutoCloseable {
     }
 
     /** Takes the turn for file; calls waiting once if someone else has it. Ctrl-C (cleanup ran) ends the wait (exit 130). */
-    static TurnLock take(Path file, Runnable waiting, Cleanup cleanup, Turns turns) throws IOException, InterruptedException {
+    public static TurnLock take(Path file, Runnable waiting, Cleanup cleanup, Turns turns) throws IOException, InterruptedException {
         Path key = file.toAbsolutePath().normalize();
         Path lockFile = key.resolveSibling(key.getFileName() + ".lock");
         Files.createDirectories(key.getParent());
