@@ -38,7 +38,7 @@ public final class Signatures {
         public static final Flags NONE = new Flags(null, false, null, null, null);
 
         boolean any() {
-            return key != null || keyless || identity != null || issuer != null || tlog != null;
+            return key != null || keyless || identity != null || issuer != null; // --no-tlog alone asks for no signing
         }
     }
 
@@ -48,8 +48,10 @@ public final class Signatures {
      * there), and keyless without the identity and issuer a verification needs.
      */
     static Signer resolve(Flags flags, SignSection section, String keyFlag, String verb) {
-        Located<String> key = flags.key() != null ? Located.of(flags.key(), "flag " + keyFlag) : section.key();
-        Located<String> keyless = flags.keyless() ? Located.of("true", "flag --keyless") : section.keyless();
+        // A flag beats the section: a key given on the command line replaces the profile's keyless choice, and the reverse.
+        Located<String> key = flags.key() != null ? Located.of(flags.key(), "flag " + keyFlag) : flags.keyless() ? null : section.key();
+        Located<String> keyless = flags.keyless() ? Located.of("true", "flag --keyless") : flags.key() != null ? null
+                : section.keyless();
         Located<String> identity = flags.identity() != null ? Located.of(flags.identity(), "flag --identity") : section.identity();
         Located<String> issuer = flags.issuer() != null ? Located.of(flags.issuer(), "flag --issuer") : section.issuer();
         boolean isKeyless = keyless != null && keyless.value().equals("true");
@@ -59,18 +61,23 @@ public final class Signatures {
         }
         if (key == null && !isKeyless) {
             throw NssimgException.usage(keyFlag + ": " + verb + " needs a key (" + keyFlag + " KEYREF, or sign: {key: KEYREF} in"
-                    + " the profile: a file, env://NAME or a KMS URI) or keyless signing chosen outright (--keyless, or sign:"
-                    + " {keyless: true, identity: ..., issuer: ...})");
+                    + " the profile: a file, env://NAME or a KMS URI) or keyless signing chosen outright ("
+                    + (keyFlag.equals("--key") ? "--keyless, or " : "") + "sign: {keyless: true, identity: ..., issuer: ...})");
         }
         if (key != null && key.value().isBlank()) {
             throw NssimgException.usage(key.origin() + ": the key reference is empty");
         }
         if (isKeyless && (identity == null || issuer == null)) {
-            throw NssimgException.usage((identity == null ? "--identity" : "--issuer") + ": keyless signing needs the"
+            throw NssimgException.usage(keyless.origin() + ": keyless signing needs the"
                     + " certificate identity and its OIDC issuer (flags --identity and --issuer, or sign: {identity, issuer})"
                     + ", which a verification checks");
         }
         boolean tlog = flags.tlog() != null ? flags.tlog() : section.tlog() == null || section.tlog().value().equals("true");
+        if (isKeyless && !tlog) {
+            // Fulcio's certificate lives minutes; only the log's timestamp lets it verify later.
+            throw NssimgException.usage((flags.tlog() != null ? "flag --no-tlog" : section.tlog().origin()) + ": keyless signing"
+                    + " needs the transparency log (its short-lived certificate verifies later only by the log's timestamp)");
+        }
         return new Signer(key == null ? null : key.value(), isKeyless, identity == null ? null : identity.value(),
                 issuer == null ? null : issuer.value(), tlog);
     }

@@ -250,7 +250,12 @@ public final class Smokes {
             }
             return new Judge(df, stage, null);
         }
-        Path file = project.root().resolve(recorded);
+        Path file = project.root().resolve(recorded).normalize();
+        if (!file.startsWith(project.root()) || recorded.startsWith("/")) {
+            // A label is the image's word, not the checkout's: it never names a file outside the repository.
+            return new Judge(Optional.empty(), stage, "its label " + Planner.LABEL_DOCKERFILE + "=" + recorded + " points outside"
+                    + " the repository: judged by the spec's list (name a Dockerfile with --file)");
+        }
         if (!Files.isRegularFile(file)) {
             return new Judge(Optional.empty(), stage, "built from " + recorded + ", which this checkout does not have: judged by the"
                     + " spec's list (name a Dockerfile with --file)");

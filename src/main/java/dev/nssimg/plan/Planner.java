@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -312,9 +313,8 @@ public final class Planner {
         if (facts.version() != null && !df.stage(stage).map(s -> s.labels().containsKey(LABEL_VERSION)).orElse(false)) {
             labels.put(LABEL_VERSION, facts.version());
         }
-        Path dockerfile = r.dockerfileFor(platform).value();
-        labels.put(LABEL_DOCKERFILE, dockerfile.startsWith(r.root()) ? r.root().relativize(dockerfile).toString()
-                : dockerfile.getFileName().toString());
+        Path dockerfile = r.dockerfileFor(platform).value().normalize(); // one outside the repository has no path to record
+        Optional.of(dockerfile).filter(d -> d.startsWith(r.root())).ifPresent(d -> labels.put(LABEL_DOCKERFILE, r.root().relativize(d).toString()));
         labels.put(LABEL_STAGE, stage);
         labels.put(LABEL_PROFILE, r.profile() == null ? "default" : r.profile());
         String arch = platform.substring(platform.indexOf('/') + 1);
